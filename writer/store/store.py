@@ -1,0 +1,488 @@
+"""The draft store: drafts, revisions, search and provenance in one SQLite file.
+
+Plain Python on sqlite-utils so the UI, the CLI and tests share it. Every write is one
+``BEGIN IMMEDIATE`` transaction in WAL mode with ``synchronous=FULL``: a save either
+lands whole or not at all, and survives a kill -9 once it returns. One connection per
+Store, guarded by a lock, so worker threads may share it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from sqlite_utils import Database
+
+from writer import paths
+from writer.errors import WriterError
+from writer.store import backups
+from writer.store.errors import DraftNotFound, StoreBusy, StoreCorrupt, StoreReadOnly
+from writer.store.models import STATUSES, Draft, ProvenanceSpan, Revision, SearchHit
+from writer.store.query import fts_query
+from writer.store.schema import MIGRATIONS, SCHEMA_VERSION
+from writer.store.text import derive_title, word_count
+
+DB_NAME = "writer.db"
+SNAPSHOT_INTERVAL = timedelta(minutes=5)  # at most one autosave revision per draft this often
+BUSY_TIMEOUT_S = 5.0
+ORDERS = {
+    "updated": "updated DESC, id DESC",
+    "created": "created DESC, id DESC",
+    "title": "title COLLATE NOCASE ASC, id ASC",
+    "words": "word_count DESC, id DESC",
+}
+_DRAFT_COLUMNS = "id, title, body, created, updated, status, tags, word_count, title_is_set, url"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Trimmed, non-empty, first spelling wins among case-insensitive duplicates."""
+    if isinstance(tags, str):
+        tags = [tags]
+    seen: dict[str, str] = {}
+    for tag in tags:
+        clean = " ".join(str(tag).split())
+        if clean and clean.casefold() not in seen:
+            seen[clean.casefold()] = clean
+    return tuple(seen.values())
+
+
+def _check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise WriterError(f"Unknown status {status!r}; use one of: {', '.join(STATUSES)}.")
+    return status
+
+
+def _draft(row: sqlite3.Row | tuple[Any, ...]) -> Draft:
+    id_, title, body, created, updated, status, tags, words, title_is_set, url = row
+    return Draft(id=id_, title=title, body=body, created=_time(created), updated=_time(updated),
+                 status=status, tags=tuple(json.loads(tags)), word_count=words,
+                 title_is_set=bool(title_is_set), url=url)
+
+
+def _sqlite_code(exc: sqlite3.Error) -> int:
+    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _translate(exc: sqlite3.Error, path: Path) -> WriterError:
+    """A user-facing error for a SQLite failure, saying what to do about it."""
+    code = _sqlite_code(exc)
+    text = str(exc)
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text:
+        return StoreBusy(f"The drafts database {path} is busy (another Writer window or program is "
+                         "writing to it). Nothing was changed; try again in a moment.")
+    if code == sqlite3.SQLITE_READONLY or "readonly" in text:
+        return StoreReadOnly(f"The drafts database {path} cannot be written (read-only file or folder). "
+                             "Nothing was changed; fix its permissions or choose another --data-dir.")
+    if code == sqlite3.SQLITE_FULL:
+        return WriterError(f"The disk holding {path} is full; the last change was not saved. "
+                           "Free some space and save again.")
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "malformed" in text:
+        return StoreCorrupt(path, text, backups.newest_backup(backups.backups_dir(path)))
+    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_IOERR):
+        return WriterError(f"Cannot open or write the drafts database {path} ({text}). Check that the "
+                           "folder exists and is writable, or choose another with --data-dir.")
+    return WriterError(f"Database error in {path}: {text}.")
+
+
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """Serialize access to the connection and turn SQLite errors into WriterErrors."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        store: Store = args[0]  # type: ignore[assignment]
+        with store._lock:
+            try:
+                return method(*args, **kwargs)
+            except sqlite3.Error as exc:
+                raise _translate(exc, store.path) from exc
+
+    return wrapper
+
+
+class Store:
+    """All drafts of one user. Open with :meth:`open`; close when done."""
+
+    def __init__(self, db: Database, path: Path, read_only: bool) -> None:
+        self.db = db
+        self.path = path
+        self.read_only = read_only
+        self.clock: Callable[[], datetime] = utcnow  # tests and benchmarks may replace it
+        self.snapshot_interval = SNAPSHOT_INTERVAL
+        self._lock = threading.RLock()
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, read_only: bool = False,
+             busy_timeout: float = BUSY_TIMEOUT_S) -> Store:
+        """Open (creating and migrating if needed) the database at ``path``.
+
+        The file is only read until it has proved to be a healthy SQLite database, so a
+        damaged one is never overwritten: it raises :class:`StoreCorrupt` instead.
+        """
+        path = Path(path) if path is not None else paths.data_dir() / DB_NAME
+        conn = _connect(path, read_only, busy_timeout)
+        try:
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+                if not read_only:
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    conn.execute("PRAGMA synchronous = FULL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                store = cls(Database(conn, execute_plugins=False), path, read_only)
+                store._migrate()
+            except sqlite3.Error as exc:
+                raise _translate(exc, path) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        conn = self.db.conn
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise WriterError(f"{self.path} was written by a newer Writer (schema {version}, this one "
+                              f"knows {SCHEMA_VERSION}). Update Writer to open it.")
+        if version == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise WriterError(f"{self.path} uses an older format (schema {version}); open it once "
+                              "without read-only mode so Writer can upgrade it.")
+        if version > 0:  # upgrading real data: keep a copy of how it was
+            backups.write_backup(conn, backups.backups_dir(self.path), self.clock())
+        while True:
+            with self._write():
+                # Re-read inside the lock: another process may have migrated meanwhile.
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version >= SCHEMA_VERSION:
+                    return
+                MIGRATIONS[version](self.db)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One atomic write transaction (a savepoint when nested)."""
+        if self.read_only:
+            raise StoreReadOnly(f"{self.path} is open read-only; nothing was changed.")
+        conn = self.db.conn
+        with self._lock:
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            # IMMEDIATE takes the write lock up front, so busy_timeout applies instead of a
+            # deadlock error when a read inside the transaction is followed by a write.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    # -- drafts ------------------------------------------------------------------------------
+
+    @_guarded
+    def create_draft(self, body: str = "", *, title: str | None = None, tags: Iterable[str] = (),
+                     status: str = "draft", created: datetime | None = None) -> Draft:
+        """A new draft; its title follows the body's first line unless ``title`` is given."""
+        _check_status(status)
+        explicit = title is not None and title.strip() != ""
+        now = self.clock()
+        row = {
+            "title": title.strip() if explicit and title else derive_title(body),
+            "title_is_set": int(explicit),
+            "body": body,
+            "status": status,
+            "tags": json.dumps(list(normalize_tags(tags))),
+            "word_count": word_count(body),
+            "created": _iso(created or now),
+            "updated": _iso(now),
+        }
+        with self._write():
+            cursor = self.db.execute(
+                f"INSERT INTO drafts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()))
+            draft_id = int(cursor.lastrowid or 0)
+            return self._get(draft_id)
+
+    @_guarded
+    def get_draft(self, draft_id: int) -> Draft:
+        return self._get(draft_id)
+
+    def _get(self, draft_id: int) -> Draft:
+        row = self.db.execute(f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE id = ?", [draft_id]).fetchone()
+        if row is None:
+            raise DraftNotFound(f"No draft with id {draft_id} (`writer drafts list` shows them).")
+        return _draft(row)
+
+    @_guarded
+    def save_draft(self, draft_id: int, *, body: str | None = None, title: str | None = None,
+                   tags: Iterable[str] | None = None, status: str | None = None, url: str | None = None,
+                   provenance: Sequence[ProvenanceSpan] | None = None) -> Draft:
+        """Save what changed in one transaction; nothing changed means no write at all.
+
+        ``title=""`` goes back to a title derived from the body. When the title or body
+        changes and the last revision is older than ``snapshot_interval``, the state being
+        replaced is kept as an "autosave" revision. Becoming published snapshots the result.
+        """
+        if status is not None:
+            _check_status(status)
+        with self._write():
+            old = self._get(draft_id)
+            new_body = old.body if body is None else body
+            if title is not None:
+                explicit = title.strip() != ""
+                new_title = title.strip() if explicit else derive_title(new_body)
+            else:
+                explicit = old.title_is_set
+                new_title = old.title if explicit else derive_title(new_body)
+            changes: dict[str, Any] = {}
+            if new_body != old.body:
+                changes.update(body=new_body, word_count=word_count(new_body))
+            if new_title != old.title:
+                changes["title"] = new_title
+            if explicit != old.title_is_set:
+                changes["title_is_set"] = int(explicit)
+            if tags is not None and (new_tags := normalize_tags(tags)) != old.tags:
+                changes["tags"] = json.dumps(list(new_tags))
+            if status is not None and status != old.status:
+                changes["status"] = status
+            if url is not None and (url or None) != old.url:
+                changes["url"] = url or None
+            spans = None
+            if provenance is not None:
+                spans = list(provenance)
+                _check_spans(spans, len(new_body))
+                if spans == self._provenance(draft_id):
+                    spans = None
+            if not changes and spans is None:
+                return old
+            if ({"body", "title"} & changes.keys()) and self._snapshot_due(old):
+                self._add_revision(old, "autosave", explicit=old.title_is_set)
+            changes["updated"] = _iso(self.clock())
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            self.db.execute(f"UPDATE drafts SET {assignments} WHERE id = ?", [*changes.values(), draft_id])
+            if spans is not None:
+                self._replace_provenance(draft_id, spans)
+            new = self._get(draft_id)
+            if changes.get("status") == "published":
+                self._add_revision(new, "publish", explicit=new.title_is_set)
+            return new
+
+    @_guarded
+    def delete_draft(self, draft_id: int) -> None:
+        """Delete a draft with its revisions and provenance."""
+        with self._write():
+            self._get(draft_id)
+            for table in ("provenance", "revisions"):
+                self.db.execute(f"DELETE FROM {table} WHERE draft_id = ?", [draft_id])
+            self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+
+    @_guarded
+    def list_drafts(self, *, status: str | None = None, order: str = "updated") -> list[Draft]:
+        """Drafts: newest first by ``updated``/``created``, A-Z by ``title``, longest first by ``words``."""
+        if order not in ORDERS:
+            raise WriterError(f"Unknown order {order!r}; use one of: {', '.join(ORDERS)}.")
+        where, params = "", []
+        if status is not None:
+            where, params = "WHERE status = ?", [_check_status(status)]
+        rows = self.db.execute(f"SELECT {_DRAFT_COLUMNS} FROM drafts {where} ORDER BY {ORDERS[order]}",
+                               params).fetchall()
+        return [_draft(row) for row in rows]
+
+    # -- search ------------------------------------------------------------------------------
+
+    @_guarded
+    def search(self, query: str, *, limit: int = 50, marks: tuple[str, str] = ("«", "»")) -> list[SearchHit]:
+        """Drafts matching every word of ``query`` (as prefixes), best first, with a snippet.
+
+        Any text is accepted: FTS syntax characters are escaped, never interpreted.
+        """
+        match = fts_query(query)
+        if not match or limit <= 0:
+            return []
+        columns = ", ".join(f"d.{c}" for c in _DRAFT_COLUMNS.split(", "))
+        sql = f"""
+            SELECT {columns}, bm25(drafts_fts, 5.0, 1.0) AS score,
+                   snippet(drafts_fts, -1, ?, ?, '…', 24) AS snip
+            FROM drafts_fts JOIN drafts d ON d.id = drafts_fts.rowid
+            WHERE drafts_fts MATCH ?
+            ORDER BY score, d.updated DESC
+            LIMIT ?
+        """
+        rows = self.db.execute(sql, [marks[0], marks[1], match, limit]).fetchall()
+        return [SearchHit(draft=_draft(row[:-2]), snippet=row[-1], rank=-float(row[-2])) for row in rows]
+
+    # -- revisions ---------------------------------------------------------------------------
+
+    def _snapshot_due(self, draft: Draft) -> bool:
+        if not draft.body.strip() and not draft.title_is_set:
+            return False  # an empty new draft is not worth keeping
+        row = self.db.execute("SELECT max(created) FROM revisions WHERE draft_id = ?", [draft.id]).fetchone()
+        return row[0] is None or self.clock() - _time(row[0]) >= self.snapshot_interval
+
+    def _add_revision(self, draft: Draft, reason: str, *, explicit: bool) -> Revision:
+        created = _iso(self.clock())
+        cursor = self.db.execute(
+            "INSERT INTO revisions (draft_id, created, reason, title, title_is_set, body, word_count) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [draft.id, created, reason, draft.title, int(explicit), draft.body, draft.word_count])
+        return Revision(id=int(cursor.lastrowid or 0), draft_id=draft.id, created=_time(created),
+                        reason=reason, title=draft.title, body=draft.body, word_count=draft.word_count)
+
+    @_guarded
+    def revisions(self, draft_id: int) -> list[Revision]:
+        """Snapshots of a draft, newest first."""
+        self._get(draft_id)
+        rows = self.db.execute(
+            "SELECT id, draft_id, created, reason, title, body, word_count FROM revisions "
+            "WHERE draft_id = ? ORDER BY created DESC, id DESC", [draft_id]).fetchall()
+        return [Revision(id=r[0], draft_id=r[1], created=_time(r[2]), reason=r[3], title=r[4], body=r[5],
+                         word_count=r[6]) for r in rows]
+
+    @_guarded
+    def snapshot(self, draft_id: int, reason: str = "manual") -> Revision:
+        """Keep the draft as it is now (on publish, or when the user asks)."""
+        with self._write():
+            draft = self._get(draft_id)
+            return self._add_revision(draft, reason, explicit=draft.title_is_set)
+
+    @_guarded
+    def restore_revision(self, revision_id: int) -> Draft:
+        """Put a revision's title and body back, first snapshotting the current state (undoable)."""
+        with self._write():
+            row = self.db.execute("SELECT draft_id, title, title_is_set, body, word_count FROM revisions "
+                                  "WHERE id = ?", [revision_id]).fetchone()
+            if row is None:
+                raise DraftNotFound(f"No revision with id {revision_id}.")
+            draft_id, title, title_is_set, body, words = row
+            current = self._get(draft_id)
+            self._add_revision(current, "before restore", explicit=current.title_is_set)
+            self.db.execute("UPDATE drafts SET title = ?, title_is_set = ?, body = ?, word_count = ?, "
+                            "updated = ? WHERE id = ?",
+                            [title, title_is_set, body, words, _iso(self.clock()), draft_id])
+            return self._get(draft_id)
+
+    # -- provenance --------------------------------------------------------------------------
+
+    @_guarded
+    def get_provenance(self, draft_id: int) -> list[ProvenanceSpan]:
+        """Machine-written spans of the draft's body, in text order."""
+        self._get(draft_id)
+        return self._provenance(draft_id)
+
+    def _provenance(self, draft_id: int) -> list[ProvenanceSpan]:
+        rows = self.db.execute('SELECT start, "end", model, seed, created FROM provenance '
+                               "WHERE draft_id = ? ORDER BY start, id", [draft_id]).fetchall()
+        return [ProvenanceSpan(start=r[0], end=r[1], model=r[2], seed=r[3], created=_time(r[4]))
+                for r in rows]
+
+    @_guarded
+    def set_provenance(self, draft_id: int, spans: Sequence[ProvenanceSpan]) -> None:
+        """Replace all spans of the draft."""
+        with self._write():
+            draft = self._get(draft_id)
+            spans = list(spans)
+            _check_spans(spans, len(draft.body))
+            self._replace_provenance(draft_id, spans)
+
+    def _replace_provenance(self, draft_id: int, spans: Sequence[ProvenanceSpan]) -> None:
+        self.db.execute("DELETE FROM provenance WHERE draft_id = ?", [draft_id])
+        self.db.conn.executemany(
+            'INSERT INTO provenance (draft_id, start, "end", model, seed, created) VALUES (?, ?, ?, ?, ?, ?)',
+            [(draft_id, s.start, s.end, s.model, s.seed, _iso(s.created)) for s in spans])
+
+    # -- health and backups ------------------------------------------------------------------
+
+    @_guarded
+    def integrity_ok(self) -> bool:
+        """True when SQLite's full integrity check finds nothing wrong."""
+        try:
+            rows = self.db.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError:
+            return False
+        return [tuple(r) for r in rows] == [("ok",)]
+
+    @_guarded
+    def backup(self) -> Path:
+        """Copy the database into ``backups/`` beside it, keeping the newest five."""
+        return backups.write_backup(self.db.conn, backups.backups_dir(self.path), self.clock())
+
+    def backup_if_due(self) -> Path | None:
+        """Back up if the newest backup is a day old or missing (the app calls this on start)."""
+        if self.read_only or not backups.is_due(backups.backups_dir(self.path), self.clock()):
+            return None
+        return self.backup()
+
+
+def _check_spans(spans: Sequence[ProvenanceSpan], length: int) -> None:
+    for span in spans:
+        if not 0 <= span.start <= span.end <= length:
+            raise WriterError(f"Provenance span {span.start}-{span.end} lies outside the text "
+                              f"(0-{length}); nothing was saved.")
+
+
+def _connect(path: Path, read_only: bool, busy_timeout: float) -> sqlite3.Connection:
+    """A connection that has not yet read or written anything."""
+    if read_only:
+        if not path.is_file():
+            raise WriterError(f"No drafts database at {path} to open read-only.")
+        target, uri = f"{path.resolve().as_uri()}?mode=ro", True
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriterError(f"Cannot create the folder {path.parent} ({exc.strerror}); choose another "
+                              "with --data-dir.") from exc
+        if path.is_dir():
+            raise WriterError(f"{path} is a folder, not a drafts database; choose another --data-dir.")
+        target, uri = str(path), False
+    try:
+        conn = sqlite3.connect(target, uri=uri, timeout=busy_timeout, check_same_thread=False,
+                               isolation_level=None)
+    except sqlite3.Error as exc:
+        raise _translate(exc, path) from exc
+    return conn

@@ -226,7 +226,8 @@ class Store:
 
     @_guarded
     def create_draft(self, body: str = "", *, title: str | None = None, tags: Iterable[str] = (),
-                     status: str = "draft", created: datetime | None = None) -> Draft:
+                     status: str = "draft", created: datetime | None = None,
+                     url: str | None = None) -> Draft:
         """A new draft; its title follows the body's first line unless ``title`` is given."""
         _check_status(status)
         explicit = title is not None and title.strip() != ""
@@ -240,6 +241,7 @@ class Store:
             "word_count": word_count(body),
             "created": _iso(created or now),
             "updated": _iso(now),
+            "url": url or None,
         }
         with self._write():
             cursor = self.db.execute(

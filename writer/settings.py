@@ -1,0 +1,186 @@
+"""User settings: one declarative list, stored as JSON in the data folder.
+
+Every setting is declared once in :data:`SETTINGS`; loading, validation, the
+settings file and (later) the settings dialog are all generated from that list,
+so a feature adds a setting by appending one :class:`Setting` and nothing else.
+This module has no Qt imports so services and the CLI can read settings too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from writer import paths
+from writer.errors import WriterError
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE = "settings.json"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One user-visible option: its type, default and the limits a dialog enforces."""
+
+    key: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def validate(self, value: Any) -> Any:
+        """Return ``value`` coerced to this setting's type, or raise ``ValueError`` saying why not."""
+        if self.type is bool:
+            if not isinstance(value, bool):
+                raise ValueError(f"{self.key} must be true or false, not {value!r}")
+        elif self.type is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                else:
+                    raise ValueError(f"{self.key} must be a whole number, not {value!r}")
+        elif self.type is float:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"{self.key} must be a number, not {value!r}")
+            value = float(value)
+        elif self.type is str:
+            if not isinstance(value, str):
+                raise ValueError(f"{self.key} must be text, not {value!r}")
+        elif not isinstance(value, self.type):
+            raise ValueError(f"{self.key} must be a {self.type.__name__}, not {value!r}")
+        if self.choices is not None and value not in self.choices:
+            allowed = ", ".join(str(c) for c in self.choices)
+            raise ValueError(f"{self.key} must be one of {allowed}, not {value!r}")
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"{self.key} must be at least {self.minimum}, not {value!r}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"{self.key} must be at most {self.maximum}, not {value!r}")
+        return value
+
+
+SETTINGS: list[Setting] = [
+    Setting("theme", str, "system", "Colour scheme: follow the system, or always light or dark.",
+            choices=("system", "light", "dark")),
+    Setting("editor.font_family", str, "", "Editor font; empty uses a readable default."),
+    Setting("editor.font_size", int, 13, "Editor font size in points.", minimum=8, maximum=40),
+    Setting("editor.max_width", int, 760, "Widest the text column grows, in pixels (0: no limit).",
+            minimum=0, maximum=4000),
+    Setting("editor.typewriter_in_focus", bool, True,
+            "Keep the cursor line centred while in focus mode (typewriter scrolling)."),
+    Setting("autosave.delay_ms", int, 600, "Save this long after typing stops (never later than 1 s).",
+            minimum=100, maximum=1000),
+    Setting("drafts.sort", str, "updated", "Order of the drafts list.",
+            choices=("updated", "created", "title", "words")),
+]
+
+
+def _index(settings: Iterable[Setting]) -> dict[str, Setting]:
+    return {s.key: s for s in settings}
+
+
+class Settings:
+    """The current values of :data:`SETTINGS`, backed by ``settings.json``.
+
+    Unknown keys in the file are kept untouched (a newer Writer may have written
+    them); invalid values fall back to the default and are reported in
+    :attr:`warnings` rather than stopping the app from starting.
+    """
+
+    def __init__(self, path: Path | None = None, declared: Iterable[Setting] | None = None) -> None:
+        self.path = path if path is not None else paths.data_dir() / SETTINGS_FILE
+        self._declared = declared
+        self._values: dict[str, Any] = {}
+        self._extra: dict[str, Any] = {}
+        self.warnings: list[str] = []
+
+    @property
+    def declared(self) -> dict[str, Setting]:
+        """The settings known to this Writer (read each time, so late additions count)."""
+        return _index(SETTINGS if self._declared is None else self._declared)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Settings:
+        """Read the settings file; a missing file means all defaults."""
+        settings = cls(path)
+        settings.reload()
+        return settings
+
+    def reload(self) -> None:
+        self._values.clear()
+        self._extra.clear()
+        self.warnings = []
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            self._warn(f"{self.path} could not be read ({exc}); using default settings")
+            return
+        if not isinstance(raw, dict):
+            self._warn(f"{self.path} does not hold a JSON object; using default settings")
+            return
+        declared = self.declared
+        for key, value in raw.items():
+            setting = declared.get(key)
+            if setting is None:
+                self._extra[key] = value
+                continue
+            try:
+                self._values[key] = setting.validate(value)
+            except ValueError as exc:
+                self._warn(f"{exc}; using the default {setting.default!r}")
+
+    def _warn(self, message: str) -> None:
+        self.warnings.append(message)
+        log.warning("%s", message)
+
+    def _setting(self, key: str) -> Setting:
+        try:
+            return self.declared[key]
+        except KeyError:
+            raise WriterError(f"There is no setting called {key!r}.") from None
+
+    def get(self, key: str) -> Any:
+        """The value of ``key``, or its default when unset."""
+        setting = self._setting(key)
+        return self._values.get(key, setting.default)
+
+    def set(self, key: str, value: Any) -> None:
+        """Change ``key`` in memory; raises :class:`WriterError` for a bad value. Call :meth:`save`."""
+        setting = self._setting(key)
+        try:
+            self._values[key] = setting.validate(value)
+        except ValueError as exc:
+            raise WriterError(f"Invalid setting: {exc}.") from None
+
+    def reset(self, key: str) -> None:
+        """Go back to the default for ``key``."""
+        self._setting(key)
+        self._values.pop(key, None)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every declared setting with its current value."""
+        return {key: self.get(key) for key in self.declared}
+
+    def save(self) -> None:
+        """Write the file atomically, so a crash mid-save never leaves half a file."""
+        data = {**self._extra, **self._values}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, indent=2, sort_keys=True, ensure_ascii=False)
+                fh.write("\n")
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

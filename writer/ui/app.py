@@ -1,0 +1,170 @@
+"""Starting the app: the QApplication, opening the store (with a way out when it is
+damaged or locked), the main window, and the hooks used by screenshots and tests.
+
+Test hooks (environment variables, ignored in normal use):
+
+``WRITER_TEST_AUTOTYPE``
+    Text the app types into a new draft through real key events (see
+    :mod:`writer.ui.autotype`), reporting progress on stdout.
+``WRITER_EXIT_WHEN_READY``
+    Print ``writer-ready <seconds>`` once the window is shown and editable, then quit
+    (``benchmarks/startup.py`` measures cold start with it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from writer import __version__, paths
+from writer.errors import WriterError
+from writer.settings import Settings
+from writer.store import Store, StoreBusy, StoreCorrupt, restore_backup
+from writer.store.backups import backups_dir, newest_backup
+
+_T0 = time.perf_counter()
+
+
+def make_app(argv: Sequence[str]) -> QApplication:
+    """The QApplication (reused when one exists, as in tests)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(list(argv))
+    app.setApplicationName("Writer")
+    app.setApplicationDisplayName("Writer")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Writer")
+    app.setStyle("Fusion")
+    return app
+
+
+def open_store(parent: QWidget | None = None) -> tuple[Store | None, str | None]:
+    """Open the drafts database, asking the user what to do if it is damaged or locked.
+
+    Returns ``(store, read_only_note)``; ``(None, None)`` when the user chose to quit.
+    The damaged file is never overwritten: restoring a backup moves it aside first.
+    """
+    db_path = paths.data_dir() / "writer.db"
+    while True:
+        try:
+            return Store.open(db_path), None
+        except StoreCorrupt as exc:
+            choice = _ask_corrupt(parent, exc, db_path)
+        except StoreBusy as exc:
+            choice = _ask(parent, "Drafts are in use",
+                          f"{exc}\n\nYou can open your drafts read-only for now, or try again.",
+                          retry=True)
+        except WriterError as exc:
+            choice = _ask(parent, "Cannot open drafts", str(exc), retry=True)
+        if choice == "quit":
+            return None, None
+        if choice == "read-only":
+            try:
+                store = Store.open(db_path, read_only=True)
+            except WriterError as exc:
+                QMessageBox.critical(parent, "Cannot open drafts", f"Opening read-only failed too:\n\n{exc}")
+                continue
+            return store, (f"Opened read-only: {db_path} could not be opened for writing. Changes you "
+                           "make now are not saved; copy text out if you need it.")
+        if choice == "restore":
+            try:
+                kept = restore_backup(target=db_path)
+            except WriterError as exc:
+                QMessageBox.critical(parent, "Restore failed", str(exc))
+                continue
+            QMessageBox.information(parent, "Backup restored",
+                                    f"Restored the last backup. The damaged file was kept as\n{kept}")
+
+
+def _ask_corrupt(parent: QWidget | None, exc: StoreCorrupt, db_path: Path) -> str:
+    backup = exc.backup or newest_backup(backups_dir(db_path))
+    box = QMessageBox(QMessageBox.Icon.Critical, "Drafts database is damaged",
+                      f"Writer could not open {db_path}: it is damaged.", parent=parent)
+    box.setInformativeText(
+        "Nothing has been changed or deleted. You can open it read-only to rescue what is readable"
+        + (f", or restore the last backup ({backup.name}); the damaged file is kept beside it."
+           if backup else ". There is no backup to restore yet."))
+    box.setDetailedText(str(exc))
+    read_only = box.addButton("Open Read-Only", QMessageBox.ButtonRole.AcceptRole)
+    restore = box.addButton("Restore Last Backup", QMessageBox.ButtonRole.ActionRole) if backup else None
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(read_only)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is read_only:
+        return "read-only"
+    if restore is not None and clicked is restore:
+        return "restore"
+    return "quit"
+
+
+def _ask(parent: QWidget | None, title: str, message: str, *, retry: bool) -> str:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
+    read_only = box.addButton("Open Read-Only", QMessageBox.ButtonRole.AcceptRole)
+    again = box.addButton("Try Again", QMessageBox.ButtonRole.ActionRole) if retry else None
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(read_only)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is read_only:
+        return "read-only"
+    if again is not None and clicked is again:
+        return "retry"
+    return "quit"
+
+
+def run_app(argv: Sequence[str], screenshot: str | None = None) -> int:
+    """The ``writer`` command with no subcommand: run the desktop app until it is closed."""
+    app = make_app(argv)
+    from writer.ui.main_window import MainWindow
+
+    settings = Settings.load()
+    store, note = open_store()
+    if store is None:
+        return 1
+    window = MainWindow(store, settings, read_only_note=note)
+    if settings.warnings:
+        window.statusBar().showMessage("Some settings were reset: " + "; ".join(settings.warnings))
+    window.show()
+    _start_hooks(app, window, screenshot)
+    try:
+        return app.exec()
+    finally:
+        window.autosave.flush()
+        window.worker.wait(5000)
+        store.close()
+
+
+def _start_hooks(app: QApplication, window: QWidget, screenshot: str | None) -> None:
+    if screenshot:
+        QTimer.singleShot(600, lambda: _grab(app, window, Path(screenshot)))
+    if os.environ.get("WRITER_EXIT_WHEN_READY"):
+        def ready() -> None:
+            print(f"writer-ready {time.perf_counter() - _T0:.3f}", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, ready)
+    text = os.environ.get("WRITER_TEST_AUTOTYPE")
+    if text is not None:
+        from writer.ui.autotype import AutoTyper
+
+        cps = float(os.environ.get("WRITER_TEST_AUTOTYPE_CPS", "40"))
+        typer = AutoTyper(window, text, chars_per_second=cps)  # type: ignore[arg-type]
+        QTimer.singleShot(0, typer.start)
+
+
+def _grab(app: QApplication, window: QWidget, target: Path) -> None:
+    """Save the main window as a PNG once it has painted, then quit."""
+    app.processEvents()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(target), "PNG")
+    if not ok:
+        print(f"writer: could not write the screenshot {target}", file=sys.stderr)
+    app.exit(0 if ok else 1)
+

@@ -1,0 +1,73 @@
+"""The text editor: a plain-text Markdown editor with a centred column and typewriter scrolling."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+
+class Editor(QPlainTextEdit):
+    """Shows one draft's QTextDocument at a time (each draft keeps its own undo history).
+
+    ``escapePressed`` lets the window leave focus mode or a search with Esc.
+    """
+
+    escapePressed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("editor")
+        self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setTabChangesFocus(False)
+        self.setPlaceholderText("Start writing…")
+        self.max_width = 760
+        self._typewriter = False
+        self.cursorPositionChanged.connect(self._keep_centred)
+
+    def set_font(self, family: str, size: int) -> None:
+        """Use ``family`` (or a readable default) at ``size`` points."""
+        font = QFont(family) if family else QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+        font.setPointSize(size)
+        font.setStyleHint(QFont.StyleHint.SansSerif)
+        self.setFont(font)
+        self.document().setDefaultFont(font)
+
+    def set_max_width(self, pixels: int) -> None:
+        self.max_width = pixels
+        self._update_margins()
+
+    @property
+    def typewriter(self) -> bool:
+        return self._typewriter
+
+    def set_typewriter(self, on: bool) -> None:
+        """Typewriter scrolling: the cursor line stays in the middle of the view."""
+        self._typewriter = on
+        self.setCenterOnScroll(on)
+        if on:
+            self.centerCursor()
+
+    def _keep_centred(self) -> None:
+        if self._typewriter:
+            self.centerCursor()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.escapePressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_margins()
+
+    def _update_margins(self) -> None:
+        """Centre a readable column: long lines are hard to read on a wide screen."""
+        width = self.width() - self.verticalScrollBar().sizeHint().width()
+        side = 32
+        if self.max_width and width > self.max_width + 2 * side:
+            side = (width - self.max_width) // 2
+        self.setViewportMargins(side, 24, side, 24)

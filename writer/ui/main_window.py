@@ -1,0 +1,880 @@
+"""The drafts desk: drafts list, editor, side panels, search and focus mode.
+
+A thin layer over :class:`writer.store.Store`: every edit lives in a per-draft
+QTextDocument (so undo history is per draft) and reaches the database through
+the debounced autosave in :class:`~writer.ui.autosave.Autosave`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextDocumentLayout,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from writer import paths
+from writer.errors import WriterError
+from writer.settings import Settings
+from writer.store import Draft, SearchHit, Store, reading_minutes, word_count
+from writer.ui import icons, theme
+from writer.ui.autosave import Autosave
+from writer.ui.drafts_list import MARKS, SORTS, DraftDelegate, DraftRole, DraftsModel, DraftsView
+from writer.ui.editor import Editor
+from writer.ui.highlighter import MarkdownHighlighter
+from writer.ui.workers import Worker
+
+IMPORTABLE = (".md", ".markdown", ".txt")
+#: Above this many characters the word count runs off the GUI thread.
+BIG_TEXT = 200_000
+_SLUG = re.compile(r"[^\w-]+")
+
+
+def shortcut_text(action: QAction) -> str:
+    return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
+
+class MainWindow(QMainWindow):
+    """The main window. Later features plug in via :attr:`toolbar`, :meth:`add_side_panel`,
+    :attr:`editor`, :attr:`worker` and the :attr:`draftOpened` / :attr:`draftSaved` signals."""
+
+    draftOpened = Signal(int)
+    draftSaved = Signal(int)
+    focusModeChanged = Signal(bool)
+
+    def __init__(self, store: Store, settings: Settings, *, read_only_note: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings
+        self.read_only_note = read_only_note
+        self.worker = Worker(self)
+        self.current_draft_id: int | None = None
+        self.palette_ = theme.LIGHT
+        self._docs: dict[int, QTextDocument] = {}
+        self._highlighters: dict[int, MarkdownHighlighter] = {}
+        self._cursor_pos: dict[int, int] = {}
+        self._search_return: tuple[int | None, int] | None = None
+        self._focus_mode = False
+        self._pre_focus: dict[str, object] = {}
+        self._side_docks: list[QDockWidget] = []
+
+        self.setWindowTitle("Writer")
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+
+        self.autosave = Autosave(self, store, delay_ms=settings.get("autosave.delay_ms"))
+        self.autosave.saved.connect(self._on_saved)
+        self.autosave.failed.connect(self._on_save_failed)
+
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_central()
+        self._build_statusbar()
+
+        self._count_timer = QTimer(self, singleShot=True, interval=250)
+        self._count_timer.timeout.connect(self._update_counts)
+        self._search_timer = QTimer(self, singleShot=True, interval=90)
+        self._search_timer.timeout.connect(self._run_search)
+        self._clock = QTimer(self, interval=60_000)
+        self._clock.timeout.connect(self.model.refresh_times)
+        self._clock.start()
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.applicationStateChanged.connect(self._on_app_state)
+        app.aboutToQuit.connect(self.autosave.flush)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda *_: self.apply_theme())
+
+        self._drop_filter = _FileDropFilter(self)
+        for widget in (self.editor.viewport(), self.list.viewport(), self.empty):
+            widget.installEventFilter(self._drop_filter)
+        self.search_field.installEventFilter(self)
+        self.list.installEventFilter(self)
+
+        self.apply_theme()
+        self.apply_editor_settings()
+        self.reload_list()
+        self._restore_layout()
+        if self.model.rowCount():
+            self.open_draft(self.model.draft_at(0).id)
+        else:
+            self._show_empty()
+        if read_only_note:
+            self.editor.setReadOnly(True)
+            self.status_state.setText("Read-only")
+            self.statusBar().showMessage(read_only_note)
+
+    # -- construction ------------------------------------------------------------------------
+
+    def _action(self, text: str, shortcuts: Iterable[QKeySequence | str], slot: object, *,
+                icon: str | None = None, tip: str | None = None, app_wide: bool = False,
+                checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        keys = [QKeySequence(k) for k in shortcuts]
+        action.setShortcuts(keys)
+        if app_wide:
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.setCheckable(checkable)
+        if icon:
+            action.setData(icon)
+        label = tip or text.replace("&", "").rstrip("…")
+        if keys:
+            label += f" ({keys[0].toString(QKeySequence.SequenceFormat.NativeText)})"
+        action.setToolTip(label)
+        action.setStatusTip(label)
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        self.addAction(action)  # shortcuts work even with menus and toolbar hidden
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action("&New Draft", ["Ctrl+N"],
+                                       self.new_draft, icon="new", app_wide=True, tip="New draft")
+        self.search_action = self._action("&Search Drafts…", ["Ctrl+K", "Ctrl+F"], self.start_search,
+                                          icon="search", app_wide=True, tip="Search drafts")
+        self.focus_action = self._action("&Focus Mode", ["F11"], self.toggle_focus_mode, icon="focus",
+                                         app_wide=True, checkable=True, tip="Focus mode")
+        self.import_action = self._action("&Import Markdown…", ["Ctrl+O"], self.import_dialog, icon="import",
+                                          tip="Import Markdown or text files")
+        self.export_action = self._action("&Export Markdown…", ["Ctrl+Shift+E"], self.export_dialog,
+                                          icon="export", tip="Export this draft as Markdown")
+        self.delete_action = self._action("&Delete Draft…", ["Ctrl+Shift+Backspace"], self.delete_current,
+                                          icon="delete", tip="Delete this draft")
+        self.quit_action = self._action("&Quit", ["Ctrl+Q"], self.close)
+        self.next_action = self._action("Next Draft", ["Ctrl+PgDown"], lambda: self._step(1))
+        self.prev_action = self._action("Previous Draft", ["Ctrl+PgUp"], lambda: self._step(-1))
+        self.list_action = self._action("Go to Drafts List", ["Ctrl+1"], self._focus_list)
+        self.editor_action = self._action("Go to Editor", ["Ctrl+2"], self._focus_editor)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main toolbar", self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
+        bar.toggleViewAction().setEnabled(False)  # the toolbar never hides
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addAction(self.new_action)
+        self.search_field = QLineEdit(bar)
+        self.search_field.setObjectName("searchField")
+        self.search_field.setPlaceholderText(f"Search drafts  ({shortcut_text(self.search_action)})")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setToolTip(self.search_action.toolTip())
+        self.search_field.textEdited.connect(self._on_search_edited)
+        self.search_field.returnPressed.connect(self._commit_search)
+        bar.addWidget(self.search_field)
+        spacer = QWidget(bar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        bar.addAction(self.focus_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.toolbar = bar
+
+    def createPopupMenu(self) -> None:  # Qt override: no "hide toolbar" menu
+        return None
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file = menu.addMenu("&File")
+        file.addActions([self.new_action, self.import_action, self.export_action])
+        file.addSeparator()
+        file.addAction(self.delete_action)
+        file.addSeparator()
+        file.addAction(self.quit_action)
+        edit = menu.addMenu("&Edit")
+        self.undo_action = self._action("&Undo", [QKeySequence.StandardKey.Undo], lambda: self.editor.undo())
+        self.redo_action = self._action("&Redo", [QKeySequence.StandardKey.Redo], lambda: self.editor.redo())
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the editor handles the keys
+        edit.addActions([self.undo_action, self.redo_action])
+        edit.addSeparator()
+        edit.addAction(self.search_action)
+        view = menu.addMenu("&View")
+        view.addActions([self.focus_action, self.list_action, self.editor_action, self.prev_action,
+                         self.next_action])
+        self.view_menu = view
+        self.menus = {"file": file, "edit": edit, "view": view}
+
+    def _build_central(self) -> None:
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(1)
+
+        pane = QWidget(self.splitter)
+        pane.setObjectName("draftsPane")
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(8, 8, 8, 0)
+        layout.setSpacing(4)
+        header = QHBoxLayout()
+        title = QLabel("Drafts", pane)
+        title.setObjectName("paneTitle")
+        header.addWidget(title)
+        header.addStretch(1)
+        self.sort_box = QComboBox(pane)
+        self.sort_box.setToolTip("Sort drafts")
+        for key, (label, _, _) in SORTS.items():
+            self.sort_box.addItem(label, key)
+        self.sort_box.setCurrentIndex(max(0, self.sort_box.findData(self.settings.get("drafts.sort"))))
+        self.sort_box.currentIndexChanged.connect(self._on_sort_changed)
+        header.addWidget(self.sort_box)
+        layout.addLayout(header)
+        self.model = DraftsModel(self)
+        self.model.sort_key = self.settings.get("drafts.sort")
+        self.list = DraftsView(pane)
+        self.delegate = DraftDelegate(self.list)
+        self.list.setItemDelegate(self.delegate)
+        self.list.setModel(self.model)
+        self.list.selectionModel().currentChanged.connect(self._on_list_current)
+        self.list.clicked.connect(lambda _: self._commit_search())
+        self.list.activated.connect(lambda _: self._commit_search(focus_editor=True))
+        layout.addWidget(self.list, 1)
+        self.drafts_pane = pane
+
+        self.stack = QStackedWidget(self.splitter)
+        self.editor = Editor(self.stack)
+        self.empty = self._build_empty_state()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.editor)
+        self.splitter.addWidget(pane)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([280, 900])
+        self.setCentralWidget(self.splitter)
+        self.editor.escapePressed.connect(self._on_editor_escape)
+
+    def _build_empty_state(self) -> QWidget:
+        page = QWidget(self.stack)
+        page.setObjectName("emptyState")
+        layout = QVBoxLayout(page)
+        layout.addStretch(2)
+        heading = QLabel("Nothing open yet", page)
+        heading.setObjectName("emptyTitle")
+        hint = QLabel(f"Start a new draft with {shortcut_text(self.new_action)}, or drop a Markdown or "
+                      f"text file here to import it.", page)
+        hint.setObjectName("emptyHint")
+        hint.setWordWrap(True)
+        button = QPushButton(f"New draft  ({shortcut_text(self.new_action)})", page)
+        button.setObjectName("primaryButton")
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.clicked.connect(self.new_draft)
+        for widget in (heading, hint):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(widget)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(button)
+        row.addStretch(1)
+        layout.addSpacing(12)
+        layout.addLayout(row)
+        layout.addStretch(3)
+        self.empty_title, self.empty_hint = heading, hint
+        return page
+
+    def _build_statusbar(self) -> None:
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        self.status_state = QLabel("", bar)
+        self.status_words = QLabel("", bar)
+        self.status_reading = QLabel("", bar)
+        for label in (self.status_state, self.status_words, self.status_reading):
+            bar.addPermanentWidget(label)
+
+    # -- public API for features -------------------------------------------------------------
+
+    def add_side_panel(self, widget: QWidget, title: str) -> QDockWidget:
+        """Dock ``widget`` on the right (suggestions, copy flags, publishing…)."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"panel-{_SLUG.sub('-', title.lower()).strip('-')}")
+        dock.setWidget(widget)
+        dock.setAllowedAreas(Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.LeftDockWidgetArea)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        if self._side_docks:
+            self.tabifyDockWidget(self._side_docks[-1], dock)
+        else:
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self._side_docks.append(dock)
+        toggle = dock.toggleViewAction()
+        self.view_menu.addAction(toggle)
+        if self._focus_mode:
+            dock.hide()
+        return dock
+
+    def document(self, draft_id: int) -> QTextDocument | None:
+        """The open document of ``draft_id`` (None if it was never opened this session)."""
+        return self._docs.get(draft_id)
+
+    # -- drafts ------------------------------------------------------------------------------
+
+    def reload_list(self) -> None:
+        """Re-read all drafts from the store (leaves any search)."""
+        try:
+            drafts = self.store.list_drafts()
+        except WriterError as exc:
+            self.statusBar().showMessage(str(exc))
+            drafts = []
+        self.model.set_drafts(drafts)
+        self.list.empty_text = ("No drafts yet.\n\nPress "
+                                f"{shortcut_text(self.new_action)} to start one, or drop .md / .txt "
+                                "files here to import them.")
+        self._select_in_list(self.current_draft_id)
+
+    def new_draft(self) -> int | None:
+        """Create an empty draft and put the cursor in it. Returns its id."""
+        self.raise_()
+        self.activateWindow()
+        if self._read_only():
+            return None
+        if self._search_return is not None:
+            self._end_search()
+        try:
+            draft = self.store.create_draft("")
+        except WriterError as exc:
+            self._error("Could not create a draft", str(exc))
+            return None
+        self.model.update_draft(draft)
+        self.open_draft(draft.id)
+        self.statusBar().showMessage("New draft", 2000)
+        return draft.id
+
+    def open_draft(self, draft_id: int, *, focus: bool = True, cursor: int | None = None) -> None:
+        """Show ``draft_id`` in the editor, saving the one being left."""
+        if draft_id == self.current_draft_id and self.stack.currentWidget() is self.editor:
+            if cursor is not None:
+                self._set_cursor(cursor)
+            if focus:
+                self.editor.setFocus()
+            return
+        self._leave_current()
+        doc = self._docs.get(draft_id)
+        if doc is None:
+            try:
+                draft = self.store.get_draft(draft_id)
+            except WriterError as exc:
+                self._error("Could not open the draft", str(exc))
+                return
+            doc = self._make_document(draft)
+        self.current_draft_id = draft_id
+        self.editor.setDocument(doc)
+        self.editor.setReadOnly(self.store.read_only)
+        self.stack.setCurrentWidget(self.editor)
+        self._set_cursor(cursor if cursor is not None else self._cursor_pos.get(draft_id, 0))
+        self._select_in_list(draft_id)
+        self._update_counts()
+        self._update_title()
+        if focus:
+            self.editor.setFocus()
+        self.draftOpened.emit(draft_id)
+
+    def _make_document(self, draft: Draft) -> QTextDocument:
+        doc = QTextDocument(self)
+        doc.setDocumentLayout(QPlainTextDocumentLayout(doc))
+        doc.setDefaultFont(self.editor.font())
+        doc.setUndoRedoEnabled(False)
+        doc.setPlainText(draft.body)
+        doc.setUndoRedoEnabled(True)
+        doc.setModified(False)
+        self._highlighters[draft.id] = MarkdownHighlighter(doc, self.palette_)
+        self._docs[draft.id] = doc
+        self.autosave.track(draft.id, doc, draft.body)
+        doc.contentsChanged.connect(lambda: self._on_edited(draft.id))
+        return doc
+
+    def _leave_current(self) -> None:
+        if self.current_draft_id is not None and self.current_draft_id in self._docs:
+            self._cursor_pos[self.current_draft_id] = self.editor.textCursor().position()
+            self.autosave.save(self.current_draft_id)
+
+    def _set_cursor(self, position: int) -> None:
+        cursor = self.editor.textCursor()
+        cursor.setPosition(min(position, self.editor.document().characterCount() - 1))
+        self.editor.setTextCursor(cursor)
+        self.editor.ensureCursorVisible()
+
+    def delete_current(self) -> None:
+        draft_id = self.current_draft_id
+        if draft_id is None or self._read_only():
+            return
+        title = self.model.data(self.model.index(self.model.row_of(draft_id) or 0)) or "this draft"
+        answer = QMessageBox.question(self, "Delete draft",
+                                      f"Delete “{title}” and its revisions? This cannot be undone.",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.store.delete_draft(draft_id)
+        except WriterError as exc:
+            self._error("Could not delete the draft", str(exc))
+            return
+        self.autosave.forget(draft_id)
+        self.current_draft_id = None
+        self.editor.setDocument(QTextDocument(self.editor))
+        self.editor.document().setDocumentLayout(QPlainTextDocumentLayout(self.editor.document()))
+        doc = self._docs.pop(draft_id, None)
+        self._highlighters.pop(draft_id, None)
+        if doc is not None:
+            doc.deleteLater()
+        self.model.remove_draft(draft_id)
+        if self.model.rowCount():
+            self.open_draft(self.model.draft_at(0).id)
+        else:
+            self._show_empty()
+
+    def _show_empty(self) -> None:
+        self.current_draft_id = None
+        self.stack.setCurrentWidget(self.empty)
+        self.status_words.setText("")
+        self.status_reading.setText("")
+        self._update_title()
+
+    def _step(self, delta: int) -> None:
+        if not self.model.rowCount():
+            return
+        row = self.model.row_of(self.current_draft_id) if self.current_draft_id is not None else None
+        row = 0 if row is None else (row + delta) % self.model.rowCount()
+        self.open_draft(self.model.draft_at(row).id)
+
+    def _select_in_list(self, draft_id: int | None) -> None:
+        selection = self.list.selectionModel()
+        row = self.model.row_of(draft_id) if draft_id is not None else None
+        blocked = selection.blockSignals(True)
+        try:
+            if row is None:
+                selection.clear()
+            else:
+                index = self.model.index(row)
+                selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                self.list.scrollTo(index)
+        finally:
+            selection.blockSignals(blocked)
+        self.list.viewport().update()
+
+    def _on_list_current(self, current: object, _previous: object) -> None:
+        draft = current.data(DraftRole) if current is not None else None  # type: ignore[attr-defined]
+        if isinstance(draft, Draft):
+            self.open_draft(draft.id, focus=False)
+
+    def _on_sort_changed(self) -> None:
+        key = self.sort_box.currentData()
+        self.model.set_sort(key)
+        self._select_in_list(self.current_draft_id)
+        self.settings.set("drafts.sort", key)
+        self._save_settings()
+
+    def _focus_list(self) -> None:
+        self.list.setFocus()
+
+    def _focus_editor(self) -> None:
+        if self.stack.currentWidget() is self.editor:
+            self.editor.setFocus()
+
+    # -- editing and saving ------------------------------------------------------------------
+
+    def _on_edited(self, draft_id: int) -> None:
+        self.autosave.changed(draft_id)
+        if draft_id == self.current_draft_id:
+            self.status_state.setText("Editing…" if self.autosave.is_dirty(draft_id) else "Saved")
+            self._count_timer.start()
+
+    def _on_saved(self, draft: Draft) -> None:
+        self.model.update_draft(draft)
+        if draft.id == self.current_draft_id:
+            self.status_state.setText("Saved")
+            self._update_title()
+        self.draftSaved.emit(draft.id)
+
+    def _on_save_failed(self, draft_id: int, message: str) -> None:
+        self.status_state.setText("Not saved")
+        self.statusBar().showMessage(f"Could not save: {message} Your text is kept; Writer will retry.")
+
+    def _update_counts(self) -> None:
+        doc = self.editor.document()
+        if self.current_draft_id is None:
+            return
+        if doc.characterCount() > BIG_TEXT:
+            text = doc.toPlainText()
+            self.worker.submit(word_count, text, channel="wordcount", on_result=self._show_counts)
+        else:
+            self._show_counts(word_count(doc.toPlainText()))
+
+    def _show_counts(self, words: int) -> None:
+        self.status_words.setText(f"{words:,} word{'s' if words != 1 else ''}")
+        minutes = reading_minutes(words)
+        self.status_reading.setText(f"{minutes} min read" if minutes else "")
+
+    def _update_title(self) -> None:
+        draft_id = self.current_draft_id
+        row = self.model.row_of(draft_id) if draft_id is not None else None
+        name = self.model.draft_at(row).title if row is not None else None
+        suffix = " (read-only)" if self.store.read_only else ""
+        self.setWindowTitle(f"{name} — Writer{suffix}" if name else f"Writer{suffix}")
+
+    def _on_app_state(self, state: Qt.ApplicationState) -> None:
+        if state != Qt.ApplicationState.ApplicationActive:
+            self.autosave.flush()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
+            self.autosave.flush()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.autosave.flush()
+        if self._focus_mode:
+            self.toggle_focus_mode()
+        self._save_layout()
+        self._save_settings()
+        super().closeEvent(event)
+
+    # -- search ------------------------------------------------------------------------------
+
+    @property
+    def searching(self) -> bool:
+        return self._search_return is not None
+
+    def start_search(self) -> None:
+        """Focus the search field, remembering where to come back to on Esc."""
+        self.raise_()
+        self.activateWindow()
+        if self._focus_mode:
+            self.toggle_focus_mode()
+        if self._search_return is None:
+            position = self.editor.textCursor().position() if self.current_draft_id is not None else 0
+            self._search_return = (self.current_draft_id, position)
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def _on_search_edited(self, _text: str) -> None:
+        if self._search_return is None:
+            self._search_return = (self.current_draft_id, self.editor.textCursor().position())
+        self._search_timer.start()
+
+    def _run_search(self) -> None:
+        query = self.search_field.text().strip()
+        if not query:
+            self.reload_list()
+            return
+        try:
+            hits: list[SearchHit] = self.store.search(query, marks=MARKS)
+        except WriterError as exc:
+            hits = []
+            self.statusBar().showMessage(str(exc), 4000)
+        self.model.set_hits(hits)
+        self.list.empty_text = f"No drafts match “{query}”.\n\nEsc goes back to what you were writing."
+        self._select_in_list(self.current_draft_id)
+
+    def cancel_search(self) -> None:
+        """Esc: leave the search and go back to the draft and cursor position from before."""
+        back = self._search_return
+        self._end_search()
+        if back is None:
+            return
+        draft_id, position = back
+        if draft_id is not None and draft_id in self._docs:
+            self.open_draft(draft_id, cursor=position)
+        elif self.model.rowCount():
+            self.open_draft(self.model.draft_at(0).id)
+        else:
+            self._show_empty()
+
+    def _commit_search(self, focus_editor: bool = True) -> None:
+        """Enter or a click on a result: keep that draft open and leave the search."""
+        if self._search_return is None:
+            if focus_editor and self.list.hasFocus():
+                self._focus_editor()
+            return
+        self._search_timer.stop()
+        if self.search_field.text().strip() and self.model.searching is False:
+            self._run_search()
+        index = self.list.currentIndex()
+        draft = index.data(DraftRole) if index.isValid() else None
+        if draft is None and self.model.rowCount():
+            draft = self.model.draft_at(0)
+        self._end_search()
+        if isinstance(draft, Draft):
+            self.open_draft(draft.id, focus=focus_editor)
+
+    def _end_search(self) -> None:
+        self._search_return = None
+        self._search_timer.stop()
+        self.search_field.clear()
+        if self.model.searching:
+            self.reload_list()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if key == Qt.Key.Key_Escape and self.searching:
+                self.cancel_search()
+                return True
+            if watched is self.search_field and key == Qt.Key.Key_Escape:
+                self._focus_editor()
+                return True
+            if watched is self.search_field and key == Qt.Key.Key_Down and self.model.rowCount():
+                self.list.setFocus()
+                if not self.list.currentIndex().isValid():
+                    self.list.setCurrentIndex(self.model.index(0))
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_editor_escape(self) -> None:
+        if self._focus_mode:
+            self.toggle_focus_mode()
+        elif self.searching:
+            self.cancel_search()
+
+    # -- focus mode --------------------------------------------------------------------------
+
+    @property
+    def focus_mode(self) -> bool:
+        return self._focus_mode
+
+    def toggle_focus_mode(self) -> None:
+        """F11: only the text (and the slim toolbar), full screen, typewriter scrolling."""
+        entering = not self._focus_mode
+        self._focus_mode = entering
+        self.focus_action.setChecked(entering)
+        if entering:
+            self._pre_focus = {
+                "maximized": self.isMaximized(),
+                "fullscreen": self.isFullScreen(),
+                "docks": [d for d in self._side_docks if d.isVisible()],
+            }
+            for widget in (self.drafts_pane, self.statusBar(), self.menuBar(), *self._side_docks):
+                widget.hide()
+            self.editor.set_typewriter(self.settings.get("editor.typewriter_in_focus"))
+            self.showFullScreen()
+            self._focus_editor()
+        else:
+            self.drafts_pane.show()
+            self.statusBar().show()
+            self.menuBar().show()
+            for dock in self._pre_focus.get("docks", []):  # type: ignore[union-attr]
+                dock.show()
+            self.editor.set_typewriter(False)
+            if not self._pre_focus.get("fullscreen"):
+                if self._pre_focus.get("maximized"):
+                    self.showMaximized()
+                else:
+                    self.showNormal()
+        self.focusModeChanged.emit(entering)
+
+    # -- import / export ---------------------------------------------------------------------
+
+    def import_dialog(self) -> None:
+        if self._read_only():
+            return
+        files, _ = QFileDialog.getOpenFileNames(self, "Import Markdown", str(Path.home()),
+                                                "Markdown or text (*.md *.markdown *.txt);;All files (*)")
+        if files:
+            self.import_files([Path(f) for f in files])
+
+    def import_files(self, files: Iterable[Path]) -> None:
+        """Import each file as a new draft off the GUI thread; errors name the file."""
+        files = list(files)
+        if not files or self._read_only():
+            return
+        self.statusBar().showMessage(f"Importing {len(files)} file{'s' if len(files) != 1 else ''}…")
+        self.worker.submit(_import_all, self.store, files, channel=f"import-{id(files)}",
+                           on_result=self._imported)
+
+    def _imported(self, outcome: tuple[list[Draft], list[str]]) -> None:
+        drafts, errors = outcome
+        for draft in drafts:
+            self.model.update_draft(draft)
+        if drafts:
+            self.open_draft(drafts[-1].id)
+            self.statusBar().showMessage(f"Imported {len(drafts)} draft{'s' if len(drafts) != 1 else ''}",
+                                         4000)
+        else:
+            self.statusBar().clearMessage()
+        if errors:
+            self._error("Some files were not imported", "\n\n".join(errors))
+
+    def export_dialog(self) -> None:
+        draft_id = self.current_draft_id
+        if draft_id is None:
+            self.statusBar().showMessage("Open a draft to export it.", 4000)
+            return
+        self.autosave.save(draft_id)
+        draft = self.store.get_draft(draft_id)
+        name = _SLUG.sub("-", draft.title.lower()).strip("-") or "draft"
+        target, _ = QFileDialog.getSaveFileName(self, "Export Markdown", str(Path.home() / f"{name}.md"),
+                                                "Markdown (*.md)")
+        if target:
+            self.export_to(draft_id, Path(target))
+
+    def export_to(self, draft_id: int, target: Path) -> None:
+        """Write ``draft_id`` to ``target`` with front matter (off the GUI thread)."""
+        self.autosave.save(draft_id)
+        draft = self.store.get_draft(draft_id)
+        self.worker.submit(_export, draft, target, channel=f"export-{target}",
+                           on_result=lambda path: self.statusBar().showMessage(f"Exported to {path}", 5000),
+                           on_error=lambda exc: self._error("Could not export", f"{target}: {exc}"))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _importable(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = _importable(event.mimeData().urls())
+        if files:
+            event.acceptProposedAction()
+            self.import_files(files)
+        else:
+            super().dropEvent(event)
+
+    # -- look and layout ---------------------------------------------------------------------
+
+    def apply_theme(self) -> None:
+        """Light/dark per the ``theme`` setting (``system`` follows the desktop, live)."""
+        palette = theme.palette_for(self.settings.get("theme"))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app, palette)
+        self.palette_ = palette
+        self.delegate.palette = palette
+        self.list.palette_ = palette
+        for highlighter in self._highlighters.values():
+            highlighter.set_palette(palette)
+        for action in (self.new_action, self.search_action, self.focus_action, self.import_action,
+                       self.export_action, self.delete_action):
+            action.setIcon(icons.icon(str(action.data()), palette.text))
+        self.list.viewport().update()
+
+    def apply_editor_settings(self) -> None:
+        self.editor.set_font(self.settings.get("editor.font_family"), self.settings.get("editor.font_size"))
+        self.editor.set_max_width(self.settings.get("editor.max_width"))
+        self.autosave.delay_ms = self.settings.get("autosave.delay_ms")
+
+    def _layout_settings(self) -> QSettings:
+        return QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_layout(self) -> None:
+        stored = self._layout_settings()
+        geometry = stored.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 760)
+        state = stored.value("state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = stored.value("splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+
+    def _save_layout(self) -> None:
+        stored = self._layout_settings()
+        stored.setValue("geometry", self.saveGeometry())
+        stored.setValue("state", self.saveState())
+        stored.setValue("splitter", self.splitter.saveState())
+        stored.sync()
+
+    def _save_settings(self) -> None:
+        try:
+            self.settings.save()
+        except OSError as exc:
+            self.statusBar().showMessage(f"Could not save settings: {exc}", 5000)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _read_only(self) -> bool:
+        if self.store.read_only:
+            self.statusBar().showMessage(self.read_only_note or "Drafts are open read-only.", 5000)
+            return True
+        return False
+
+    def _error(self, title: str, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        self.last_error = box
+
+
+class _FileDropFilter(QObject):
+    """Lets files dropped on the editor or the list import instead of pasting their paths."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            files = _importable(event.mimeData().urls())  # type: ignore[attr-defined]
+            if files:
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                if kind == QEvent.Type.Drop:
+                    self.window.import_files(files)
+                return True
+        return False
+
+
+def _importable(urls: Iterable[object]) -> list[Path]:
+    files = []
+    for url in urls:
+        if url.isLocalFile():  # type: ignore[attr-defined]
+            path = Path(url.toLocalFile())  # type: ignore[attr-defined]
+            if path.suffix.lower() in IMPORTABLE:
+                files.append(path)
+    return files
+
+
+def _import_all(store: Store, files: list[Path]) -> tuple[list[Draft], list[str]]:
+    """Runs in a worker: import each file, collecting a message per failure."""
+    from writer.store.markdown_io import import_file
+
+    drafts, errors = [], []
+    for path in files:
+        try:
+            drafts.append(import_file(store, path))
+        except WriterError as exc:
+            errors.append(f"{path.name}: {exc}")
+        except OSError as exc:
+            errors.append(f"{path.name}: {exc.strerror or exc}")
+    return drafts, errors
+
+
+def _export(draft: Draft, target: Path) -> Path:
+    """Runs in a worker: write the draft with its front matter."""
+    from writer.store.markdown_io import export_markdown
+
+    target.write_text(export_markdown(draft), encoding="utf-8")
+    return target
+

@@ -1,7 +1,8 @@
 """Turn what a user types into a safe FTS5 query.
 
-Raw input goes nowhere near MATCH: every word becomes a quoted prefix term, so
-quotes, ``-``, ``*``, ``:`` or parentheses can never raise a syntax error, and a
+Raw input goes nowhere near MATCH: every word becomes a quoted FTS5 string, which
+FTS5 tokenizes with the index's own tokenizer, so quotes, ``-``, ``*``, ``:`` or
+parentheses can never raise a syntax error. Each word matches as a prefix, so a
 half-typed word still finds the whole one.
 """
 
@@ -9,9 +10,14 @@ from __future__ import annotations
 
 import re
 
-# The same notion of a token as FTS5's unicode61 tokenizer: letters and digits.
-_TOKEN = re.compile(r"[^\W_]+")
 _PART = re.compile(r'"([^"]*)"|([^"\s]+)')
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"'})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a NUL would end the FTS5 string early
+
+
+def _searchable(chunk: str) -> bool:
+    # Pure ASCII punctuation ("-", "*", "(") holds no token; anything else may.
+    return any(ch.isalnum() or not ch.isascii() for ch in chunk)
 
 
 def fts_query(text: str) -> str:
@@ -20,11 +26,9 @@ def fts_query(text: str) -> str:
     Words are ANDed and each matches as a prefix; text in double quotes is a phrase.
     """
     terms: list[str] = []
-    for phrase, word in _PART.findall(text.replace("”", '"').replace("“", '"')):
-        if phrase:
-            tokens = _TOKEN.findall(phrase)
-            if tokens:
-                terms.append('"' + " ".join(tokens) + '"')
-        else:
-            terms.extend(f'"{token}"*' for token in _TOKEN.findall(word))
+    for phrase, word in _PART.findall(_CONTROL.sub(" ", text.translate(_QUOTES))):
+        if phrase and _searchable(phrase):
+            terms.append(f'"{phrase}"')
+        elif word and _searchable(word):
+            terms.append(f'"{word}"*')
     return " ".join(terms)

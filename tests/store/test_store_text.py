@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+
+from writer.store import derive_title, reading_minutes, word_count
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("", 0),
+    ("   \n\n", 0),
+    ("# Heading\n\nOne two three.", 4),
+    ("Don't stop — well-known *emphasis* and `code`", 6),
+    ("- item one\n- item two", 4),
+    ("café naïve 42", 3),
+])
+def test_word_count_counts_words_not_markdown(text: str, words: int) -> None:
+    assert word_count(text) == words
+
+
+@pytest.mark.parametrize(("body", "title"), [
+    ("", "Untitled"),
+    ("\n\n   \n", "Untitled"),
+    ("# My essay\n\ntext", "My essay"),
+    ("\n\n## Second level ##\nmore", "Second level"),
+    ("#\n\nReal first line", "Real first line"),
+    ("Plain first line\nsecond", "Plain first line"),
+    ("#hashtag is not a heading", "#hashtag is not a heading"),
+])
+def test_derive_title_uses_first_non_empty_line_without_hashes(body: str, title: str) -> None:
+    assert derive_title(body) == title
+
+
+def test_derive_title_shortens_very_long_lines() -> None:
+    title = derive_title("word " * 100)
+    assert len(title) <= 120 and title.endswith("…")
+
+
+@pytest.mark.parametrize(("words", "minutes"), [(0, 0), (1, 1), (230, 1), (231, 2), (2300, 10)])
+def test_reading_minutes_at_about_230_wpm(words: int, minutes: int) -> None:
+    assert reading_minutes(words) == minutes

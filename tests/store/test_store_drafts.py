@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.store.conftest import FakeClock
 from writer import paths
 from writer.errors import WriterError
 from writer.store import Draft, DraftNotFound, Store
-from tests.store.conftest import FakeClock
 
 
 def test_database_lives_in_data_dir(store: Store) -> None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from writer.store import SNAPSHOT_INTERVAL, Store
+import itertools
+
 from tests.store.conftest import FakeClock
+from writer.store import SNAPSHOT_INTERVAL, Store
 
 
 def test_autosave_keeps_at_most_one_revision_per_interval(store: Store, clock: FakeClock) -> None:
@@ -13,7 +15,7 @@ def test_autosave_keeps_at_most_one_revision_per_interval(store: Store, clock: F
         store.save_draft(draft.id, body=bodies[-1])
     revs = store.revisions(draft.id)
     assert 2 <= len(revs) <= 10 * 60 // SNAPSHOT_INTERVAL.total_seconds() + 1
-    gaps = [newer.created - older.created for newer, older in zip(revs, revs[1:], strict=False)]
+    gaps = [newer.created - older.created for newer, older in itertools.pairwise(revs)]
     assert all(gap >= SNAPSHOT_INTERVAL for gap in gaps)
     assert revs[-1].body == "v0"  # the first edit kept the original text
     assert all(r.reason == "autosave" for r in revs)

@@ -330,6 +330,8 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(toggle)
         if self._focus_mode:
             dock.hide()
+        else:
+            dock.show()
         return dock
 
     def document(self, draft_id: int) -> QTextDocument | None:

@@ -1,0 +1,52 @@
+"""Fixtures that build the real main window over a real store in the test's WRITER_HOME."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from writer.settings import Settings
+from writer.store import Store
+from writer.ui.app import make_app
+from writer.ui.main_window import MainWindow
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    s = Store.open()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, store: Store) -> Iterator[WindowFactory]:
+    """Build (and later close) main windows over ``store`` with fresh settings."""
+    make_app([])
+    windows: list[MainWindow] = []
+
+    def build(**settings: object) -> MainWindow:
+        prefs = Settings.load()
+        for key, value in settings.items():
+            prefs.set(key.replace("__", "."), value)
+        window = MainWindow(store, prefs)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        windows.append(window)
+        return window
+
+    yield build
+    for window in windows:
+        window.autosave.flush()
+        window.worker.wait(5000)
+
+
+@pytest.fixture
+def window(make_window: WindowFactory) -> MainWindow:
+    return make_window()

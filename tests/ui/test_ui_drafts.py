@@ -1,0 +1,152 @@
+"""Creating, editing, switching and listing drafts through the real widgets."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from writer.store import Store
+from writer.ui.drafts_list import DraftRole, meta_line
+
+
+def list_titles(window) -> list[str]:
+    model = window.model
+    return [model.data(model.index(row)) for row in range(model.rowCount())]
+
+
+def test_first_run_shows_what_to_do(window) -> None:
+    assert window.model.rowCount() == 0
+    assert window.stack.currentWidget() is window.empty
+    assert "Ctrl+N" in window.list.empty_text
+    assert "Ctrl+N" in window.empty_hint.text()
+
+
+def test_new_draft_typed_text_becomes_title_and_word_count(qtbot: QtBot, window, store: Store) -> None:
+    qtbot.keyClick(window.editor, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_draft_id is not None
+    assert window.editor.hasFocus()
+    qtbot.keyClicks(window.editor, "# Harbour notes")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.editor, "The boats came in early today.")
+    window.autosave.flush()
+
+    draft = store.get_draft(window.current_draft_id)
+    assert draft.body == "# Harbour notes\nThe boats came in early today."
+    assert draft.title == "Harbour notes"
+    assert list_titles(window) == ["Harbour notes"]
+    qtbot.waitUntil(lambda: window.status_words.text() == "8 words")
+    assert window.status_reading.text() == "1 min read"
+    assert "Harbour notes" in window.windowTitle()
+
+
+def test_switching_drafts_keeps_each_text_and_cursor(qtbot: QtBot, store: Store, make_window
+                                                     ) -> None:
+    first = store.create_draft("First draft body")
+    second = store.create_draft("Second draft body")
+    window = make_window()
+    assert window.current_draft_id == second.id  # the most recently edited opens
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(window.editor, " grows")
+
+    window.open_draft(first.id)
+    assert window.editor.toPlainText() == "First draft body"
+    assert store.get_draft(second.id).body == "Second draft body grows"  # saved on switch
+
+    window.open_draft(second.id)
+    assert window.editor.toPlainText() == "Second draft body grows"
+    assert window.editor.textCursor().position() == len("Second draft body grows")
+
+
+def test_clicking_a_list_row_opens_that_draft(qtbot: QtBot, store: Store, make_window) -> None:
+    store.create_draft("Alpha")
+    store.create_draft("Beta")
+    window = make_window()
+    row = window.model.row_of(next(d.id for d in store.list_drafts() if d.title == "Alpha"))
+    rect = window.list.visualRect(window.model.index(row))
+    qtbot.mouseClick(window.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.editor.toPlainText() == "Alpha"
+
+
+def test_list_rows_show_age_words_and_status(store: Store, window) -> None:
+    draft = store.create_draft("one two three")
+    later = draft.updated + timedelta(days=3)
+    assert meta_line(draft, later) == "edited 3 days ago · 3 words · draft"
+
+
+def test_sorting_by_title_words_and_created(qtbot: QtBot, store: Store, make_window) -> None:
+    store.create_draft("Banana split is long enough to win")
+    store.create_draft("apple")
+    store.create_draft("Cherry pie")
+    window = make_window()
+    assert list_titles(window) == ["Cherry pie", "apple", "Banana split is long enough to win"]
+
+    window.sort_box.setCurrentIndex(window.sort_box.findData("title"))
+    assert list_titles(window) == ["apple", "Banana split is long enough to win", "Cherry pie"]
+    window.sort_box.setCurrentIndex(window.sort_box.findData("words"))
+    assert list_titles(window)[0] == "Banana split is long enough to win"
+    window.sort_box.setCurrentIndex(window.sort_box.findData("created"))
+    assert list_titles(window) == ["Cherry pie", "apple", "Banana split is long enough to win"]
+    assert window.settings.get("drafts.sort") == "created"
+
+
+def test_edited_draft_moves_to_the_top_and_stays_selected(qtbot: QtBot, store: Store,
+                                                          make_window) -> None:
+    old = store.create_draft("Old one")
+    store.create_draft("New one")
+    window = make_window()
+    window.open_draft(old.id)
+    qtbot.keyClicks(window.editor, "Still ")
+    window.autosave.flush()
+    assert list_titles(window)[0] == "Still Old one"
+    assert window.list.currentIndex().data(DraftRole).id == old.id
+
+
+def test_per_draft_undo(qtbot: QtBot, store: Store, make_window) -> None:
+    a = store.create_draft("")
+    b = store.create_draft("")
+    window = make_window()
+    window.open_draft(a.id)
+    qtbot.keyClicks(window.editor, "alpha")
+    window.open_draft(b.id)
+    qtbot.keyClicks(window.editor, "beta")
+    window.open_draft(a.id)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.toPlainText() == ""  # undid alpha, not beta
+    window.open_draft(b.id)
+    assert window.editor.toPlainText() == "beta"
+    qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.toPlainText() == ""
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.editor, Qt.Key.Key_Z, redo)
+    assert window.editor.toPlainText() == "beta"
+    window.autosave.flush()
+    assert store.get_draft(a.id).body == ""
+    assert store.get_draft(b.id).body == "beta"
+
+
+def test_delete_draft_asks_then_removes(qtbot: QtBot, store: Store, make_window,
+                                        monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    keep = store.create_draft("Keep me")
+    gone = store.create_draft("Delete me")
+    window = make_window()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    window.delete_action.trigger()
+    assert [d.id for d in store.list_drafts()] == [gone.id, keep.id]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.delete_action.trigger()
+    assert [d.id for d in store.list_drafts()] == [keep.id]
+    assert list_titles(window) == ["Keep me"]
+    assert window.editor.toPlainText() == "Keep me"
+
+
+def test_side_panel_docks_on_the_right(window) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    dock = window.add_side_panel(QLabel("suggestions here"), "Suggestions")
+    assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert dock.isVisible()
+    assert dock.toggleViewAction() in window.view_menu.actions()

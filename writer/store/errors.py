@@ -25,7 +25,7 @@ class StoreCorrupt(WriterError):
                     "(the damaged file is kept beside it).")
         else:
             hint = "There is no backup yet; keep the file and do not delete it."
-        super().__init__(f"The drafts database {path} is damaged and cannot be opened ({detail}). {hint}")
+        super().__init__(f"The drafts database {path} is damaged ({detail}) and Writer cannot use it. {hint}")
 
 
 class StoreBusy(WriterError):

@@ -64,7 +64,7 @@ def _as_datetime(value: Any, filename: str) -> datetime:
 def parse_markdown(text: str, filename: str = "<text>") -> dict[str, Any]:
     """Front matter and body of a Markdown text, ready for ``Store.create_draft``.
 
-    Returns ``body``, ``title`` (None to derive it from the body), ``tags``, ``status``,
+    Returns ``body``, ``title`` (None if absent), ``tags``, ``status``,
     ``created`` (None if absent) and ``url``. Bad front matter raises a WriterError
     naming ``filename``.
     """
@@ -86,8 +86,6 @@ def parse_markdown(text: str, filename: str = "<text>") -> dict[str, Any]:
     meta = {str(k).lower(): v for k, v in meta.items()}
     title = meta.get("title")
     title = str(title).strip() if title is not None and str(title).strip() else None
-    if title is not None and title == derive_title(body):
-        title = None  # it only repeats the first line: keep following it
     tags = meta.get("tags") or []
     if isinstance(tags, str):
         tags = [t for t in (part.strip() for part in tags.split(",")) if t]
@@ -129,6 +127,8 @@ def import_file(store: Store, path: Path) -> Draft:
     fields = parse_markdown(read_text_file(path), str(path))
     if fields["title"] is None and not fields["body"].strip():
         fields["title"] = path.stem
+    elif fields["title"] == derive_title(fields["body"]):
+        fields["title"] = None  # it only repeats the first line: keep following it
     draft = store.create_draft(fields["body"], title=fields["title"], tags=fields["tags"],
                                status=fields["status"], created=fields["created"], url=fields["url"])
     return draft

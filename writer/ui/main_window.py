@@ -867,7 +867,7 @@ def _import_all(store: Store, files: list[Path]) -> tuple[list[Draft], list[str]
         try:
             drafts.append(import_file(store, path))
         except WriterError as exc:
-            errors.append(f"{path.name}: {exc}")
+            errors.append(str(exc) if path.name in str(exc) else f"{path.name}: {exc}")
         except OSError as exc:
             errors.append(f"{path.name}: {exc.strerror or exc}")
     return drafts, errors

@@ -5,10 +5,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from writer.errors import WriterError
-from writer.store import Store
+from writer.store import Draft, Store
 from writer.store.markdown_io import export_markdown, import_file, parse_markdown
+from writer.store.store import normalize_tags
 
 
 def test_export_has_front_matter_then_the_body(store: Store) -> None:
@@ -87,3 +90,21 @@ def test_txt_import_and_unsupported_suffix(store: Store, tmp_path: Path) -> None
         import_file(store, tmp_path / "photo.jpg")
     with pytest.raises(WriterError, match="Cannot read"):
         import_file(store, tmp_path / "missing.md")
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(body=_text, title=_text, tags=st.lists(_text, max_size=4))
+def test_export_then_parse_gives_back_the_draft(body: str, title: str, tags: list[str]) -> None:
+    clean_tags = normalize_tags(tags)
+    moment = datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)
+    draft = Draft(id=1, title=title.strip() or "Untitled", body=body, created=moment, updated=moment,
+                  status="archived", tags=clean_tags, word_count=0, title_is_set=True, url=None)
+    fields = parse_markdown(export_markdown(draft), "prop.md")
+    expected_body = body.replace("\r\n", "\n")
+    assert fields["body"] == expected_body
+    assert fields["title"] == draft.title
+    assert tuple(fields["tags"]) == clean_tags
+    assert (fields["status"], fields["created"]) == ("archived", moment)

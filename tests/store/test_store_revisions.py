@@ -41,6 +41,8 @@ def test_publishing_snapshots_the_published_text(store: Store, clock: FakeClock)
     store.save_draft(draft.id, body="final text", status="published")
     newest = store.revisions(draft.id)[0]
     assert (newest.reason, newest.body) == ("publish", "final text")
+    assert store.snapshot(draft.id, "publish") == newest  # the publisher asking again adds nothing
+    assert len(store.revisions(draft.id)) == 2
 
 
 def test_manual_snapshot_and_newest_first(store: Store, clock: FakeClock) -> None:

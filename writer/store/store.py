@@ -267,9 +267,10 @@ class Store:
                    provenance: Sequence[ProvenanceSpan] | None = None) -> Draft:
         """Save what changed in one transaction; nothing changed means no write at all.
 
-        ``title=""`` goes back to a title derived from the body. When the title or body
-        changes and the last revision is older than ``snapshot_interval``, the state being
-        replaced is kept as an "autosave" revision. Becoming published snapshots the result.
+        ``title=""`` goes back to a title derived from the body; ``url=""`` clears the URL.
+        When the title or body changes and the last revision is older than
+        ``snapshot_interval``, the state being replaced is kept as an "autosave" revision.
+        Becoming published snapshots the result.
         """
         if status is not None:
             _check_status(status)
@@ -391,9 +392,19 @@ class Store:
 
     @_guarded
     def snapshot(self, draft_id: int, reason: str = "manual") -> Revision:
-        """Keep the draft as it is now (on publish, or when the user asks)."""
+        """Keep the draft as it is now (on publish, or when the user asks).
+
+        Asking twice for the same text and reason returns the existing revision, so a
+        publisher that snapshots after ``save_draft(status="published")`` adds no duplicate.
+        """
         with self._write():
             draft = self._get(draft_id)
+            row = self.db.execute("SELECT id, created, reason, title, body, word_count FROM revisions "
+                                  "WHERE draft_id = ? ORDER BY created DESC, id DESC LIMIT 1",
+                                  [draft_id]).fetchone()
+            if row is not None and (row[2], row[3], row[4]) == (reason, draft.title, draft.body):
+                return Revision(id=row[0], draft_id=draft_id, created=_time(row[1]), reason=row[2],
+                                title=row[3], body=row[4], word_count=row[5])
             return self._add_revision(draft, reason, explicit=draft.title_is_set)
 
     @_guarded

@@ -91,3 +91,17 @@ def test_missing_draft_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> 
     code, out, err = run(capsys, "show", "7")
     assert code == 2 and out == ""
     assert err.strip() == "writer: No draft with id 7 (`writer drafts list` shows them)."
+
+
+def test_restore_backup_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open() as store:
+        store.create_draft("worth keeping")
+        store.backup()
+    db = store.path
+    db.write_bytes(b"\0garbage" * 512)
+    code, _, err = run(capsys, "list")
+    assert code == 2 and "damaged" in err and "restore-backup" in err
+    code, out, _ = run(capsys, "restore-backup")
+    assert code == 0 and "kept as" in out
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and "worth keeping" in out

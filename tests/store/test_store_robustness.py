@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,26 @@ def test_kill_9_never_loses_a_committed_save() -> None:
         assert store.integrity_ok()
         ids = {d.id for d in store.list_drafts()}
     assert set(committed) <= ids
+
+
+def test_one_store_can_be_shared_by_threads() -> None:
+    with Store.open() as store:
+        drafts = [store.create_draft(f"thread {n}") for n in range(4)]
+        errors: list[BaseException] = []
+
+        def work(draft_id: int) -> None:
+            try:
+                for i in range(40):
+                    store.save_draft(draft_id, body=f"thread text {i}")
+                    store.search("thread")
+            except BaseException as exc:  # surfaced below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(d.id,)) for d in drafts]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert {store.get_draft(d.id).body for d in drafts} == {"thread text 39"}
+        assert store.integrity_ok()

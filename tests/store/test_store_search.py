@@ -108,3 +108,10 @@ def test_limit(store: Store) -> None:
     for n in range(5):
         store.create_draft(f"note {n}")
     assert len(store.search("note", limit=3)) == 3
+
+
+def test_short_words_match_whole_words_only(store: Store) -> None:
+    ai = store.create_draft("Notes on AI and tools")
+    store.create_draft("Fresh air in the aisle")
+    assert [h.draft.id for h in store.search("ai")] == [h.draft.id for h in store.search("(ai)")] == [ai.id]
+    assert len(store.search("ais")) == 1  # three letters: a prefix again

@@ -3,15 +3,17 @@
 Raw input goes nowhere near MATCH: every word becomes a quoted FTS5 string, which
 FTS5 tokenizes with the index's own tokenizer, so quotes, ``-``, ``*``, ``:`` or
 parentheses can never raise a syntax error. Each word matches as a prefix, so a
-half-typed word still finds the whole one.
+half-typed word ("wri") still finds the whole one ("writer").
 """
 
 from __future__ import annotations
 
 import re
+import string
 
 _PART = re.compile(r'"([^"]*)"|([^"\s]+)')
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"'})
+PREFIX_MIN = 3  # shorter ASCII words match whole words only: "ai" means AI, not every "air"...
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a NUL would end the FTS5 string early
 
 
@@ -23,12 +25,15 @@ def _searchable(chunk: str) -> bool:
 def fts_query(text: str) -> str:
     """An FTS5 MATCH expression for ``text``; "" when it holds no searchable word.
 
-    Words are ANDed and each matches as a prefix; text in double quotes is a phrase.
+    Words are ANDed and each matches as a prefix (from three letters on: a one- or
+    two-letter prefix matches nearly every draft, slowly and uselessly); text in double
+    quotes is a phrase.
     """
     terms: list[str] = []
     for phrase, word in _PART.findall(_CONTROL.sub(" ", text.translate(_QUOTES))):
         if phrase and _searchable(phrase):
             terms.append(f'"{phrase}"')
         elif word and _searchable(word):
-            terms.append(f'"{word}"*')
+            prefix = len(word.strip(string.punctuation)) >= PREFIX_MIN or not word.isascii()
+            terms.append(f'"{word}"*' if prefix else f'"{word}"')
     return " ".join(terms)

@@ -36,7 +36,7 @@ def test_title_follows_body_until_set_explicitly(store: Store, clock: FakeClock)
     draft = store.create_draft("First idea")
     draft = store.save_draft(draft.id, body="## Better idea\nbody")
     assert draft.title == "Better idea"
-    draft = store.save_draft(draft.id, title="  Chosen title ")
+    draft = store.save_draft(draft.id, title="  Chosen\ntitle ")
     assert (draft.title, draft.title_is_set) == ("Chosen title", True)
     draft = store.save_draft(draft.id, body="# Something else")
     assert draft.title == "Chosen title"

@@ -71,6 +71,11 @@ def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
+def _one_line(title: str) -> str:
+    """A title is one line of single-spaced text, whatever the caller passed."""
+    return " ".join(title.split())
+
+
 def _check_status(status: str) -> str:
     if status not in STATUSES:
         raise WriterError(f"Unknown status {status!r}; use one of: {', '.join(STATUSES)}.")
@@ -231,11 +236,11 @@ class Store:
                      url: str | None = None) -> Draft:
         """A new draft; its title follows the body's first line unless ``title`` is given."""
         _check_status(status)
-        explicit = title is not None and title.strip() != ""
+        clean = _one_line(title or "")
         now = self.clock()
         row = {
-            "title": title.strip() if explicit and title else derive_title(body),
-            "title_is_set": int(explicit),
+            "title": clean or derive_title(body),
+            "title_is_set": int(bool(clean)),
             "body": body,
             "status": status,
             "tags": json.dumps(list(normalize_tags(tags))),
@@ -278,8 +283,8 @@ class Store:
             old = self._get(draft_id)
             new_body = old.body if body is None else body
             if title is not None:
-                explicit = title.strip() != ""
-                new_title = title.strip() if explicit else derive_title(new_body)
+                explicit = _one_line(title) != ""
+                new_title = _one_line(title) if explicit else derive_title(new_body)
             else:
                 explicit = old.title_is_set
                 new_title = old.title if explicit else derive_title(new_body)

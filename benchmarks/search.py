@@ -11,6 +11,7 @@ rare ones, prefixes and phrases. Target: median FTS latency <= 30 ms.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import re
 import statistics
@@ -22,8 +23,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import itertools
 
 from writer.store import Store
 

@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -25,8 +26,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from writer import __version__, paths
 from writer.errors import WriterError
 from writer.settings import Settings
-from writer.store import Store, StoreBusy, StoreCorrupt, restore_backup
-from writer.store.backups import backups_dir, newest_backup
+
+if TYPE_CHECKING:
+    from writer.store import Store, StoreCorrupt
 
 _T0 = time.perf_counter()
 
@@ -50,6 +52,8 @@ def open_store(parent: QWidget | None = None) -> tuple[Store | None, str | None]
     Returns ``(store, read_only_note)``; ``(None, None)`` when the user chose to quit.
     The damaged file is never overwritten: restoring a backup moves it aside first.
     """
+    from writer.store import Store, StoreBusy, StoreCorrupt, restore_backup
+
     db_path = paths.data_dir() / "writer.db"
     while True:
         try:
@@ -83,6 +87,8 @@ def open_store(parent: QWidget | None = None) -> tuple[Store | None, str | None]
 
 
 def _ask_corrupt(parent: QWidget | None, exc: StoreCorrupt, db_path: Path) -> str:
+    from writer.store.backups import backups_dir, newest_backup
+
     backup = exc.backup or newest_backup(backups_dir(db_path))
     box = QMessageBox(QMessageBox.Icon.Critical, "Drafts database is damaged",
                       f"Writer could not open {db_path}: it is damaged.", parent=parent)

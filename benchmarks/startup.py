@@ -1,0 +1,78 @@
+"""Cold start to an editable window: Writer vs a bare QApplication + QMainWindow.
+
+Each run is a fresh subprocess (offscreen Qt) timed from launch until it prints that
+its window is shown and the event loop is idle. Prints medians and the ratio; the
+targets are Writer <= 1.0 s and <= 2.5x the bare window.
+
+    python benchmarks/startup.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BARE = """
+import time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit
+app = QApplication([])
+w = QMainWindow(); w.setCentralWidget(QPlainTextEdit()); w.resize(1180, 760); w.show()
+QTimer.singleShot(0, lambda: (print("writer-ready", flush=True), app.quit()))
+app.exec()
+"""
+
+
+def time_once(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("writer-ready"):
+            elapsed = time.perf_counter() - start
+            break
+    else:
+        raise SystemExit(f"{cmd} never became ready (exit {proc.wait()})")
+    proc.wait(30)
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+           "WRITER_EXIT_WHEN_READY": "1"}
+    with tempfile.TemporaryDirectory() as data:
+        # A realistic data folder: some drafts already there.
+        subprocess.run([sys.executable, "-c", (
+            "from writer.store import Store\n"
+            f"s = Store.open(__import__('pathlib').Path({data!r}) / 'writer.db')\n"
+            "[s.create_draft(f'# Draft {i}\\n\\n' + 'Some words here. ' * 300) for i in range(60)]\n"
+            "s.close()")], cwd=REPO, check=True)
+        writer_cmd = [sys.executable, "-m", "writer", "--data-dir", data]
+        bare_cmd = [sys.executable, "-c", BARE]
+        time_once(writer_cmd, env)  # warm the OS file cache for both, like any second launch
+        time_once(bare_cmd, env)
+        writer, bare = [], []
+        for _ in range(args.runs):  # interleaved, so load on the machine hits both alike
+            writer.append(time_once(writer_cmd, env))
+            bare.append(time_once(bare_cmd, env))
+    w, b = statistics.median(writer), statistics.median(bare)
+    print(f"bare QMainWindow : median {b:.3f} s  (runs: {', '.join(f'{x:.2f}' for x in bare)})")
+    print(f"Writer           : median {w:.3f} s  (runs: {', '.join(f'{x:.2f}' for x in writer)})")
+    print(f"ratio Writer/bare: {w / b:.2f}x   targets: <= 1.0 s and <= 2.5x -> "
+          f"{'OK' if w <= 1.0 and w / b <= 2.5 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -58,8 +58,8 @@ class Autosave(QObject):
     def changed(self, draft_id: int) -> None:
         """The document changed: schedule a save."""
         doc = self._docs.get(draft_id)
-        if doc is None or self.store.read_only:
-            return
+        if doc is None or self.store.read_only or not doc.isModified():
+            return  # re-highlighting emits contentsChanged too, but never sets "modified"
         self._dirty.add(draft_id)
         self._debounce.start()
         if not self._max_wait.isActive():
@@ -88,6 +88,7 @@ class Autosave(QObject):
         text = doc.toPlainText()
         if text == self._saved_text.get(draft_id):
             self._dirty.discard(draft_id)
+            doc.setModified(False)
             return None
         try:
             draft = self.store.save_draft(draft_id, body=text)
@@ -99,5 +100,6 @@ class Autosave(QObject):
             return None
         self._saved_text[draft_id] = text
         self._dirty.discard(draft_id)
+        doc.setModified(False)
         self.saved.emit(draft)
         return draft

@@ -396,6 +396,8 @@ class MainWindow(QMainWindow):
         self._select_in_list(draft_id)
         self._update_counts()
         self._update_title()
+        if not self.store.read_only:
+            self.status_state.setText("Editing…" if self.autosave.is_dirty(draft_id) else "Saved")
         if focus:
             self.editor.setFocus()
         self.draftOpened.emit(draft_id)
@@ -404,6 +406,9 @@ class MainWindow(QMainWindow):
         doc = QTextDocument(self)
         doc.setDocumentLayout(QPlainTextDocumentLayout(doc))
         doc.setDefaultFont(self.editor.font())
+        option = doc.defaultTextOption()
+        option.setWrapMode(self.editor.wordWrapMode())  # the wrap mode lives in the document
+        doc.setDefaultTextOption(option)
         doc.setUndoRedoEnabled(False)
         doc.setPlainText(draft.body)
         doc.setUndoRedoEnabled(True)

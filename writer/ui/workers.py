@@ -43,11 +43,14 @@ class _Task(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn(*self.args, **self.kwargs)
-        except BaseException as exc:
-            self.signals.failed.emit(self.request_id, exc, traceback.format_exc())
-        else:
-            self.signals.done.emit(self.request_id, result)
+            try:
+                result = self.fn(*self.args, **self.kwargs)
+            except BaseException as exc:
+                self.signals.failed.emit(self.request_id, exc, traceback.format_exc())
+            else:
+                self.signals.done.emit(self.request_id, result)
+        except RuntimeError:
+            pass  # the app is shutting down and the receiver is gone: nobody wants the result
 
 
 @dataclass

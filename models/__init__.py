@@ -1,0 +1,5 @@
+"""Writer's model factory: corpus → tokenizer → train → export → quantise → card → copy index.
+
+Run ``python -m models build models/recipes/<name>.toml``; every step is also a command
+of its own (``python -m models --help``). Needs the ``[train]`` extra.
+"""

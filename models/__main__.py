@@ -1,0 +1,56 @@
+"""``python -m models``: the model factory's commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from models import build
+from models.corpus import default_corpus_dir
+from models.recipe import load_recipe
+from writer.errors import WriterError
+
+STEPS = ("corpus", "tokenizer", "tokenize", "train", "export", "card", "index", "build")
+
+
+def _overrides(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise WriterError(f"--set takes KEY=VALUE, not '{pair}'")
+        out[key] = value
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m models", description=__doc__)
+    p.add_argument("step", choices=STEPS, help="one step, or 'build' for the whole chain")
+    p.add_argument("recipe", help="a recipe file or the name of one in models/recipes/")
+    p.add_argument("--corpus-dir", type=Path, default=None, help="where MANIFEST.tsv and the books are")
+    p.add_argument("--runs-dir", type=Path, default=build.RUNS_DIR, help="intermediate products (runs/)")
+    p.add_argument("--pack-dir", type=Path, default=None, help="where the pack goes (resources/models/NAME)")
+    p.add_argument("--max-minutes", type=float, default=None, help="training time budget (overrides recipe)")
+    p.add_argument("--cpu", action="store_true", help="train on the CPU even where a GPU is present")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a recipe value, e.g. --set train.batch_size=64")
+    args = p.parse_args(argv)
+    try:
+        recipe = load_recipe(args.recipe, _overrides(args.set))
+        rd = build.run_dir(recipe, args.runs_dir)
+        corpus_dir = args.corpus_dir or default_corpus_dir()
+        todo = STEPS[:-1] if args.step == "build" else (args.step,)
+        for step in todo:
+            result = build.run_step(step, recipe, rd, corpus_dir=corpus_dir, runs_dir=args.runs_dir,
+                                    pack_dir=args.pack_dir, max_minutes=args.max_minutes, cpu=args.cpu)
+            print(f"[{recipe['name']}] {step}: {json.dumps(result, default=str)[:300]}", flush=True)
+    except WriterError as exc:
+        print(f"models: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""Recipes: one TOML file per model, validated against the keys declared here.
+
+Every key is declared once with its default, so an unknown key is an error that lists the
+valid ones, and a recipe only states what differs from the defaults.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from copy import deepcopy
+from pathlib import Path
+from typing import Any
+
+from writer.errors import WriterError
+
+RECIPES_DIR = Path(__file__).resolve().parent / "recipes"
+
+DEFAULTS: dict[str, Any] = {
+    "name": "",
+    "display_name": "",
+    "description": "",
+    "stands_in_for": "",
+    "corpus": {"sets": [], "ids": [], "heldout": 0.05},
+    # vocab_size trains a tokenizer from scratch; a fine-tune reuses its base's tokenizer
+    "tokenizer": {"vocab_size": 8192},
+    # base: "" = from scratch; a recipe name ("vanilla"), a local checkpoint folder, or a hub id ("gpt2")
+    "model": {"base": "", "n_layer": 6, "n_head": 6, "n_embd": 384, "n_positions": 512, "dropout": 0.1},
+    "train": {
+        "seq_len": 256, "batch_size": 16, "grad_accum": 1, "lr": 1e-3, "min_lr": 1e-4,
+        "warmup_steps": 200, "weight_decay": 0.1, "max_minutes": 90.0, "max_tokens": 0,
+        "target_loss": 0.0, "eval_every": 200, "eval_batches": 20, "checkpoint_every": 500,
+        "seed": 1337, "bf16": True, "compile": False,
+        # stop after this many evaluations without a better held-out loss, keeping the best (0 = off)
+        "patience": 0,
+    },
+    "export": {"opset": 18, "parity_atol": 1e-3},
+    "evaluate": {"sets": ["general", "pkd", "ja"]},
+    "sampler": {"temperature": 0.8, "top_k": 40, "top_p": 0.95, "repetition_penalty": 1.1,
+                "max_new_tokens": 40},
+    "index": {"enabled": True},
+}
+
+
+def _merge(defaults: dict[str, Any], given: dict[str, Any], where: str) -> dict[str, Any]:
+    out = deepcopy(defaults)
+    for key, value in given.items():
+        if key not in defaults:
+            valid = ", ".join(sorted(defaults))
+            raise WriterError(f"unknown recipe key '{where}{key}'; valid keys here: {valid}")
+        if isinstance(defaults[key], dict):
+            if not isinstance(value, dict):
+                raise WriterError(f"recipe key '{where}{key}' must be a table")
+            out[key] = _merge(defaults[key], value, f"{where}{key}.")
+        else:
+            want = type(defaults[key])
+            if want is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+                raise WriterError(f"recipe key '{where}{key}' must be {want.__name__}, not {value!r}")
+            out[key] = value
+    return out
+
+
+def load_recipe(path_or_name: str | Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Read a recipe (a path, or a name under ``models/recipes``) and apply dotted overrides."""
+    path = Path(path_or_name)
+    if not path.suffix:
+        path = RECIPES_DIR / f"{path_or_name}.toml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in RECIPES_DIR.glob("*.toml")))
+        raise WriterError(f"no recipe {path}; shipped recipes: {known}")
+    try:
+        given = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise WriterError(f"{path}: {exc}") from None
+    recipe = _merge(DEFAULTS, given, "")
+    if not recipe["name"]:
+        recipe["name"] = path.stem
+    for dotted, value in (overrides or {}).items():
+        section, _, key = dotted.rpartition(".")
+        table = recipe[section] if section else recipe
+        if (section not in recipe and section) or key not in table:
+            raise WriterError(f"unknown override '{dotted}'")
+        table[key] = type(table[key])(value) if not isinstance(table[key], bool) else \
+            str(value).lower() in ("1", "true", "yes")
+    recipe["_path"] = str(path)
+    return recipe

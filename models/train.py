@@ -1,0 +1,230 @@
+"""Step 3: train GPT-2 (``transformers.GPT2LMHeadModel``) from scratch or fine-tune a base.
+
+A plain loop in the manner of nanoGPT, run through Accelerate so the same recipe runs on a
+CPU, one GPU, or several with ``accelerate launch``. The learning rate follows a cosine over
+whichever runs out first, the token budget or the time budget, so a run cut short by
+``--max-minutes`` still ends on a low learning rate. Checkpoints are written atomically and
+a rerun resumes from the last one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from accelerate import Accelerator
+from accelerate.utils import set_seed
+from tqdm import tqdm
+from transformers import GPT2Config, GPT2LMHeadModel
+
+from writer.errors import WriterError
+
+CHECKPOINT, FINAL, STATE = "checkpoint", "model", "state.pt"
+
+
+class TokenFile:
+    """Random training windows and fixed evaluation windows over a uint16 token file."""
+
+    def __init__(self, path: Path, seq_len: int):
+        if not path.is_file():
+            raise WriterError(f"token file missing: {path} (run the tokenize step first)")
+        self.data = np.memmap(path, dtype=np.uint16, mode="r")
+        self.seq_len = seq_len
+        if len(self.data) <= seq_len + 1:
+            raise WriterError(f"{path} has {len(self.data)} tokens, fewer than one window of {seq_len}")
+
+    def batch(self, size: int, gen: torch.Generator) -> torch.Tensor:
+        starts = torch.randint(len(self.data) - self.seq_len - 1, (size,), generator=gen).tolist()
+        return torch.from_numpy(np.stack([self.data[s:s + self.seq_len + 1].astype(np.int64) for s in starts]))
+
+    def fixed_batches(self, count: int, size: int) -> list[torch.Tensor]:
+        """Evenly spaced windows, the same every time, so eval losses compare across steps."""
+        n = count * size
+        span = len(self.data) - self.seq_len - 1
+        starts = np.linspace(0, span, n, dtype=np.int64)
+        rows = [self.data[s:s + self.seq_len + 1].astype(np.int64) for s in starts]
+        return [torch.from_numpy(np.stack(rows[i:i + size])) for i in range(0, n, size)]
+
+
+def resolve_base(base: str, runs_dir: Path) -> str:
+    """A recipe name means that recipe's trained model in ``runs/``; else a path or hub id."""
+    if (runs_dir / base / FINAL / "config.json").is_file():
+        return str(runs_dir / base / FINAL)
+    if Path(base).is_dir():
+        return base
+    if "/" not in base and not base.startswith("gpt2") and base.isidentifier():
+        raise WriterError(f"base model '{base}' has not been trained yet: build its recipe first "
+                          f"(expected {runs_dir / base / FINAL})")
+    return base  # a hub id such as "gpt2": transformers downloads it (needs internet)
+
+
+def new_model(recipe: dict[str, Any], vocab_size: int, eos_id: int, runs_dir: Path) -> GPT2LMHeadModel:
+    m = recipe["model"]
+    if m["base"]:
+        model = GPT2LMHeadModel.from_pretrained(resolve_base(m["base"], runs_dir))
+        if model.config.vocab_size < vocab_size:
+            raise WriterError(f"base vocabulary ({model.config.vocab_size}) is smaller than the tokenizer's "
+                              f"({vocab_size}): a fine-tune must reuse its base's tokenizer")
+        model.config.resid_pdrop = model.config.embd_pdrop = model.config.attn_pdrop = m["dropout"]
+        return model
+    config = GPT2Config(vocab_size=vocab_size, n_positions=m["n_positions"], n_embd=m["n_embd"],
+                        n_layer=m["n_layer"], n_head=m["n_head"], resid_pdrop=m["dropout"],
+                        embd_pdrop=m["dropout"], attn_pdrop=m["dropout"], bos_token_id=eos_id,
+                        eos_token_id=eos_id)
+    return GPT2LMHeadModel(config)
+
+
+def lr_at(progress: float, t: dict[str, Any], step: int) -> float:
+    if step < t["warmup_steps"]:
+        return t["lr"] * (step + 1) / t["warmup_steps"]
+    p = min(1.0, progress)
+    return t["min_lr"] + 0.5 * (t["lr"] - t["min_lr"]) * (1 + math.cos(math.pi * p))
+
+
+@torch.no_grad()
+def mean_loss(model: torch.nn.Module, batches: list[torch.Tensor], accelerator: Accelerator) -> float:
+    model.eval()
+    losses = []
+    for b in batches:
+        b = b.to(accelerator.device)
+        with accelerator.autocast():
+            losses.append(model(input_ids=b[:, :-1], labels=b[:, :-1]).loss.item())
+    model.train()
+    return float(np.mean(losses))
+
+
+def _compiled(model: torch.nn.Module, probe: torch.Tensor, accelerator: Accelerator) -> torch.nn.Module:
+    """``torch.compile`` where it works; the eager model (with a warning) where it does not."""
+    try:
+        compiled = torch.compile(model)
+        with accelerator.autocast():
+            compiled(input_ids=probe[:, :-1], labels=probe[:, :-1]).loss.backward()
+        model.zero_grad(set_to_none=True)
+        return compiled
+    except Exception as exc:  # compilers fail in many ways; training must go on regardless
+        accelerator.print(f"torch.compile failed ({type(exc).__name__}: {exc}); training eagerly")
+        model.zero_grad(set_to_none=True)
+        return model
+
+
+def _save(model: GPT2LMHeadModel, out: Path, extra: dict[str, Any] | None = None) -> None:
+    """Write to a sibling temp folder, then swap it in: a kill never leaves half a checkpoint."""
+    tmp = out.with_name(out.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp, safe_serialization=True)
+    if extra is not None:
+        torch.save(extra, tmp / STATE)
+    old = out.with_name(out.name + ".old")
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def train(recipe: dict[str, Any], run_dir: Path, *, runs_dir: Path, max_minutes: float | None = None,
+          cpu: bool = False, progress: bool = True) -> dict[str, Any]:
+    """Train the recipe's model in ``run_dir`` (tokens/, tokenizer.json there) and save ``model/``."""
+    from tokenizers import Tokenizer
+
+    t = recipe["train"]
+    budget_s = 60 * (max_minutes if max_minutes is not None else t["max_minutes"])
+    accelerator = Accelerator(mixed_precision="bf16" if t["bf16"] else "no", cpu=cpu)
+    set_seed(t["seed"])
+    tok = Tokenizer.from_file(str(run_dir / "tokenizer.json"))
+    eos = tok.token_to_id("<|endoftext|>")
+    train_data = TokenFile(run_dir / "tokens" / "train.bin", t["seq_len"])
+    eval_batches = TokenFile(run_dir / "tokens" / "eval.bin", t["seq_len"]).fixed_batches(
+        t["eval_batches"], t["batch_size"])
+
+    ckpt = run_dir / CHECKPOINT
+    state: dict[str, Any] = {"step": 0, "tokens": 0, "elapsed": 0.0, "history": []}
+    if (ckpt / STATE).is_file():
+        model = GPT2LMHeadModel.from_pretrained(ckpt)
+        state = torch.load(ckpt / STATE, weights_only=False)
+        accelerator.print(f"resuming {recipe['name']} at step {state['step']} ({state['tokens']:,} tokens)")
+    else:
+        model = new_model(recipe, tok.get_vocab_size(), eos, runs_dir)
+    raw = model
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": t["weight_decay"]},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=t["lr"], betas=(0.9, 0.95),
+                            fused=accelerator.device.type == "cuda")
+    if "optimizer" in state:
+        opt.load_state_dict(state["optimizer"])
+    model, opt = accelerator.prepare(model, opt)
+    if t["compile"]:
+        probe = train_data.batch(t["batch_size"], torch.Generator().manual_seed(0)).to(accelerator.device)
+        model = _compiled(model, probe, accelerator)
+    gen = torch.Generator().manual_seed(t["seed"] + accelerator.process_index)
+    if "rng" in state:
+        gen.set_state(state["rng"])
+
+    per_step = t["batch_size"] * t["seq_len"] * t["grad_accum"] * accelerator.num_processes
+    start, step, tokens, elapsed0 = time.time(), state["step"], state["tokens"], state["elapsed"]
+    history: list[dict[str, Any]] = state["history"]
+    train_loss, eval_loss, done = float("nan"), float("nan"), False
+    best_loss, best_state, stale = float("inf"), None, 0
+    bar = tqdm(total=None, mininterval=5, disable=not (progress and accelerator.is_main_process), unit="step",
+               desc=recipe["name"], dynamic_ncols=True)
+    model.train()
+    while not done:
+        elapsed = elapsed0 + time.time() - start
+        frac = max(elapsed / budget_s if budget_s else 0.0, tokens / t["max_tokens"] if t["max_tokens"] else 0.0)
+        lr = lr_at(frac, t, step)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        for _ in range(t["grad_accum"]):
+            b = train_data.batch(t["batch_size"], gen).to(accelerator.device)
+            with accelerator.autocast():
+                loss = model(input_ids=b[:, :-1], labels=b[:, :-1]).loss / t["grad_accum"]
+            accelerator.backward(loss)
+        accelerator.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        step += 1
+        tokens += per_step
+        lv = loss.item() * t["grad_accum"]
+        train_loss = lv if math.isnan(train_loss) else 0.95 * train_loss + 0.05 * lv
+        done = frac >= 1.0
+        if step % t["eval_every"] == 0 or done:
+            eval_loss = mean_loss(raw, eval_batches, accelerator)  # eager: no recompile for eval mode
+            history.append({"step": step, "tokens": tokens, "train_loss": round(train_loss, 4),
+                            "eval_loss": round(eval_loss, 4), "lr": lr, "elapsed": round(elapsed, 1)})
+            if t["target_loss"] and eval_loss <= t["target_loss"]:
+                done = True
+            if t["patience"]:
+                if eval_loss < best_loss:
+                    best_loss, stale = eval_loss, 0
+                    best_state = {k: v.detach().to("cpu", copy=True)
+                                  for k, v in accelerator.unwrap_model(raw).state_dict().items()}
+                else:
+                    stale += 1
+                    done = done or stale >= t["patience"]
+        if accelerator.is_main_process and (step % t["checkpoint_every"] == 0 or done):
+            _save(accelerator.unwrap_model(raw), ckpt, {
+                "step": step, "tokens": tokens, "elapsed": elapsed0 + time.time() - start,
+                "history": history, "optimizer": opt.state_dict(), "rng": gen.get_state()})
+        bar.update(1)
+        rate = (tokens - state["tokens"]) / max(1e-9, time.time() - start)
+        bar.set_postfix(loss=f"{train_loss:.3f}", eval=f"{eval_loss:.3f}", tok_s=f"{rate:,.0f}", lr=f"{lr:.1e}")
+    bar.close()
+    accelerator.wait_for_everyone()
+    if best_state is not None and best_loss < eval_loss:
+        accelerator.unwrap_model(raw).load_state_dict(best_state)
+        eval_loss = best_loss
+    summary = {"steps": step, "tokens_seen": tokens, "wall_seconds": round(elapsed0 + time.time() - start, 1),
+               "train_loss": round(train_loss, 4), "eval_loss": round(eval_loss, 4),
+               "device": str(accelerator.device) + (f" ({torch.cuda.get_device_name()})"
+                                                    if accelerator.device.type == "cuda" else ""),
+               "processes": accelerator.num_processes, "history": history}
+    if accelerator.is_main_process:
+        _save(accelerator.unwrap_model(raw), run_dir / FINAL)
+        (run_dir / "train_summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    return summary

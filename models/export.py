@@ -1,0 +1,109 @@
+"""Step 4: export to ONNX with the KV cache, quantise to int8, and prove both are faithful.
+
+The export is optimum's (``text-generation-with-past``), so the pack has the same inputs and
+outputs as any ``optimum-cli export onnx --model gpt2`` folder and the app treats both alike.
+Two gates fail the build: the float32 ONNX graph must reproduce PyTorch's logits (prompt and
+one cached step) within ``export.parity_atol``, and int8 quantisation must not raise the
+held-out loss by more than 2%.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from writer.errors import WriterError
+
+PACK = "pack"
+MAX_INT8_LOSS_INCREASE = 0.02
+
+
+def _session(path: Path):
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 2
+    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+
+def onnx_logits(path: Path, ids: np.ndarray, config: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Logits for ``ids`` (batch 1) in one call, then for one more token through the cache."""
+    sess = _session(path)
+    head = config.n_embd // config.n_head
+    empty = np.zeros((1, config.n_head, 0, head), dtype=np.float32)
+    feed = {"input_ids": ids, "attention_mask": np.ones_like(ids),
+            "position_ids": np.arange(ids.shape[1], dtype=np.int64)[None]}
+    for i in range(config.n_layer):
+        feed[f"past_key_values.{i}.key"] = feed[f"past_key_values.{i}.value"] = empty
+    names = [o.name for o in sess.get_outputs()]
+    out = dict(zip(names, sess.run(None, feed), strict=True))
+    nxt = np.array([[int(out["logits"][0, -1].argmax())]], dtype=np.int64)
+    step = {"input_ids": nxt, "attention_mask": np.ones((1, ids.shape[1] + 1), dtype=np.int64),
+            "position_ids": np.array([[ids.shape[1]]], dtype=np.int64)}
+    for i in range(config.n_layer):
+        step[f"past_key_values.{i}.key"] = out[f"present.{i}.key"]
+        step[f"past_key_values.{i}.value"] = out[f"present.{i}.value"]
+    out2 = dict(zip(names, sess.run(None, step), strict=True))
+    return out["logits"][0], out2["logits"][0, -1]
+
+
+def parity(model_dir: Path, onnx_path: Path, atol: float) -> float:
+    """Largest absolute logit difference between PyTorch and ONNX; raises past ``atol``."""
+    import torch
+    from transformers import GPT2LMHeadModel
+
+    model = GPT2LMHeadModel.from_pretrained(model_dir).eval()
+    rng = np.random.default_rng(0)
+    ids = rng.integers(0, model.config.vocab_size, size=(1, 48), dtype=np.int64)
+    with torch.no_grad():
+        ref = model(torch.from_numpy(ids)).logits[0].numpy()
+        nxt = int(ref[-1].argmax())
+        ref2 = model(torch.from_numpy(np.append(ids, [[nxt]], axis=1))).logits[0, -1].numpy()
+    got, got2 = onnx_logits(onnx_path, ids, model.config)
+    diff = float(max(np.abs(ref - got).max(), np.abs(ref2 - got2).max()))
+    if not diff <= atol:
+        raise WriterError(f"ONNX export differs from PyTorch by {diff:.2e} (tolerance {atol:.0e}); not shipping it")
+    return diff
+
+
+def mean_loss_onnx(path: Path, tokens: np.ndarray, config: Any, windows: int = 8, length: int = 256) -> float:
+    """Held-out loss of an ONNX graph on a few fixed windows: the int8 gate's yardstick."""
+    starts = np.linspace(0, len(tokens) - length - 1, windows).astype(int)
+    losses = []
+    for s in starts:
+        ids = tokens[s:s + length + 1].astype(np.int64)
+        logits, _ = onnx_logits(path, ids[None, :-1], config)
+        logits = logits - logits.max(-1, keepdims=True)
+        logp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+        losses.append(-logp[np.arange(length), ids[1:]].mean())
+    return float(np.mean(losses))
+
+
+def export_pack(recipe: dict[str, Any], rd: Path) -> dict[str, Any]:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from optimum.exporters.onnx import main_export
+    from transformers import GPT2Config
+
+    model_dir, onnx_dir, pack = rd / "model", rd / "onnx", rd / PACK
+    if not (model_dir / "config.json").is_file():
+        raise WriterError(f"no trained model in {model_dir}: run the train step first")
+    shutil.rmtree(onnx_dir, ignore_errors=True)
+    main_export(str(model_dir), output=str(onnx_dir), task="text-generation-with-past",
+                opset=recipe["export"]["opset"], device="cpu", do_validation=False)
+    fp32 = onnx_dir / "model.onnx"
+    diff = parity(model_dir, fp32, recipe["export"]["parity_atol"])
+    pack.mkdir(parents=True, exist_ok=True)
+    quantize_dynamic(str(fp32), str(pack / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True)
+    config = GPT2Config.from_pretrained(model_dir)
+    tokens = np.fromfile(rd / "tokens" / "eval.bin", dtype=np.uint16)
+    loss32, loss8 = mean_loss_onnx(fp32, tokens, config), mean_loss_onnx(pack / "model.onnx", tokens, config)
+    if loss8 > loss32 * (1 + MAX_INT8_LOSS_INCREASE):
+        raise WriterError(f"int8 quantisation raised held-out loss from {loss32:.3f} to {loss8:.3f}; not shipping it")
+    shutil.copyfile(model_dir / "config.json", pack / "config.json")
+    shutil.copyfile(rd / "tokenizer.json", pack / "tokenizer.json")
+    return {"parity_max_abs_diff": diff, "fp32_mb": round(fp32.stat().st_size / 1e6, 1),
+            "int8_mb": round((pack / "model.onnx").stat().st_size / 1e6, 1),
+            "heldout_loss_fp32": round(loss32, 4), "heldout_loss_int8": round(loss8, 4)}

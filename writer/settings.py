@@ -80,6 +80,20 @@ SETTINGS: list[Setting] = [
             minimum=100, maximum=1000),
     Setting("drafts.sort", str, "updated", "Order of the drafts list.",
             choices=("updated", "created", "title", "words")),
+    # publishing (writer.publishing)
+    Setting("publishing.site_dir", str, "", "Folder of the static site; empty: a 'site' folder in the data folder."),
+    Setting("publishing.site_title", str, "Writing", "Title of the static site."),
+    Setting("publishing.site_base_url", str, "", "Public address of the static site, if served (for the feed)."),
+    Setting("publishing.ghostwritten_tag", bool, True,
+            "Tag posts that contain machine-written text 'ghostwritten'."),
+    Setting("publishing.disclosure", bool, False, "Add a disclosure line to posts with machine-written text."),
+    Setting("publishing.disclosure_text", str, "Parts of this post were drafted with a writing model.",
+            "The disclosure line."),
+    Setting("publishing.timeout_s", float, 20.0, "Give up on a blog server after this many seconds.",
+            minimum=1, maximum=300),
+    Setting("nudges.stalled_days", int, 7, "A draft is stalled after this many days without publishing.",
+            minimum=1, maximum=365),
+    Setting("nudges.weekly_goal", int, 0, "Posts to publish each week (0: no goal).", minimum=0, maximum=50),
 ]
 
 

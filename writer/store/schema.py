@@ -63,5 +63,61 @@ def _v2_provenance(db: Database) -> None:
     """)
 
 
-MIGRATIONS: list[Migration] = [_v1_drafts, _v2_provenance]
+def _v3_publishing(db: Database) -> None:
+    """Publishing: targets, the outbox, where each draft lives remotely, and writing activity.
+
+    The outbox has no foreign key to drafts: a delete job must outlive its draft.
+    Secrets are never stored here (they live in the OS keyring).
+    """
+    db.executescript("""
+        CREATE TABLE publish_targets (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            config TEXT NOT NULL DEFAULT '{}',
+            is_default INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE publications (
+            draft_id INTEGER NOT NULL,
+            target TEXT NOT NULL,
+            marker TEXT NOT NULL,
+            remote_id TEXT,
+            url TEXT,
+            published TEXT,
+            updated TEXT,
+            PRIMARY KEY (draft_id, target)
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            draft_id INTEGER NOT NULL,
+            target TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('publish', 'delete')),
+            payload TEXT NOT NULL DEFAULT '{}',
+            state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'failed', 'done')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt TEXT NOT NULL,
+            reason TEXT,
+            permanent INTEGER NOT NULL DEFAULT 0,
+            url TEXT,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE INDEX outbox_state ON outbox (state, next_attempt);
+        CREATE TABLE draft_publishing (
+            draft_id INTEGER PRIMARY KEY,
+            keep_updating INTEGER NOT NULL DEFAULT 0,
+            snoozed_until TEXT
+        );
+        CREATE TABLE activity (
+            id INTEGER PRIMARY KEY,
+            draft_id INTEGER,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('save', 'publish')),
+            words INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX activity_at ON activity (at);
+    """)
+
+
+MIGRATIONS: list[Migration] = [_v1_drafts, _v2_provenance, _v3_publishing]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,39 @@
+"""How a send failed decides what the outbox does next: retry, check first, or stop."""
+
+from __future__ import annotations
+
+from writer.errors import WriterError
+
+
+class PublishError(WriterError):
+    """A send failed for good (the server said no): the job waits for the user."""
+
+    retry = False
+    unknown_outcome = False
+
+
+class AuthError(PublishError):
+    """Wrong or missing credentials: retrying would only be refused again."""
+
+
+class TransientError(PublishError):
+    """Offline, a timeout before the request went out, or a 5xx: safe to send again later."""
+
+    retry = True
+
+
+class UnknownOutcome(TransientError):
+    """The request may have arrived (timeout or dropped connection after sending):
+    the target must be checked before anything is re-sent."""
+
+    unknown_outcome = True
+
+
+class CopyFlagged(WriterError):
+    """The draft carries text flagged as a copy of training data; publish only when forced."""
+
+    def __init__(self, flags: list[object]) -> None:
+        self.flags = flags
+        n = len(flags)
+        super().__init__(f"This draft has {n} passage{'s' if n != 1 else ''} flagged as copied from a training "
+                         "text. Rewrite or remove them, or publish anyway with --force.")

@@ -1,0 +1,222 @@
+"""One-click publishing over the outbox: publish, update, unpublish and the send loop.
+
+``publish`` writes a job to SQLite, then (unless told not to) sends it at once; a job
+that cannot be sent stays in the outbox and :meth:`Publisher.process` retries it later,
+also after a restart. A draft's posts on a target are always updated in place: the
+remote id is recorded when the create is confirmed, and before re-sending a create
+whose outcome is unknown the target is searched for the draft's marker.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from writer.errors import WriterError
+from writer.publishing import http
+from writer.publishing.credentials import Credentials, session_credentials
+from writer.publishing.errors import CopyFlagged, PublishError
+from writer.publishing.micropub import Micropub
+from writer.publishing.render import markdown_to_html
+from writer.publishing.static_site import StaticSite, default_site_dir
+from writer.publishing.target import POST_STATUSES, Post, Remote, Target
+from writer.publishing.wordpress import WordPress
+from writer.settings import Settings
+from writer.store import Store
+from writer.store import outbox as ob
+
+log = logging.getLogger(__name__)
+
+KINDS = ("static", "wordpress", "micropub")
+DEFAULT_STATIC = "site"
+GHOSTWRITTEN = "ghostwritten"
+SECRET_ENV = {"wordpress": "WRITER_WP_PASSWORD", "micropub": "WRITER_MICROPUB_TOKEN"}
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=6)
+
+CopyCheck = Callable[[str], list[Any]]
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... capped at 6 h: offline for a day costs a few dozen tries."""
+    return min(BACKOFF_BASE * (2 ** max(0, attempts - 1)), BACKOFF_MAX)
+
+
+def copy_flags(flags: list[Any]) -> list[Any]:
+    """The flags that mark a copied passage (``level == "copy"``), objects or dicts."""
+    def level(flag: Any) -> Any:
+        return flag.get("level") if isinstance(flag, dict) else getattr(flag, "level", None)
+
+    return [f for f in flags if level(f) == "copy"]
+
+
+class Publisher:
+    """Publishing for one store. ``clock`` is the store's, so tests control time in one place."""
+
+    def __init__(self, store: Store, settings: Settings | None = None, *, credentials: Credentials | None = None,
+                 copy_check: CopyCheck | None = None,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.store = store
+        self.settings = settings or Settings.load()
+        self.credentials = credentials or session_credentials()
+        self.copy_check = copy_check
+        self.transport = transport  # tests route HTTP through a mock or a proxy
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self.store.clock
+
+    # -- targets ---------------------------------------------------------------------------
+
+    def default_target(self) -> ob.TargetConfig:
+        """The default target; with none configured, the static site (which needs no account)."""
+        target = ob.default_target(self.store)
+        if target is None:
+            target = ob.add_target(self.store, DEFAULT_STATIC, "static", {"path": ""}, default=True)
+        return target
+
+    def secret(self, target: ob.TargetConfig) -> str | None:
+        env = SECRET_ENV.get(target.kind)
+        return self.credentials.get(target.name) or (os.environ.get(env) if env else None)
+
+    def client(self) -> httpx.Client:
+        return http.make_client(self.settings.get("publishing.timeout_s"), transport=self.transport)
+
+    def make_target(self, name: str) -> Target:
+        config = ob.get_target(self.store, name)
+        c = config.config
+        if config.kind == "static":
+            folder = c.get("path") or self.settings.get("publishing.site_dir") or default_site_dir()
+            return StaticSite(name, folder, title=c.get("title") or self.settings.get("publishing.site_title"),
+                              base_url=c.get("base_url") or self.settings.get("publishing.site_base_url"),
+                              clock=self.clock)
+        if config.kind == "wordpress":
+            return WordPress(name, c["url"], c["user"], self.secret(config), client=self.client())
+        if config.kind == "micropub":
+            return Micropub(name, c["endpoint"], self.secret(config), client=self.client())
+        raise WriterError(f"Target {name!r} has an unknown kind {config.kind!r}; remove and add it again.")
+
+    # -- publishing ------------------------------------------------------------------------
+
+    def publish(self, draft_id: int, target: str | None = None, *, force: bool = False, status: str = "publish",
+                date: datetime | None = None, keep_updating: bool | None = None, send: bool = True) -> ob.Job:
+        """Queue (and by default send) the draft to ``target``: a create the first time, an update after."""
+        if status not in POST_STATUSES:
+            raise WriterError(f"Unknown post status {status!r}; use one of: {', '.join(POST_STATUSES)}.")
+        if status == "future" and (date is None or date <= self.clock()):
+            raise WriterError("A scheduled post needs a date in the future.")
+        draft = self.store.get_draft(draft_id)
+        if not draft.body.strip() and not draft.title_is_set:
+            raise WriterError(f"Draft {draft_id} is empty; there is nothing to publish.")
+        if self.copy_check is not None and not force:
+            flagged = copy_flags(list(self.copy_check(draft.body)))
+            if flagged:
+                raise CopyFlagged(flagged)
+        name = target or self.default_target().name
+        job = ob.enqueue(self.store, draft_id, name, "publish", self._payload(draft_id, status, date))
+        if keep_updating is not None:
+            ob.set_keep_updating(self.store, draft_id, keep_updating)
+        return self._send_now(job) if send else job
+
+    def unpublish(self, draft_id: int, target: str | None = None, *, send: bool = True) -> ob.Job:
+        """Delete the draft's post from ``target`` (the draft itself stays, back to *draft*)."""
+        name = target or self.default_target().name
+        ob.set_keep_updating(self.store, draft_id, False)
+        job = ob.enqueue(self.store, draft_id, name, "delete", {})
+        return self._send_now(job) if send else job
+
+    def on_saved(self, draft_id: int) -> list[ob.Job]:
+        """Call after each save: a published draft set to "keep updating" queues an update."""
+        if not ob.keep_updating(self.store, draft_id):
+            return []
+        draft = self.store.get_draft(draft_id)
+        if draft.status != "published":
+            return []
+        return [ob.enqueue(self.store, draft_id, p.target, "publish", self._payload(draft_id, "publish", None))
+                for p in ob.publications(self.store, draft_id)]
+
+    def _payload(self, draft_id: int, status: str, date: datetime | None) -> dict[str, Any]:
+        draft = self.store.get_draft(draft_id)
+        tags = list(draft.tags)
+        body = _without_title_line(draft.body, draft.title)
+        if self.store.get_provenance(draft_id):
+            if self.settings.get("publishing.ghostwritten_tag") and GHOSTWRITTEN not in (t.casefold() for t in tags):
+                tags.append(GHOSTWRITTEN)
+            if self.settings.get("publishing.disclosure"):
+                body = f"{body.rstrip()}\n\n*{self.settings.get('publishing.disclosure_text')}*\n"
+        return {"title": draft.title, "markdown": body, "tags": tags, "status": status,
+                "date": date.astimezone(UTC).isoformat() if date else None, "words": draft.word_count,
+                "created": draft.created.isoformat()}
+
+    # -- sending ---------------------------------------------------------------------------
+
+    def _send_now(self, job: ob.Job) -> ob.Job:
+        self.process(draft_id=job.draft_id, target=job.target)
+        return ob.get_job(self.store, job.id)
+
+    def process(self, *, draft_id: int | None = None, target: str | None = None, limit: int = 100) -> list[ob.Job]:
+        """Send every job that is due (in order), returning them as they ended up."""
+        done: list[ob.Job] = []
+        for _ in range(limit):
+            job = ob.claim_due(self.store, target=target, draft_id=draft_id)
+            if job is None:
+                break
+            done.append(self.send(job))
+        return done
+
+    def send(self, job: ob.Job) -> ob.Job:
+        """Send one claimed job; record success, or failure with when to try again."""
+        try:
+            remote = self._deliver(job)
+        except PublishError as exc:
+            permanent = not exc.retry
+            log.info("outbox job %s failed (%s): %s", job.id, "stop" if permanent else "retry", exc)
+            return ob.fail_job(self.store, job.id, str(exc), permanent=permanent,
+                               next_attempt=self.clock() + backoff(job.attempts))
+        except WriterError as exc:
+            return ob.fail_job(self.store, job.id, str(exc), permanent=True, next_attempt=self.clock())
+        except Exception as exc:  # a bug or an OS error: keep the job, retry later, say what happened
+            log.exception("outbox job %s failed unexpectedly", job.id)
+            return ob.fail_job(self.store, job.id, f"Unexpected error: {exc!r}", permanent=False,
+                               next_attempt=self.clock() + backoff(job.attempts))
+        return ob.complete_job(self.store, job.id, remote_id=remote.id if remote else None,
+                               url=remote.url if remote else None)
+
+    def _deliver(self, job: ob.Job) -> Remote | None:
+        target = self.make_target(job.target)
+        pub = ob.get_publication(self.store, job.draft_id, job.target)
+        known = Remote(pub.remote_id, pub.url or "") if pub and pub.remote_id else None
+        if job.action == "delete":
+            if pub is None:
+                return None
+            remote = known or target.find(pub.marker)
+            if remote is not None:
+                target.delete(remote)
+            return None
+        assert pub is not None  # enqueue created it
+        if known is None and job.attempts > 1:
+            known = target.find(pub.marker)  # an earlier try may have arrived: never post twice
+        post = self._post(job, pub.marker)
+        return target.update(known, post) if known else target.create(post)
+
+    @staticmethod
+    def _post(job: ob.Job, marker: str) -> Post:
+        p = job.payload
+        return Post(draft_id=job.draft_id, title=p.get("title", ""), markdown=p.get("markdown", ""),
+                    html=markdown_to_html(p.get("markdown", "")), marker=marker, tags=tuple(p.get("tags", ())),
+                    categories=tuple(p.get("categories", ())), status=p.get("status", "publish"),
+                    date=datetime.fromisoformat(p["date"]) if p.get("date") else None,
+                    created=datetime.fromisoformat(p["created"]) if p.get("created") else None)
+
+
+def _without_title_line(body: str, title: str) -> str:
+    """The body minus a first line that only repeats the title (targets show the title already)."""
+    first, _, rest = body.lstrip().partition("\n")
+    if title and first.lstrip("#").strip() == title:
+        return rest.lstrip("\n")
+    return body

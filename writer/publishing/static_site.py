@@ -1,0 +1,180 @@
+"""The default target: a folder of HTML pages, tag pages and an Atom feed. No account needed.
+
+All links are relative, so the folder works opened from disk or served from any path.
+The site's own record of its posts (``.writer-site.json``) lives in the folder, so the
+site can be rebuilt whole on every change and a post keeps its page across updates.
+Every file is written atomically: a crash mid-publish never leaves half a page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from writer import paths
+from writer.publishing.errors import PublishError
+from writer.publishing.render import slugify
+from writer.publishing.target import Post, Remote
+
+MANIFEST = ".writer-site.json"
+_lock = threading.Lock()  # one site rebuild at a time within the process
+
+
+def default_site_dir() -> Path:
+    return paths.data_dir() / "site"
+
+
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(paths.resources_dir() / "templates"),
+                       autoescape=select_autoescape(["html", "xml"]), keep_trailing_newline=True)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class StaticSite:
+    """A :class:`~writer.publishing.target.Target` that renders into ``folder``."""
+
+    def __init__(self, name: str, folder: Path, *, title: str = "Writing", base_url: str = "",
+                 author: str = "", clock: Any = None) -> None:
+        self.name = name
+        self.folder = Path(folder).expanduser()
+        self.title = title
+        self.base_url = base_url.rstrip("/") + "/" if base_url else ""
+        self.author = author or "Writer"
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    # -- Target ----------------------------------------------------------------------------
+
+    def create(self, post: Post) -> Remote:
+        with _lock:
+            site = self._load()
+            post_id = f"{slugify(post.title)}-{post.draft_id}"
+            while post_id in site["posts"] and site["posts"][post_id]["marker"] != post.marker:
+                post_id += "-x"
+            site["posts"][post_id] = self._entry(post, previous=None)
+            self._save_and_render(site, changed=post_id)
+            return self._remote(post_id)
+
+    def update(self, remote: Remote, post: Post) -> Remote:
+        with _lock:
+            site = self._load()
+            previous = site["posts"].get(remote.id)
+            site["posts"][remote.id] = self._entry(post, previous=previous)
+            self._save_and_render(site, changed=remote.id)
+            return self._remote(remote.id)
+
+    def delete(self, remote: Remote) -> None:
+        with _lock:
+            site = self._load()
+            site["posts"].pop(remote.id, None)
+            (self.folder / "posts" / f"{remote.id}.html").unlink(missing_ok=True)
+            self._save_and_render(site, changed=None)
+
+    def find(self, marker: str) -> Remote | None:
+        with _lock:
+            for post_id, entry in self._load()["posts"].items():
+                if entry.get("marker") == marker:
+                    return self._remote(post_id)
+        return None
+
+    # -- the site --------------------------------------------------------------------------
+
+    def url_for(self, post_id: str) -> str:
+        if self.base_url:
+            return f"{self.base_url}posts/{post_id}.html"
+        return (self.folder.resolve() / "posts" / f"{post_id}.html").as_uri()
+
+    def _remote(self, post_id: str) -> Remote:
+        return Remote(id=post_id, url=self.url_for(post_id))
+
+    def _entry(self, post: Post, previous: dict[str, Any] | None) -> dict[str, Any]:
+        now = self.clock()
+        published = previous["published"] if previous else _iso(post.date or post.created or now)
+        return {"title": post.title or "Untitled", "html": post.html, "tags": list(post.tags),
+                "marker": post.marker, "draft_id": post.draft_id, "published": published, "updated": _iso(now)}
+
+    def _load(self) -> dict[str, Any]:
+        path = self.folder / MANIFEST
+        try:
+            site = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {"id": f"urn:uuid:{uuid.uuid4()}", "posts": {}}
+        except (OSError, ValueError) as exc:
+            raise PublishError(f"The site record {path} cannot be read ({exc}). Move the folder aside or choose "
+                               "another with `writer targets add static PATH`.") from exc
+        if not isinstance(site, dict) or not isinstance(site.get("posts"), dict):
+            raise PublishError(f"{path} is not a Writer site record; choose an empty folder for the site.")
+        return site
+
+    def _save_and_render(self, site: dict[str, Any], changed: str | None) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._render(site, changed)
+            _write(self.folder / MANIFEST, json.dumps(site, indent=1, ensure_ascii=False))
+        except OSError as exc:
+            raise PublishError(f"Cannot write the site into {self.folder} ({exc.strerror or exc}). Check the "
+                               "folder is writable, or choose another with `writer targets add static PATH`.") from exc
+
+    def _render(self, site: dict[str, Any], changed: str | None) -> None:
+        env = _environment()
+        meta = {"title": self.title, "base_url": self.base_url, "id": site["id"], "author": self.author,
+                "language": "en"}
+        posts = sorted((self._view(pid, e) for pid, e in site["posts"].items()),
+                       key=lambda p: (p["published_iso"], p["id"]), reverse=True)
+        tags: dict[str, dict[str, Any]] = {}
+        for post in posts:
+            for tag in post["tags"]:
+                entry = tags.setdefault(tag["slug"], {"name": tag["name"], "slug": tag["slug"], "posts": []})
+                entry["posts"].append(post)
+        tag_list = sorted(tags.values(), key=lambda t: t["name"].casefold())
+        post_tpl, list_tpl = env.get_template("post.html"), env.get_template("list.html")
+        for post in posts:
+            if changed is None or post["id"] == changed or not (self.folder / "posts" / f"{post['id']}.html").exists():
+                _write(self.folder / "posts" / f"{post['id']}.html",
+                       post_tpl.render(site=meta, root="../", post=post))
+        tag_dir = self.folder / "tags"
+        for tag in tag_list:
+            _write(tag_dir / f"{tag['slug']}.html", list_tpl.render(site=meta, root="../", posts=tag["posts"],
+                                                                     heading=f"Tagged “{tag['name']}”", tags=[]))
+        if tag_dir.is_dir():
+            for stale in tag_dir.glob("*.html"):
+                if stale.stem not in tags:
+                    stale.unlink(missing_ok=True)
+        _write(self.folder / "index.html", list_tpl.render(site=meta, root="", posts=posts, heading="", tags=tag_list))
+        updated = max((p["updated_iso"] for p in posts), default=_iso(self.clock()))
+        _write(self.folder / "feed.xml", env.get_template("feed.xml").render(site=meta, posts=posts[:50],
+                                                                             updated=updated))
+        _write(self.folder / "style.css", (paths.resources_dir() / "templates" / "style.css").read_text("utf-8"))
+
+    @staticmethod
+    def _view(post_id: str, entry: dict[str, Any]) -> dict[str, Any]:
+        published = datetime.fromisoformat(entry["published"].replace("Z", "+00:00"))
+        return {"id": post_id, "title": entry["title"], "html": entry["html"],
+                "tags": [{"name": t, "slug": slugify(t, "tag")} for t in entry["tags"]],
+                "published_iso": entry["published"], "updated_iso": entry["updated"],
+                "published_human": f"{published.day} {published:%B %Y}",
+                "atom_id": f"urn:writer:{entry['marker']}"}

@@ -1,0 +1,384 @@
+"""Publishing tables: targets, the outbox, where drafts live remotely, snoozes and activity.
+
+Functions over an open :class:`~writer.store.Store` (same connection, lock and atomic
+writes) rather than new Store methods, so the draft store itself stays untouched.
+The outbox is the source of truth for publishing: a job is written here *before*
+anything goes over the network, and its remote id/URL is recorded in the same
+transaction that marks it done, so a crash at any point loses nothing and never
+leads to a second remote copy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from writer.errors import WriterError
+from writer.store.store import Store, _guarded, _iso, _time
+
+JOB_STATES = ("queued", "sending", "failed", "done")
+ACTIONS = ("publish", "delete")
+#: A job in "sending" longer than this is presumed abandoned (crash, kill) and taken up again.
+SENDING_LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class TargetConfig:
+    """A configured publishing target. ``config`` never holds secrets."""
+
+    name: str
+    kind: str
+    config: dict[str, Any]
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class Job:
+    """One outbox entry: publish (create or update) or delete a draft on a target."""
+
+    id: int
+    draft_id: int
+    target: str
+    action: str
+    payload: dict[str, Any]
+    state: str
+    attempts: int
+    next_attempt: datetime
+    reason: str | None
+    permanent: bool
+    url: str | None
+    created: datetime
+    updated: datetime
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Where a draft lives on a target. ``remote_id`` is None until a create is confirmed."""
+
+    draft_id: int
+    target: str
+    marker: str
+    remote_id: str | None
+    url: str | None
+    published: datetime | None
+    updated: datetime | None
+
+
+_JOB_COLUMNS = ("id, draft_id, target, action, payload, state, attempts, next_attempt, reason, permanent, url, "
+                "created, updated")
+
+
+def _job(row: Any) -> Job:
+    (id_, draft_id, target, action, payload, state, attempts, next_attempt, reason, permanent, url, created,
+     updated) = row
+    return Job(id=id_, draft_id=draft_id, target=target, action=action, payload=json.loads(payload), state=state,
+               attempts=attempts, next_attempt=_time(next_attempt), reason=reason, permanent=bool(permanent),
+               url=url, created=_time(created), updated=_time(updated))
+
+
+def _opt_time(text: str | None) -> datetime | None:
+    return _time(text) if text else None
+
+
+# -- targets ---------------------------------------------------------------------------------
+
+
+@_guarded
+def add_target(store: Store, name: str, kind: str, config: dict[str, Any], *, default: bool = False) -> TargetConfig:
+    """Add or replace target ``name``; the first target added becomes the default."""
+    name = name.strip()
+    if not name:
+        raise WriterError("A target needs a name.")
+    with store._write():
+        count = store.db.execute("SELECT count(*) FROM publish_targets WHERE name != ?", [name]).fetchone()[0]
+        make_default = default or count == 0
+        if make_default:
+            store.db.execute("UPDATE publish_targets SET is_default = 0")
+        store.db.execute(
+            "INSERT INTO publish_targets (name, kind, config, is_default, created) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, config = excluded.config, "
+            "is_default = max(is_default, excluded.is_default)",
+            [name, kind, json.dumps(config), int(make_default), _iso(store.clock())])
+    return get_target(store, name)
+
+
+@_guarded
+def list_targets(store: Store) -> list[TargetConfig]:
+    rows = store.db.execute("SELECT name, kind, config, is_default FROM publish_targets "
+                            "ORDER BY is_default DESC, name").fetchall()
+    return [TargetConfig(r[0], r[1], json.loads(r[2]), bool(r[3])) for r in rows]
+
+
+@_guarded
+def get_target(store: Store, name: str) -> TargetConfig:
+    row = store.db.execute("SELECT name, kind, config, is_default FROM publish_targets WHERE name = ?",
+                           [name]).fetchone()
+    if row is None:
+        names = ", ".join(t.name for t in list_targets(store)) or "none yet"
+        raise WriterError(f"No publishing target called {name!r} (configured: {names}). "
+                          "Add one with `writer targets add`.")
+    return TargetConfig(row[0], row[1], json.loads(row[2]), bool(row[3]))
+
+
+@_guarded
+def default_target(store: Store) -> TargetConfig | None:
+    row = store.db.execute("SELECT name FROM publish_targets ORDER BY is_default DESC, created LIMIT 1").fetchone()
+    return get_target(store, row[0]) if row else None
+
+
+@_guarded
+def remove_target(store: Store, name: str) -> None:
+    """Forget a target; its unfinished outbox jobs are dropped (they could never be sent)."""
+    with store._write():
+        get_target(store, name)
+        store.db.execute("DELETE FROM publish_targets WHERE name = ?", [name])
+        store.db.execute("DELETE FROM outbox WHERE target = ? AND state != 'done'", [name])
+        store.db.execute("DELETE FROM publications WHERE target = ?", [name])
+        if not store.db.execute("SELECT 1 FROM publish_targets WHERE is_default = 1").fetchone():
+            store.db.execute("UPDATE publish_targets SET is_default = 1 WHERE name = "
+                             "(SELECT name FROM publish_targets ORDER BY created LIMIT 1)")
+
+
+# -- publications ----------------------------------------------------------------------------
+
+
+def _publication(row: Any) -> Publication:
+    return Publication(draft_id=row[0], target=row[1], marker=row[2], remote_id=row[3], url=row[4],
+                       published=_opt_time(row[5]), updated=_opt_time(row[6]))
+
+
+_PUB_COLUMNS = "draft_id, target, marker, remote_id, url, published, updated"
+
+
+@_guarded
+def get_publication(store: Store, draft_id: int, target: str) -> Publication | None:
+    row = store.db.execute(f"SELECT {_PUB_COLUMNS} FROM publications WHERE draft_id = ? AND target = ?",
+                           [draft_id, target]).fetchone()
+    return _publication(row) if row else None
+
+
+@_guarded
+def publications(store: Store, draft_id: int | None = None) -> list[Publication]:
+    where, params = ("WHERE draft_id = ?", [draft_id]) if draft_id is not None else ("", [])
+    rows = store.db.execute(f"SELECT {_PUB_COLUMNS} FROM publications {where} ORDER BY published",
+                            params).fetchall()
+    return [_publication(r) for r in rows]
+
+
+# -- the outbox ------------------------------------------------------------------------------
+
+
+@_guarded
+def enqueue(store: Store, draft_id: int, target: str, action: str, payload: dict[str, Any]) -> Job:
+    """Write a job before anything is sent.
+
+    A publish coalesces into a pending (queued or failed) publish of the same draft and
+    target, so saving ten times while offline sends one update. A delete drops pending
+    publishes. The first publish fixes the draft's *marker* on that target (draft id +
+    outbox id), which the target can be searched for after an unknown outcome.
+    """
+    if action not in ACTIONS:
+        raise WriterError(f"Unknown outbox action {action!r}.")
+    now = _iso(store.clock())
+    with store._write():
+        get_target(store, target)
+        if action == "delete":
+            store.db.execute("UPDATE outbox SET state = 'done', reason = 'superseded by a delete', updated = ? "
+                             "WHERE draft_id = ? AND target = ? AND action = 'publish' "
+                             "AND state IN ('queued', 'failed')", [now, draft_id, target])
+        else:
+            row = store.db.execute(
+                "SELECT id FROM outbox WHERE draft_id = ? AND target = ? AND action = 'publish' "
+                "AND state IN ('queued', 'failed') ORDER BY id DESC LIMIT 1", [draft_id, target]).fetchone()
+            if row is not None:
+                store.db.execute("UPDATE outbox SET payload = ?, state = 'queued', next_attempt = ?, reason = NULL, "
+                                 "permanent = 0, updated = ? WHERE id = ?",
+                                 [json.dumps(payload), now, now, row[0]])
+                return _get_job(store, row[0])
+        cursor = store.db.execute(
+            "INSERT INTO outbox (draft_id, target, action, payload, state, next_attempt, created, updated) "
+            "VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)", [draft_id, target, action, json.dumps(payload), now, now, now])
+        job_id = int(cursor.lastrowid or 0)
+        if action == "publish":
+            store.db.execute("INSERT OR IGNORE INTO publications (draft_id, target, marker) VALUES (?, ?, ?)",
+                             [draft_id, target, f"writer-{draft_id}-{job_id}"])
+        return _get_job(store, job_id)
+
+
+def _get_job(store: Store, job_id: int) -> Job:
+    row = store.db.execute(f"SELECT {_JOB_COLUMNS} FROM outbox WHERE id = ?", [job_id]).fetchone()
+    if row is None:
+        raise WriterError(f"No outbox job {job_id}.")
+    return _job(row)
+
+
+@_guarded
+def get_job(store: Store, job_id: int) -> Job:
+    return _get_job(store, job_id)
+
+
+@_guarded
+def claim_due(store: Store, *, target: str | None = None, draft_id: int | None = None) -> Job | None:
+    """Take the oldest job that is due and mark it "sending" (with a lease), atomically.
+
+    Jobs of one draft on one target run strictly in order; a "sending" job whose lease ran
+    out (the process died mid-send) is due again, with ``attempts`` already counted so the
+    sender knows the outcome of the last try is unknown.
+    """
+    now = store.clock()
+    filters, params = "", [_iso(now)]
+    if target is not None:
+        filters += " AND o.target = ?"
+        params.append(target)
+    if draft_id is not None:
+        filters += " AND o.draft_id = ?"
+        params.append(draft_id)
+    with store._write():
+        row = store.db.execute(
+            f"SELECT o.id FROM outbox o WHERE o.state IN ('queued', 'failed', 'sending') AND o.permanent = 0 "
+            f"AND o.next_attempt <= ? {filters} AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.draft_id = o.draft_id "
+            f"AND e.target = o.target AND e.id < o.id AND e.state != 'done') ORDER BY o.id LIMIT 1",
+            params).fetchone()
+        if row is None:
+            return None
+        store.db.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt = ?, "
+                         "updated = ? WHERE id = ?", [_iso(now + SENDING_LEASE), _iso(now), row[0]])
+        return _get_job(store, row[0])
+
+
+@_guarded
+def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str | None) -> Job:
+    """Mark a job done and record where the post lives (or that it is gone), in one transaction.
+
+    A publish makes the draft *published* with its URL (which snapshots a revision); a
+    delete puts a still-existing draft back to *draft* with no URL.
+    """
+    now = store.clock()
+    with store._write():
+        job = _get_job(store, job_id)
+        store.db.execute("UPDATE outbox SET state = 'done', reason = NULL, url = ?, updated = ? WHERE id = ?",
+                         [url, _iso(now), job_id])
+        exists = store.db.execute("SELECT 1 FROM drafts WHERE id = ?", [job.draft_id]).fetchone() is not None
+        if job.action == "publish":
+            first = store.db.execute("SELECT published IS NULL FROM publications WHERE draft_id = ? AND target = ?",
+                                     [job.draft_id, job.target]).fetchone()
+            store.db.execute("UPDATE publications SET remote_id = ?, url = ?, published = coalesce(published, ?), "
+                             "updated = ? WHERE draft_id = ? AND target = ?",
+                             [remote_id, url, _iso(now), _iso(now), job.draft_id, job.target])
+            if job.payload.get("status", "publish") == "publish":
+                if first and first[0]:  # a new post, not an update
+                    store.db.execute("INSERT INTO activity (draft_id, at, kind, words) VALUES (?, ?, 'publish', ?)",
+                                     [job.draft_id, _iso(now), int(job.payload.get("words", 0))])
+                if exists:
+                    store.save_draft(job.draft_id, status="published", url=url or "")
+                    store.snapshot(job.draft_id, "publish")
+        else:
+            store.db.execute("DELETE FROM publications WHERE draft_id = ? AND target = ?", [job.draft_id, job.target])
+            if exists:
+                store.save_draft(job.draft_id, status="draft", url="")
+        return _get_job(store, job_id)
+
+
+@_guarded
+def fail_job(store: Store, job_id: int, reason: str, *, permanent: bool, next_attempt: datetime) -> Job:
+    """Record why a send failed; a permanent failure waits for the user (``outbox --retry``)."""
+    with store._write():
+        store.db.execute("UPDATE outbox SET state = 'failed', reason = ?, permanent = ?, next_attempt = ?, "
+                         "updated = ? WHERE id = ?",
+                         [reason, int(permanent), _iso(next_attempt), _iso(store.clock()), job_id])
+        return _get_job(store, job_id)
+
+
+@_guarded
+def retry_failed(store: Store) -> int:
+    """Make every failed job due now (after the user fixed credentials or came back online)."""
+    now = _iso(store.clock())
+    with store._write():
+        cursor = store.db.execute("UPDATE outbox SET state = 'queued', permanent = 0, next_attempt = ?, updated = ? "
+                                  "WHERE state = 'failed'", [now, now])
+        return cursor.rowcount
+
+
+@_guarded
+def list_jobs(store: Store, *, states: Iterable[str] | None = None, limit: int = 100) -> list[Job]:
+    """Newest first."""
+    where, params = "", []
+    if states is not None:
+        states = list(states)
+        where = f"WHERE state IN ({', '.join('?' * len(states))})"
+        params = states
+    rows = store.db.execute(f"SELECT {_JOB_COLUMNS} FROM outbox {where} ORDER BY id DESC LIMIT ?",
+                            [*params, limit]).fetchall()
+    return [_job(r) for r in rows]
+
+
+@_guarded
+def next_due(store: Store) -> datetime | None:
+    """When the next job becomes due (for a retry timer)."""
+    row = store.db.execute("SELECT min(next_attempt) FROM outbox WHERE state != 'done' AND permanent = 0").fetchone()
+    return _opt_time(row[0])
+
+
+# -- per-draft preferences -------------------------------------------------------------------
+
+
+@_guarded
+def set_keep_updating(store: Store, draft_id: int, on: bool) -> None:
+    """"Publish now, keep editing": every save of this draft updates its remote post."""
+    with store._write():
+        store.db.execute("INSERT INTO draft_publishing (draft_id, keep_updating) VALUES (?, ?) "
+                         "ON CONFLICT (draft_id) DO UPDATE SET keep_updating = excluded.keep_updating",
+                         [draft_id, int(on)])
+
+
+@_guarded
+def keep_updating(store: Store, draft_id: int) -> bool:
+    row = store.db.execute("SELECT keep_updating FROM draft_publishing WHERE draft_id = ?", [draft_id]).fetchone()
+    return bool(row and row[0])
+
+
+@_guarded
+def snooze(store: Store, draft_id: int, until: datetime) -> None:
+    """Keep a stalled draft out of the start-up nudge until ``until``."""
+    with store._write():
+        store.db.execute("INSERT INTO draft_publishing (draft_id, snoozed_until) VALUES (?, ?) "
+                         "ON CONFLICT (draft_id) DO UPDATE SET snoozed_until = excluded.snoozed_until",
+                         [draft_id, _iso(until)])
+
+
+@_guarded
+def snoozed_until(store: Store) -> dict[int, datetime]:
+    rows = store.db.execute("SELECT draft_id, snoozed_until FROM draft_publishing "
+                            "WHERE snoozed_until IS NOT NULL").fetchall()
+    return {r[0]: _time(r[1]) for r in rows}
+
+
+# -- activity --------------------------------------------------------------------------------
+
+
+@_guarded
+def record_activity(store: Store, draft_id: int | None, kind: str, words: int, at: datetime | None = None) -> None:
+    """One save (``words``: the draft's word count after it) or publish event."""
+    with store._write():
+        store.db.execute("INSERT INTO activity (draft_id, at, kind, words) VALUES (?, ?, ?, ?)",
+                         [draft_id, _iso(at or store.clock()), kind, words])
+
+
+@_guarded
+def activity(store: Store, *, since: datetime | None = None,
+             kind: str | None = None) -> list[tuple[int | None, datetime, str, int]]:
+    """``(draft_id, at, kind, words)`` in time order."""
+    clauses, params = [], []
+    if since is not None:
+        clauses.append("at >= ?")
+        params.append(_iso(since))
+    if kind is not None:
+        clauses.append("kind = ?")
+        params.append(kind)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = store.db.execute(f"SELECT draft_id, at, kind, words FROM activity {where} ORDER BY at, id",
+                            params).fetchall()
+    return [(r[0], _time(r[1]), r[2], r[3]) for r in rows]

@@ -27,6 +27,7 @@ _END_FALLBACK = re.compile(r"^End of (the )?Project Gutenberg", re.M | re.I)
 _BOILERPLATE = re.compile(
     r"^(produced by|transcriber'?s? note|e-?text prepared by|this etext was produced|"
     r"\[?illustration|\[transcriber)", re.I)
+_NOTE = re.compile(r"^\W*(original )?transcriber['’]?s? notes?\b", re.I)
 BLOCK_WORDS = 2000  # size of a held-out unit: about a short chapter
 
 
@@ -97,10 +98,9 @@ def read_work(corpus_dir: Path, work: Work) -> str:
 def strip_gutenberg(text: str) -> str:
     """The book between the PG START and END markers, without the producers' notes."""
     start = _START.search(text)
-    end = _END.search(text) or _END_FALLBACK.search(text)
-    body = text[start.end() if start else 0: end.start() if end and (not start or end.start() > start.end())
-                else len(text)]
-    return body
+    begin = start.end() if start else 0
+    ends = [m.start() for pat in (_END, _END_FALLBACK) for m in pat.finditer(text) if m.start() > begin]
+    return text[begin:min(ends, default=len(text))]
 
 
 def paragraphs(text: str) -> list[str]:
@@ -121,7 +121,14 @@ def paragraphs(text: str) -> list[str]:
 
 
 def clean(text: str) -> list[str]:
-    return paragraphs(strip_gutenberg(text))
+    """The work's paragraphs, without the transcriber's notes that close many PG files."""
+    paras = [p for p in paragraphs(strip_gutenberg(text))
+             if "project gutenberg" not in p.lower() and not (_NOTE.match(p) and p.startswith("["))]
+    tail = max(0, len(paras) - 8)
+    for i in range(tail, len(paras)):
+        if _NOTE.match(paras[i]):
+            return paras[:i]
+    return paras
 
 
 def split_blocks(paras: list[str], block_words: int = BLOCK_WORDS) -> list[list[str]]:

@@ -71,6 +71,9 @@ def parity(model_dir: Path, onnx_path: Path, atol: float) -> float:
 
 def mean_loss_onnx(path: Path, tokens: np.ndarray, config: Any, windows: int = 8, length: int = 256) -> float:
     """Held-out loss of an ONNX graph on a few fixed windows: the int8 gate's yardstick."""
+    length = min(length, len(tokens) - 2, config.n_positions - 1)
+    if length < 2:
+        raise WriterError("the held-out text is too short to measure the model on")
     starts = np.linspace(0, len(tokens) - length - 1, windows).astype(int)
     losses = []
     for s in starts:

@@ -1,0 +1,61 @@
+"""Corpus preparation: the right books, verified, cleaned, with a held-out part."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models import corpus
+from writer.errors import WriterError
+
+
+def test_prepare_strips_gutenberg_and_unwraps_lines(tiny_corpus: Path, tmp_path: Path) -> None:
+    works = corpus.select_works(corpus.load_manifest(tiny_corpus), sets=["general"])
+    info = corpus.prepare(tiny_corpus, works, tmp_path / "out")
+    train = (tmp_path / "out" / "train.txt").read_text(encoding="utf-8")
+    held = (tmp_path / "out" / "eval.txt").read_text(encoding="utf-8")
+    assert "PROJECT GUTENBERG" not in train + held and "licence" not in (train + held).lower()
+    assert "Produced by" not in train
+    assert "\r" not in train and "\ufeff" not in train
+    # paragraphs are one line each: no hard wraps survive
+    assert all(len(p.split("\n")) == 1 for p in train.split("\n\n") if p.strip() and "<|endoftext|>" not in p)
+    assert [w["title"] for w in info["works"]] == ["A Sea Tale", "Another Tale"]
+    for w in info["works"]:
+        assert w["heldout_words"] > 0, "every work gives some held-out text"
+        assert 0.02 < w["heldout_words"] / (w["heldout_words"] + w["train_words"]) < 0.2
+
+
+def test_heldout_paragraphs_never_appear_in_training(tiny_corpus: Path, tmp_path: Path) -> None:
+    works = corpus.select_works(corpus.load_manifest(tiny_corpus), sets=["general", "style"])
+    corpus.prepare(tiny_corpus, works, tmp_path / "out")
+    train = set((tmp_path / "out" / "train.txt").read_text(encoding="utf-8").split("\n\n"))
+    held = [p for p in (tmp_path / "out" / "eval.txt").read_text(encoding="utf-8").split("\n\n") if len(p) > 40]
+    assert held and not any(p in train for p in held)
+
+
+def test_altered_file_is_refused(tiny_corpus: Path, tmp_path: Path) -> None:
+    manifest = corpus.load_manifest(tiny_corpus)
+    victim = tiny_corpus / manifest[0].file
+    victim.write_bytes(victim.read_bytes() + b"tampered")
+    with pytest.raises(WriterError, match="altered"):
+        corpus.prepare(tiny_corpus, manifest[:1], tmp_path / "out")
+
+
+def test_missing_file_and_unknown_ids_are_named(tiny_corpus: Path, tmp_path: Path) -> None:
+    manifest = corpus.load_manifest(tiny_corpus)
+    (tiny_corpus / manifest[1].file).unlink()
+    with pytest.raises(WriterError, match=r"missing.*Another Tale"):
+        corpus.prepare(tiny_corpus, manifest[1:2], tmp_path / "out")
+    with pytest.raises(WriterError, match="99999"):
+        corpus.select_works(manifest, ids=[99999])
+    with pytest.raises(WriterError, match="known: "):
+        corpus.select_works(manifest, sets=["nonesuch"])
+
+
+def test_real_corpus_is_clean(shared_corpora: Path, tmp_path: Path) -> None:
+    works = corpus.select_works(corpus.load_manifest(shared_corpora), ids=[32154])  # The Variable Man
+    corpus.prepare(shared_corpora, works, tmp_path / "out")
+    text = (tmp_path / "out" / "train.txt").read_text(encoding="utf-8")
+    assert "Gutenberg" not in text
+    assert text.startswith("THE VARIABLE MAN")

@@ -1,0 +1,39 @@
+"""Recipes: shipped ones load, mistakes are named with the valid choices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models.recipe import RECIPES_DIR, load_recipe
+from writer.errors import WriterError
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in RECIPES_DIR.glob("*.toml")))
+def test_shipped_recipes_load(name: str) -> None:
+    recipe = load_recipe(name)
+    assert recipe["name"] == name
+    assert recipe["corpus"]["sets"] or recipe["corpus"]["ids"]
+
+
+def test_fine_tunes_start_from_a_base() -> None:
+    assert load_recipe("pkd")["model"]["base"] == "vanilla"
+    assert load_recipe("gpt2-pkd")["model"]["base"] == "gpt2"
+
+
+def test_unknown_key_lists_valid_keys(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[train]\nlearning_rate = 0.1\n", encoding="utf-8")
+    with pytest.raises(WriterError, match=r"train\.learning_rate.*batch_size.*seq_len"):
+        load_recipe(bad)
+
+
+def test_wrong_type_and_overrides(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[train]\nbatch_size = 'big'\n", encoding="utf-8")
+    with pytest.raises(WriterError, match="must be int"):
+        load_recipe(bad)
+    assert load_recipe("vanilla", {"train.batch_size": "64"})["train"]["batch_size"] == 64
+    with pytest.raises(WriterError, match="unknown override"):
+        load_recipe("vanilla", {"train.nope": "1"})

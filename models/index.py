@@ -7,6 +7,7 @@ corpus, ≈ 8.6M words) are winnowed to stay within the packs' size budget.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ def build_index(recipe: dict[str, Any], run_dir: Path, *, corpus_dir: Path | Non
     cfg = recipe.get("index", {})
     if not cfg.get("enabled", True):
         return {"skipped": "index.enabled is false"}
+    t0 = time.perf_counter()
     corpus_dir = corpus_dir or corpus_mod.default_corpus_dir()
     c = recipe["corpus"]
     works = corpus_mod.select_works(corpus_mod.load_manifest(corpus_dir), sets=c["sets"], ids=c["ids"])
@@ -32,4 +34,5 @@ def build_index(recipe: dict[str, Any], run_dir: Path, *, corpus_dir: Path | Non
     builder = IndexBuilder(recipe["name"], mode=mode, winnow=int(cfg.get("winnow", DEFAULT_WINNOW)))
     for work, text in texts:
         builder.add(text, title=work.title, author=work.author, gutenberg_id=work.gutenberg_id)
-    return builder.write(run_dir / "pack" / "copyindex")
+    summary = builder.write(run_dir / "pack" / "copyindex")
+    return {**summary, "seconds": round(time.perf_counter() - t0, 2)}

@@ -1,0 +1,164 @@
+"""A copy index on disk: sorted 64-bit entries of (window fingerprint | corpus position).
+
+Structure, and why (numbers measured on this machine, see ``benchmarks/copycheck.py``):
+
+* Every run of ``k`` = 8 normalised words of a work is hashed to 64 bits. Its entry keeps
+  the top ``64 - p`` bits of that hash with the window's corpus word position in the low
+  ``p`` bits (``p`` = bits needed for the corpus's word count: 17 for PKD, 20 for JA, 24
+  for the general corpus). Sorting the entries sorts by fingerprint, so one
+  ``np.searchsorted`` pair over a memory-mapped array finds every occurrence of a window,
+  and the position comes for free: **exactly 8 bytes per indexed window**, no vocabulary,
+  no text (a 64-bit hash of 8 words cannot be read back without already having the words).
+* A suffix array over word ids (infini-gram) answers arbitrary lengths but needs the word-id
+  stream (the text, in effect) plus 4–5 bytes of suffix array per token; we only ever ask
+  "does this 8-word window occur, and where", which the hash table answers in 8 bytes.
+* Exact mode indexes every window (PKD ≈ 0.8 MB, JA ≈ 6 MB). The general corpus (≈ 8.6M
+  words) would take 69 MB exact, over the 30 MB budget for all three, so it is *winnowed*
+  with ``w`` = 8: about 2/(w+1) = 22 % of windows are kept (≈ 1.9 bytes per corpus word).
+* Matching chains hits on the same diagonal (query window ``i`` ↔ corpus ``i + d``) whose
+  windows overlap or touch, so a reported span is verified word-for-word contiguous in
+  one work (up to hash collisions), never stitched from two places.
+
+False positives: a window matches a wrong entry only if the ``64 - p`` fingerprint bits
+collide, so the expected number of false hits per checked window is at most
+``entries / 2**(64 - p)`` (stored as ``false_hits_per_window``; ≈ 3e-8 for JA, below 1e-6
+per 10,000-word draft against all three). Collisions can only add flags, never lose them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from bisect import bisect_right
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from writer.errors import WriterError
+
+FORMAT = "writer-copyindex"
+VERSION = 1
+META_FILE = "index.json"
+ENTRIES_FILE = "entries.npy"
+
+
+@dataclass(frozen=True)
+class Work:
+    """One work of an indexed corpus: where its words start in the concatenated corpus."""
+
+    title: str
+    author: str
+    gutenberg_id: int | None
+    start: int
+    words: int
+
+
+def guarantee_text(mode: str, k: int, winnow: int | None) -> str:
+    if mode == "exact":
+        return (f"exact: every span of at least {k} words that occurs verbatim (after normalisation) "
+                f"in an indexed work is found, with its exact extent and every occurrence")
+    assert winnow is not None
+    return (f"winnowed (w={winnow}, k={k}): every verbatim span of at least {winnow + k - 1} words is "
+            f"found; shorter spans of {k}+ words are found when they contain a kept window "
+            f"(about {200 / (winnow + 1):.0f}% of windows); a reported extent may be short by up to "
+            f"{winnow - 1} words at each end")
+
+
+class CopyIndex:
+    """A loaded index: the entries are memory-mapped, so opening one costs milliseconds."""
+
+    def __init__(self, path: Path, meta: dict[str, Any], entries: np.ndarray) -> None:
+        self.path = path
+        self.meta = meta
+        self.entries = entries
+        self.name: str = meta["name"]
+        self.k: int = int(meta["k"])
+        self.mode: str = meta["mode"]
+        self.winnow: int | None = meta.get("winnow")
+        self.position_bits: int = int(meta["position_bits"])
+        self.works = [Work(**w) for w in meta["works"]]
+        self._starts = [w.start for w in self.works]
+        self._mask = np.uint64((1 << self.position_bits) - 1)
+        self._shift = np.uint64(self.position_bits)
+
+    @classmethod
+    def load(cls, path: str | Path) -> CopyIndex:
+        """Open the ``copyindex/`` folder at ``path``; a missing or damaged file is a WriterError."""
+        path = Path(path)
+        meta_file = path / META_FILE
+        if not meta_file.is_file():
+            raise WriterError(f"no copy index: {meta_file} is missing (build it with 'writer corpus index' "
+                              f"or 'python -m models index NAME')")
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            if meta.get("format") != FORMAT:
+                raise ValueError(f"not a {FORMAT} file")
+            if meta.get("version") != VERSION:
+                raise ValueError(f"format version {meta.get('version')}, this Writer reads {VERSION}")
+            for key in ("name", "k", "mode", "position_bits", "words", "entries", "works"):
+                if key not in meta:
+                    raise ValueError(f"missing key '{key}'")
+            works = [Work(**w) for w in meta["works"]]
+            if sum(w.words for w in works) != meta["words"]:
+                raise ValueError("works table does not add up to the word count")
+        except (ValueError, TypeError, UnicodeDecodeError) as exc:
+            raise WriterError(f"corrupt copy index {meta_file}: {exc}; rebuild it") from None
+        entries_file = path / ENTRIES_FILE
+        try:
+            entries = np.load(entries_file, mmap_mode="r", allow_pickle=False)
+        except FileNotFoundError:
+            raise WriterError(f"corrupt copy index: {entries_file} is missing; rebuild it") from None
+        except (ValueError, OSError, EOFError) as exc:
+            raise WriterError(f"corrupt copy index {entries_file}: {exc}; rebuild it") from None
+        if entries.dtype != np.uint64 or entries.ndim != 1 or len(entries) != meta["entries"]:
+            raise WriterError(f"corrupt copy index {entries_file}: expected {meta['entries']} uint64 entries, "
+                              f"found {entries.shape} {entries.dtype}; rebuild it")
+        return cls(path, meta, entries)
+
+    def lookup(self, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every (query window index, corpus word position) pair whose fingerprints agree."""
+        if not len(windows) or not len(self.entries):
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        lo_key = (windows >> self._shift) << self._shift
+        lo = np.searchsorted(self.entries, lo_key, side="left")
+        hi = np.searchsorted(self.entries, lo_key | self._mask, side="right")
+        counts = hi - lo
+        hit = np.flatnonzero(counts)
+        if not len(hit):
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        counts = counts[hit]
+        qidx = np.repeat(hit, counts)
+        first = np.repeat(lo[hit] - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+        rows = first + np.arange(len(qidx))
+        pos = (np.asarray(self.entries[rows]) & self._mask).astype(np.int64)
+        return qidx.astype(np.int64), pos
+
+    def locate(self, position: int) -> tuple[Work, int]:
+        """The work holding corpus word ``position`` and the word offset within it."""
+        work = self.works[max(0, bisect_right(self._starts, position) - 1)]
+        return work, position - work.start
+
+    @property
+    def guarantee(self) -> str:
+        return str(self.meta.get("guarantees", guarantee_text(self.mode, self.k, self.winnow)))
+
+
+def write_index(out_dir: Path, meta: dict[str, Any], entries: np.ndarray) -> None:
+    """Write atomically: a half-written index never replaces a good one."""
+    tmp = out_dir.with_name(out_dir.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    np.save(tmp / ENTRIES_FILE, entries, allow_pickle=False)
+    meta = {**meta, "format": FORMAT, "version": VERSION,
+            "bytes": (tmp / ENTRIES_FILE).stat().st_size}
+    (tmp / META_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    tmp.rename(out_dir)
+
+
+def works_table(works: list[Work]) -> list[dict[str, Any]]:
+    return [asdict(w) for w in works]

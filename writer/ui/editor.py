@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent, QResizeEvent, QTextOption
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 
 class Editor(QPlainTextEdit):
@@ -26,7 +26,22 @@ class Editor(QPlainTextEdit):
         self.setPlaceholderText("Start writing…")
         self.max_width = 760
         self._typewriter = False
+        self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self.cursorPositionChanged.connect(self._keep_centred)
+
+    def set_layer(self, name: str, selections: list[QTextEdit.ExtraSelection]) -> None:
+        """Show ``selections`` as the named layer of marks (e.g. "provenance", "copyflags").
+
+        Features mark text through layers so that one feature's marks never erase another's;
+        later layers draw on top of earlier ones.
+        """
+        self._layers[name] = list(selections)
+        self.setExtraSelections([sel for layer in self._layers.values() for sel in layer])
+
+    def clear_layers(self) -> None:
+        """Drop every layer's marks (a different draft is shown)."""
+        self._layers.clear()
+        self.setExtraSelections([])
 
     def set_font(self, family: str, size: int) -> None:
         """Use ``family`` (or a readable default) at ``size`` points."""

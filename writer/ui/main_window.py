@@ -389,6 +389,7 @@ class MainWindow(QMainWindow):
                 return
             doc = self._make_document(draft)
         self.current_draft_id = draft_id
+        self.editor.clear_layers()  # marks belong to the old document; features redraw on draftOpened
         self.editor.setDocument(doc)
         self.editor.setReadOnly(self.store.read_only)
         self.stack.setCurrentWidget(self.editor)

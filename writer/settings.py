@@ -94,6 +94,12 @@ SETTINGS: list[Setting] = [
     Setting("nudges.stalled_days", int, 7, "A draft is stalled after this many days without publishing.",
             minimum=1, maximum=365),
     Setting("nudges.weekly_goal", int, 0, "Posts to publish each week (0: no goal).", minimum=0, maximum=50),
+    # generation (writer.generation)
+    Setting("suggest.default_model", str, "vanilla", "Model pack used for suggestions."),
+    Setting("suggest.n", int, 3, "How many continuations to offer at once.", minimum=1, maximum=8),
+    Setting("suggest.max_new_tokens", int, 40, "Longest suggestion, in tokens (about ¾ of a word each).",
+            minimum=1, maximum=200),
+    Setting("generation.threads", int, 2, "CPU threads the model may use.", minimum=1, maximum=64),
 ]
 
 

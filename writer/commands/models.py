@@ -1,0 +1,143 @@
+"""``writer models``: list, inspect, add and score model packs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from writer.errors import WriterError
+from writer.generation import packs
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("models", help="list, inspect, add and score model packs")
+    parser.set_defaults(func=lambda args: parser.print_help() or 0)
+    sub = parser.add_subparsers(dest="models_command", metavar="ACTION")
+
+    p = sub.add_parser("list", help="the installed packs, and why any cannot be used")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_list)
+
+    p = sub.add_parser("info", help="show a pack's card")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true", help="print the card as JSON")
+    p.set_defaults(func=_info)
+
+    p = sub.add_parser("add", help="copy a pack folder (or a plain optimum GPT-2 export) into your packs")
+    p.add_argument("path", type=Path)
+    p.add_argument("--name", help="install under this name (default: the folder's name)")
+    p.set_defaults(func=_add)
+
+    p = sub.add_parser("perplexity", help="how well a pack predicts text files (lower is better)")
+    p.add_argument("--model", required=True, help="pack name")
+    p.add_argument("--json", action="store_true", help="print one JSON object per file")
+    p.add_argument("files", nargs="+", type=Path)
+    p.set_defaults(func=_perplexity)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 1024:.0f} KB"
+
+
+def _summary(pack: packs.Pack) -> dict[str, Any]:
+    return {
+        "name": pack.name, "display_name": pack.display_name, "available": pack.available,
+        "reason": pack.reason or None, "size_bytes": pack.size_bytes, "base": pack.base or None,
+        "source": pack.source, "path": str(pack.path),
+    }
+
+
+def _list(args: argparse.Namespace) -> int:
+    found = packs.discover()
+    if args.json:
+        print(json.dumps([_summary(p) for p in found], indent=2, ensure_ascii=False))
+        return 0
+    if not found:
+        print("No model packs installed. Add one with: writer models add PATH")
+        return 0
+    for p in found:
+        state = "ok" if p.available else f"UNAVAILABLE: {p.reason}"
+        base = f"  base: {p.base}" if p.base else ""
+        print(f"{p.name:<14} {p.display_name:<22} {_size(p.size_bytes):>9}  {state}{base}")
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    pack = packs.find(args.name)
+    if args.json:
+        print(json.dumps({**_summary(pack), "card": pack.card}, indent=2, ensure_ascii=False))
+        return 0
+    card = pack.card
+    print(f"{pack.display_name} ({pack.name})")
+    if not pack.available:
+        print(f"  UNAVAILABLE: {pack.reason}")
+    if card.get("description"):
+        print(f"  {card['description']}")
+    lines: list[tuple[str, Any]] = [("folder", pack.path), ("size", _size(pack.size_bytes)), ("base", card.get("base")),
+                                    ("trained here", card.get("trained_here")),
+                                    ("stands in for", card.get("stands_in_for")), ("created", card.get("created"))]
+    arch = card.get("architecture") or {}
+    if arch:
+        lines.append(("architecture", ", ".join(f"{k} {v}" for k, v in arch.items() if v is not None)))
+    sampler = card.get("sampler") or {}
+    if sampler:
+        lines.append(("sampler", ", ".join(f"{k} {v}" for k, v in sampler.items())))
+    for key, value in lines:
+        if value not in (None, ""):
+            print(f"  {key + ':':<14}{value}")
+    works = card.get("works") or []
+    if works:
+        print(f"  works ({len(works)}):")
+        for w in works:
+            gid = f" [Gutenberg {w['gutenberg_id']}]" if w.get("gutenberg_id") else ""
+            print(f"    - {w.get('title', '?')}, {w.get('author', '?')}{gid}")
+    evaluation = card.get("evaluation") or {}
+    if evaluation:
+        print("  evaluation:")
+        for corpus, scores in evaluation.items():
+            if isinstance(scores, dict):
+                nums = ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items())
+                print(f"    {corpus}: {nums}")
+    for sample in card.get("samples") or []:
+        text = sample.get("text", sample) if isinstance(sample, dict) else sample
+        print(f"  sample: {str(text)[:300]!s}")
+    if card.get("note"):
+        print(f"  note: {card['note']}")
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    pack = packs.add_pack(args.path, args.name)
+    print(f"Added '{pack.name}' ({pack.display_name}) to {pack.path}")
+    return 0
+
+
+def _perplexity(args: argparse.Namespace) -> int:
+    from writer.generation.perplexity import score_text
+
+    pack = packs.find(args.model)
+    pack.require_available()
+    for path in args.files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise WriterError(f"{path} does not exist.") from None
+        except UnicodeDecodeError:
+            raise WriterError(f"{path} is not UTF-8 text.") from None
+        except OSError as exc:
+            raise WriterError(f"{path} could not be read ({exc.strerror}).") from None
+        if not text.strip():
+            raise WriterError(f"{path} is empty; there is nothing to score.")
+        s = score_text(pack, text)
+        if args.json:
+            row = {"model": pack.name, "file": str(path), "tokens": s["tokens"], "nats_per_token": s["nats_per_token"],
+                   "perplexity": s["perplexity"], "bits_per_char": s["bits_per_char"]}
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            print(f"{path}: {s['tokens']} tokens, {s['nats_per_token']:.3f} nats/token, "
+                  f"perplexity {s['perplexity']:.2f}, {s['bits_per_char']:.3f} bits/char")
+        sys.stdout.flush()
+    return 0

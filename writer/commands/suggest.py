@@ -1,0 +1,87 @@
+"""``writer suggest`` and ``writer sample``: continuations from a model pack, streamed to the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from writer.errors import WriterError
+from writer.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("suggest", help="continue a text with a model pack")
+    _common(p)
+    p.add_argument("--max-new-tokens", type=int, help="longest continuation in tokens (default: setting)")
+    p.add_argument("--temperature", type=float, help="randomness, 0 for the likeliest words (default: the pack's)")
+    p.add_argument("--top-p", type=float, help="nucleus sampling threshold (default: the pack's)")
+    p.add_argument("--top-k", type=int, help="sample among this many likeliest tokens, 0 for all")
+    p.add_argument("--stop", choices=("sentence", "paragraph"), help="end each continuation there")
+    p.add_argument("--memory", default="", help="a note always placed before the text")
+    p.add_argument("prompt", help="the text to continue, or - to read it from stdin")
+    p.set_defaults(func=_suggest)
+
+    p = subparsers.add_parser("sample", help="text from a model pack with no prompt at all")
+    _common(p)
+    p.add_argument("--max-new-tokens", type=int, help="length in tokens (default: setting)")
+    p.set_defaults(func=_sample)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help="pack name (default: the suggest.default_model setting)")
+    p.add_argument("--n", type=int, help="how many continuations (default: setting)")
+    p.add_argument("--seed", type=int, help="make the result reproducible")
+    p.add_argument("--json", action="store_true", help="print JSON when done instead of streaming")
+
+
+def _run(args: argparse.Namespace, prompt: str) -> int:
+    from writer.generation import engines
+    from writer.generation.sampling import SamplerSettings
+
+    settings = Settings.load()
+    name = args.model or settings.get("suggest.default_model")
+    n = args.n if args.n is not None else settings.get("suggest.n")
+    engine = engines().get(name)
+    preset = SamplerSettings.from_dict(engine.pack.sampler)
+    sampler = preset.with_overrides(
+        max_new_tokens=args.max_new_tokens or (None if "max_new_tokens" in (engine.pack.card.get("sampler") or {})
+                                               else settings.get("suggest.max_new_tokens")),
+        temperature=getattr(args, "temperature", None), top_p=getattr(args, "top_p", None),
+        top_k=getattr(args, "top_k", None))
+    sampler = SamplerSettings(**sampler.as_dict())  # validate the overrides
+    stream = not args.json
+    current = [0]
+
+    def on_step(_step: int, deltas: list[str]) -> None:
+        # one row at a time on a terminal: row 0 live, the others printed as they complete
+        if deltas[0]:
+            sys.stdout.write(deltas[0])
+            sys.stdout.flush()
+
+    if stream and n > 1:
+        print("[1]", end=" ", flush=True)
+    result = engine.generate(prompt, n=n, settings=sampler, seed=args.seed, stop=getattr(args, "stop", None),
+                             memory=getattr(args, "memory", ""), on_step=on_step if stream else None)
+    if args.json:
+        out: dict[str, Any] = {"model": engine.pack.name, "prompt": prompt, **result.as_dict()}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    current[0] = 1
+    print()
+    for i, text in enumerate(result.texts[1:], start=2):
+        print(f"[{i}] {text}")
+    print(f"(seed {result.seed})", file=sys.stderr)
+    return 0
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+    if not prompt.strip():
+        raise WriterError("The prompt is empty; give some text to continue (or use 'writer sample').")
+    return _run(args, prompt)
+
+
+def _sample(args: argparse.Namespace) -> int:
+    return _run(args, "")

@@ -1,0 +1,226 @@
+"""Model packs: folders holding an ONNX GPT-2, its tokenizer and a card a person can read.
+
+Packs are found in the shipped ``resources/models/`` and in the user's models folder. A pack
+with a missing or damaged file is still listed, marked unavailable with the reason naming the
+file, so one broken pack never hides the others. A plain ``optimum-cli export onnx --task
+text-generation-with-past`` folder (no card) is accepted too: its card is made up from
+``config.json``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+
+from writer import paths
+from writer.errors import WriterError
+
+MODEL_FILE = "model.onnx"
+CONFIG_FILE = "config.json"
+CARD_FILE = "card.json"
+TOKENIZER_FILE = "tokenizer.json"
+EOS = "<|endoftext|>"
+ONNX_MIN_BYTES = 1024  # anything smaller cannot hold a GPT-2 graph: a truncated or empty file
+
+DEFAULT_SAMPLER: dict[str, Any] = {
+    "temperature": 0.8, "top_k": 40, "top_p": 0.95, "repetition_penalty": 1.1, "max_new_tokens": 40,
+}
+_NAME_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass
+class Pack:
+    """One pack folder as found on disk; ``available`` is False (with ``reason``) when it cannot run."""
+
+    name: str
+    path: Path
+    card: dict[str, Any]
+    config: dict[str, Any] = field(default_factory=dict)
+    available: bool = True
+    reason: str = ""
+    source: str = "shipped"  # or "user"
+
+    @property
+    def display_name(self) -> str:
+        return str(self.card.get("display_name") or self.name)
+
+    @property
+    def base(self) -> str:
+        return str(self.card.get("base") or "")
+
+    @property
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+
+    @property
+    def sampler(self) -> dict[str, Any]:
+        """The card's sampler preset, filled in with defaults for anything it leaves out."""
+        preset = self.card.get("sampler")
+        return {**DEFAULT_SAMPLER, **(preset if isinstance(preset, dict) else {})}
+
+    @property
+    def n_positions(self) -> int:
+        return int(self.config.get("n_positions") or self.config.get("n_ctx") or 1024)
+
+    @property
+    def eos_token_id(self) -> int | None:
+        value = self.config.get("eos_token_id")
+        return int(value) if isinstance(value, int) else None
+
+    def require_available(self) -> None:
+        if not self.available:
+            raise WriterError(f"Model pack '{self.name}' cannot be used: {self.reason}")
+
+
+PackInfo = Pack  # the name the UI and the brief use for a listed pack
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WriterError(f"{path.name} is missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WriterError(f"{path.name} is not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise WriterError(f"{path.name} does not hold a JSON object")
+    return data
+
+
+def load_tokenizer(folder: Path) -> Tokenizer:
+    """``tokenizer.json``, or GPT-2's older ``vocab.json`` + ``merges.txt`` pair."""
+    tj = folder / TOKENIZER_FILE
+    try:
+        if tj.is_file():
+            return Tokenizer.from_file(str(tj))
+        vocab, merges = folder / "vocab.json", folder / "merges.txt"
+        if vocab.is_file() and merges.is_file():
+            tok = Tokenizer(models.BPE.from_file(str(vocab), str(merges)))
+            tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+            tok.decoder = decoders.ByteLevel()
+            return tok
+    except Exception as exc:  # tokenizers raises plain Exception for bad files
+        name = TOKENIZER_FILE if tj.is_file() else "vocab.json/merges.txt"
+        raise WriterError(f"{name} could not be loaded ({str(exc).splitlines()[0][:200]})") from None
+    raise WriterError(f"{TOKENIZER_FILE} is missing")
+
+
+def synthesise_card(name: str, config: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """A card for a bare optimum export, so it lists and runs like any other pack."""
+    arch = {
+        "type": config.get("model_type", "gpt2"),
+        "n_layer": config.get("n_layer"), "n_head": config.get("n_head"), "n_embd": config.get("n_embd"),
+        "n_positions": config.get("n_positions"), "vocab_size": config.get("vocab_size"), "parameters": None,
+    }
+    return {
+        "name": name, "display_name": name, "format": 1,
+        "description": "A GPT-2 ONNX export without a card; details come from its config.json.",
+        "architecture": arch, "base": str(config.get("_name_or_path") or "unknown"), "trained_here": False,
+        "works": [], "sampler": dict(DEFAULT_SAMPLER),
+        "files": {p.name: p.stat().st_size for p in sorted(folder.iterdir()) if p.is_file()},
+        "note": "No card.json: synthesised by Writer.",
+    }
+
+
+def _check(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return (card, config) or raise ``WriterError`` naming the file that is wrong."""
+    model = folder / MODEL_FILE
+    if not model.is_file():
+        raise WriterError(f"{MODEL_FILE} is missing")
+    config = _read_json(folder / CONFIG_FILE)
+    for key in ("n_layer", "n_head", "n_embd", "vocab_size"):
+        if not isinstance(config.get(key), int):
+            raise WriterError(f"{CONFIG_FILE} lacks '{key}'")
+    if (folder / CARD_FILE).exists():
+        card = _read_json(folder / CARD_FILE)
+    else:
+        card = synthesise_card(folder.name, config, folder)
+    size = model.stat().st_size
+    expected = card.get("files", {}).get(MODEL_FILE) if isinstance(card.get("files"), dict) else None
+    if isinstance(expected, int) and expected != size:
+        raise WriterError(f"{MODEL_FILE} is {size:,} bytes but the card says {expected:,} (truncated or replaced)")
+    if size < ONNX_MIN_BYTES:
+        raise WriterError(f"{MODEL_FILE} is only {size} bytes (truncated)")
+    tok = load_tokenizer(folder)
+    if tok.get_vocab_size() > int(config["vocab_size"]):
+        raise WriterError(f"{TOKENIZER_FILE} has {tok.get_vocab_size()} tokens but the model only "
+                          f"{config['vocab_size']}")
+    return card, config
+
+
+def open_pack(folder: Path, source: str = "user") -> Pack:
+    """Inspect one folder; never raises for a damaged pack, it comes back unavailable instead."""
+    folder = Path(folder)
+    try:
+        card, config = _check(folder)
+    except WriterError as exc:
+        card = {"name": folder.name}
+        with contextlib.suppress(WriterError):
+            card = _read_json(folder / CARD_FILE)
+        return Pack(folder.name, folder, card, available=False, reason=str(exc), source=source)
+    return Pack(folder.name, folder, card, config, source=source)
+
+
+def _pack_dirs() -> list[tuple[Path, str]]:
+    roots: list[tuple[Path, str]] = []
+    with contextlib.suppress(FileNotFoundError):
+        roots.append((paths.resources_dir() / "models", "shipped"))
+    roots.append((paths.user_models_dir(), "user"))
+    return roots
+
+
+def discover() -> list[Pack]:
+    """Every pack, shipped first; a user pack with a shipped pack's name is shadowed by the shipped one."""
+    found: dict[str, Pack] = {}
+    for root, source in _pack_dirs():
+        if not root.is_dir():
+            continue
+        for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if folder.name not in found:
+                found[folder.name] = open_pack(folder, source)
+    return list(found.values())
+
+
+def find(name: str) -> Pack:
+    """The pack called ``name``; a ``WriterError`` listing the known names when there is none."""
+    packs = discover()
+    for pack in packs:
+        if pack.name == name:
+            return pack
+    known = ", ".join(p.name for p in packs) or "none installed"
+    raise WriterError(f"No model pack called '{name}' (known: {known}).")
+
+
+def add_pack(source: Path, name: str | None = None) -> Pack:
+    """Validate ``source`` fully (the model must load), then copy it into the user models folder."""
+    source = Path(source).expanduser()
+    if not source.is_dir():
+        raise WriterError(f"{source} is not a folder; a model pack is a folder holding {MODEL_FILE}.")
+    name = name or source.name
+    if not _NAME_OK.match(name):
+        raise WriterError(f"'{name}' is not a usable pack name (letters, digits, '.', '_' or '-').")
+    if any(p.name == name for p in discover()):
+        raise WriterError(f"A model pack called '{name}' already exists; pass --name to add it under another name.")
+    pack = open_pack(source)
+    if not pack.available:
+        raise WriterError(f"{source} is not a usable model pack: {pack.reason}")
+    from writer.generation.engine import Engine
+
+    Engine(pack, threads=1).load()  # raises a WriterError naming the file when the graph is broken
+    dest = paths.user_models_dir() / name
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=dest.parent))
+    try:
+        shutil.copytree(source, tmp, dirs_exist_ok=True)
+        tmp.rename(dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return open_pack(dest, "user")

@@ -1,0 +1,135 @@
+"""One continuation's text as it streams: where to stop, and what is safe to show yet.
+
+What has been shown is never taken back, so everything shown, joined, is exactly the final
+suggestion. To make that possible the tail that may still be cut is held back: the word being
+spelt (its next token may continue it), or with ``trim="sentence"`` everything after the last
+full stop. When the token budget runs out, the held-back part is trimmed instead of shown.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+Stop = Literal["sentence", "paragraph"] | None
+Trim = Literal["word", "sentence"]
+
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "mt", "jr", "sr", "vs", "etc", "prof", "rev", "gen", "col",
+                  "capt", "lt", "no", "vol", "ch", "fig", "e.g", "i.e"}
+# spaced scripts: the full stop counts once whitespace follows; CJK stops count at once
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|[。！？]+[」』）”’]*")
+_WORD_BEFORE = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]]*$")
+
+
+def is_cjk(ch: str) -> bool:
+    """Scripts written without spaces, where every character is a whole word for trimming."""
+    o = ord(ch)
+    return (0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
+            or 0x20000 <= o <= 0x3FFFF or 0x3000 <= o <= 0x303F)
+
+
+def _wordish(ch: str) -> bool:
+    return (ch.isalnum() or unicodedata.category(ch).startswith("M") or ch in "'’-_") and not is_cjk(ch)
+
+
+def partial_word_start(text: str) -> int:
+    """Where the tail that may still change starts: the last word being spelt and the space before it."""
+    i = len(text)
+    while i > 0 and _wordish(text[i - 1]):
+        i -= 1
+    if i == len(text) and text and is_cjk(text[-1]):
+        return len(text) - 1  # a combining mark may still follow it
+    while i > 0 and text[i - 1].isspace():  # and the space before it, so a trimmed end has none
+        i -= 1
+    return i
+
+
+def sentence_ends(text: str, final: bool = False) -> list[int]:
+    """Offsets just past each sentence end in ``text``, skipping abbreviations and initials."""
+    probe = text + " " if final else text
+    ends = []
+    for m in _SENTENCE_END.finditer(probe):
+        if m.group().startswith("."):
+            w = _WORD_BEFORE.search(probe[: m.end()])
+            word = w.group(1).rstrip(".").lower() if w else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        if any(ch.isalnum() for ch in text[: m.start()]):
+            ends.append(min(m.end(), len(text)))
+    return ends
+
+
+def paragraph_end(text: str) -> int | None:
+    """The first line break after some text (paragraphs are separated by blank lines)."""
+    start = len(text) - len(text.lstrip())
+    i = text.find("\n", start)
+    return i if i >= 0 else None
+
+
+class RowText:
+    """The text of one row: fed decoded deltas, hands back what may be shown now."""
+
+    def __init__(self, stop: Stop = None, trim: Trim = "word") -> None:
+        self.stop = stop
+        self.trim = trim
+        self.raw = ""
+        self.shown = 0
+        self.done = False
+        self.reason = ""
+
+    @property
+    def text(self) -> str:
+        """Everything shown so far (the final suggestion once :attr:`done`)."""
+        return self.raw[: self.shown]
+
+    def _show(self, upto: int) -> str:
+        upto = max(upto, self.shown)
+        delta = self.raw[self.shown: upto]
+        self.shown = upto
+        return delta
+
+    def push(self, delta: str) -> str:
+        """Add freshly decoded text; returns the part that is now safe to show."""
+        if self.done or not delta:
+            return ""
+        self.raw += delta
+        cut = self._stop_at()
+        if cut is not None:
+            self.raw = self.raw[: max(cut, self.shown)]
+            return self.finish("stop")
+        if self.trim == "sentence":
+            ends = sentence_ends(self.raw)
+            return self._show(ends[-1]) if ends else ""
+        return self._show(partial_word_start(self.raw))
+
+    def _stop_at(self) -> int | None:
+        if self.stop == "sentence":
+            ends = sentence_ends(self.raw)
+            return ends[0] if ends else None
+        if self.stop == "paragraph":
+            return paragraph_end(self.raw)
+        return None
+
+    def finish(self, reason: str, extra: str = "") -> str:
+        """End the row. ``"length"`` trims a dangling word or sentence; ``"cancel"`` shows nothing more."""
+        if self.done:
+            return ""
+        self.raw += extra
+        self.done, self.reason = True, reason
+        if reason == "cancel":
+            self.raw = self.raw[: self.shown]
+            return ""
+        if reason == "length":
+            end = len(self.raw)
+            ends = sentence_ends(self.raw, final=True) if self.trim == "sentence" else []
+            if ends:
+                end = ends[-1]
+            else:
+                cut = partial_word_start(self.raw)
+                if self.raw[:cut].strip() and cut < end and not is_cjk(self.raw[cut:].strip()[:1] or "a"):
+                    end = cut
+            if end < len(self.raw):
+                end = max(len(self.raw[:end].rstrip()), self.shown)
+            self.raw = self.raw[:end]
+        return self._show(len(self.raw))

@@ -106,7 +106,7 @@ class Checker:
                     done += min(CHUNK_WINDOWS, len(windows) - lo)
                     progress(min(done, total), total)
             hits = np.concatenate(chains) if chains else np.zeros((0, 2), np.int64)
-            for first, end, cpos in chain_hits(hits[:, 0], hits[:, 1], index.k).tolist():
+            for first, end, cpos in chain_hits(hits[:, 0], hits[:, 1], index.k, index.work_starts).tolist():
                 if end - first >= self.echo_words:
                     work, offset = index.locate(cpos)
                     percent = round(100.0 * offset / max(1, work.words), 1)

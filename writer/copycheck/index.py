@@ -80,6 +80,7 @@ class CopyIndex:
         self.position_bits: int = int(meta["position_bits"])
         self.works = [Work(**w) for w in meta["works"]]
         self._starts = [w.start for w in self.works]
+        self.work_starts = np.array(self._starts, np.int64)
         self._mask = np.uint64((1 << self.position_bits) - 1)
         self._shift = np.uint64(self.position_bits)
 

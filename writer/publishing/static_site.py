@@ -121,7 +121,7 @@ class StaticSite:
         path = self.folder / MANIFEST
         try:
             site = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # a new site (or a bad path, reported on write)
             return {"id": f"urn:uuid:{uuid.uuid4()}", "posts": {}}
         except (OSError, ValueError) as exc:
             raise PublishError(f"The site record {path} cannot be read ({exc}). Move the folder aside or choose "

@@ -268,10 +268,11 @@ def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str |
             store.db.execute("UPDATE publications SET remote_id = ?, url = ?, published = coalesce(published, ?), "
                              "updated = ? WHERE draft_id = ? AND target = ?",
                              [remote_id, url, _iso(now), _iso(now), job.draft_id, job.target])
-            if job.payload.get("status", "publish") == "publish":
-                if first and first[0]:  # a new post, not an update
+            if job.payload.get("status", "publish") in ("publish", "future"):  # not a remote draft
+                if first and first[0]:  # a new post, not an update; a scheduled one counts when it goes out
+                    at = job.payload.get("date") or _iso(now)
                     store.db.execute("INSERT INTO activity (draft_id, at, kind, words) VALUES (?, ?, 'publish', ?)",
-                                     [job.draft_id, _iso(now), int(job.payload.get("words", 0))])
+                                     [job.draft_id, _iso(_time(at)), int(job.payload.get("words", 0))])
                 if exists:
                     store.save_draft(job.draft_id, status="published", url=url or "")
                     store.snapshot(job.draft_id, "publish")

@@ -11,6 +11,7 @@ leads to a second remote copy.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -178,7 +179,8 @@ def enqueue(store: Store, draft_id: int, target: str, action: str, payload: dict
     A publish coalesces into a pending (queued or failed) publish of the same draft and
     target, so saving ten times while offline sends one update. A delete drops pending
     publishes. The first publish fixes the draft's *marker* on that target (draft id +
-    outbox id), which the target can be searched for after an unknown outcome.
+    outbox id + a random part, so two databases publishing to one blog never share one),
+    which the target can be searched for after an unknown outcome.
     """
     if action not in ACTIONS:
         raise WriterError(f"Unknown outbox action {action!r}.")
@@ -204,7 +206,7 @@ def enqueue(store: Store, draft_id: int, target: str, action: str, payload: dict
         job_id = int(cursor.lastrowid or 0)
         if action == "publish":
             store.db.execute("INSERT OR IGNORE INTO publications (draft_id, target, marker) VALUES (?, ?, ?)",
-                             [draft_id, target, f"writer-{draft_id}-{job_id}"])
+                             [draft_id, target, f"writer-{draft_id}-{job_id}-{secrets.token_hex(4)}"])
         return _get_job(store, job_id)
 
 

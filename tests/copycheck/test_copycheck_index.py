@@ -73,7 +73,7 @@ def test_rebuild_replaces_the_old_index_atomically(tmp_path: Path) -> None:
 def test_index_files_reports_bad_input(tmp_path: Path) -> None:
     bad = tmp_path / "latin1.txt"
     bad.write_bytes("caf\xe9 au lait".encode("latin-1"))
-    with pytest.raises(WriterError, match="latin1.txt is not UTF-8"):
+    with pytest.raises(WriterError, match=r"latin1\.txt is not UTF-8"):
         index_files([bad], "n", tmp_path / "out")
     with pytest.raises(WriterError, match="no such file"):
         index_files([tmp_path / "missing.txt"], "n", tmp_path / "out")

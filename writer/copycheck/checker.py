@@ -81,8 +81,6 @@ class Checker:
         if echo_words < k:
             raise WriterError(f"the shortest flag is {k} words (the index's window); "
                               f"--min-words {echo_words} is too small")
-        if copy_words < echo_words:
-            raise WriterError(f"a copy ({copy_words} words) cannot be shorter than an echo ({echo_words} words)")
         self.echo_words, self.copy_words = echo_words, copy_words
         self._cache: OrderedDict[str, list[Flag]] = OrderedDict()
         self._cache_size = cache_size

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from pathlib import Path
 
@@ -19,31 +18,21 @@ def check_name(name: str) -> str:
     return name
 
 
-def _model_dirs() -> list[Path]:
-    """Model pack folders: the user's first (they can shadow a shipped pack), then shipped."""
-    dirs = [paths.user_models_dir()]
-    with contextlib.suppress(FileNotFoundError):
-        dirs.append(paths.resources_dir() / "models")
-    return dirs
-
-
 def model_index_dir(name: str) -> Path:
-    """The ``copyindex/`` folder of model pack ``name``; a WriterError when it has none."""
-    check_name(name)
-    for base in _model_dirs():
-        if (base / name).is_dir():
-            return base / name / INDEX_DIR
-    known = ", ".join(model_names()) or "none installed"
-    raise WriterError(f"no model pack '{name}' (packs with a copy index: {known})")
+    """The ``copyindex/`` folder of model pack ``name``; a WriterError when there is no such pack.
+
+    A pack whose model is damaged still has a usable index, so availability is not checked.
+    """
+    from writer.generation import packs  # imported late: the CLI's other commands never need it
+
+    return packs.find(check_name(name)).path / INDEX_DIR
 
 
 def model_names() -> list[str]:
     """Names of the model packs that ship a copy index."""
-    names: set[str] = set()
-    for base in _model_dirs():
-        if base.is_dir():
-            names.update(p.parent.name for p in base.glob(f"*/{INDEX_DIR}"))
-    return sorted(names)
+    from writer.generation import packs
+
+    return sorted(p.name for p in packs.discover() if (p.path / INDEX_DIR / "index.json").is_file())
 
 
 def corpus_index_dir(name: str) -> Path:

@@ -106,7 +106,9 @@ def test_corrupt_index_named_and_other_packs_still_work(capsys, book, tmp_path: 
     assert code == 0 and "skipping broken" in err and "1 flag(s): 1 copy" in out and "against good" in out
 
 
-def test_no_index_anywhere(capsys, tmp_path: Path) -> None:
+def test_no_index_anywhere(capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "res" / "models").mkdir(parents=True)
+    monkeypatch.setattr(paths, "resources_dir", lambda: tmp_path / "res")
     draft = tmp_path / "d.txt"
     draft.write_text("hello", encoding="utf-8")
     code, _, err = run(capsys, "check", str(draft))

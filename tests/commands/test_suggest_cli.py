@@ -1,0 +1,69 @@
+"""``writer suggest`` and ``writer sample`` through the real CLI entry point."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from writer.cli import main
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "generation"))
+from tinypack import build
+
+pytestmark = pytest.mark.train
+
+
+@pytest.fixture
+def mini(capsys: pytest.CaptureFixture[str]) -> str:
+    for module in ("torch", "transformers", "optimum.exporters.onnx"):
+        pytest.importorskip(module)
+    assert main(["models", "add", str(build()["int8"]), "--name", "mini"]) == 0
+    capsys.readouterr()
+    return "mini"
+
+
+def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict:
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_seeded_json_suggestions_are_reproducible(mini: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["suggest", "--model", mini, "--n", "3", "--max-new-tokens", "8", "--seed", "7", "--temperature", "1.2",
+            "--top-p", "1", "--json", "The quick brown fox"]
+    first, second = _json(capsys, argv), _json(capsys, argv)
+    assert first["texts"] == second["texts"] and len(first["texts"]) == 3
+    assert first["seed"] == 7 and first["settings"]["max_new_tokens"] == 8
+    assert first["settings"]["temperature"] == 1.2
+
+
+def test_streams_to_the_terminal(mini: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["suggest", "--model", mini, "--n", "2", "--seed", "1", "Is it raining?"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("[1]") and "[2]" in captured.out
+    assert "seed 1" in captured.err
+
+
+def test_prompt_from_stdin(mini: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("東京は日本の首都です。"))
+    out = _json(capsys, ["suggest", "--model", mini, "--n", "1", "--seed", "2", "--json", "-"])
+    assert out["prompt"] == "東京は日本の首都です。"
+    assert len(out["texts"]) == 1
+
+
+def test_sample_is_unconditional(mini: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _json(capsys, ["sample", "--model", mini, "--n", "2", "--seed", "3", "--json"])
+    assert out["prompt_tokens"] == 1 and len(out["texts"]) == 2
+    assert all("<|endoftext|>" not in t for t in out["texts"])
+
+
+def test_bad_input_is_one_clear_line(mini: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["suggest", "--model", mini, "   "]) == 2
+    assert "prompt is empty" in capsys.readouterr().err
+    assert main(["suggest", "--model", mini, "--top-p", "0", "hi"]) == 2
+    assert "top-p" in capsys.readouterr().err
+    assert main(["suggest", "--model", "nope", "hi"]) == 2
+    assert "No model pack called 'nope'" in capsys.readouterr().err

@@ -1,0 +1,63 @@
+"""Where continuations stop and what is held back while they stream (no model needed)."""
+
+from __future__ import annotations
+
+from writer.generation.streaming import RowText
+
+
+def feed(row: RowText, pieces: list[str], end: str = "length") -> tuple[list[str], str]:
+    shown = [row.push(p) for p in pieces]
+    if not row.done:
+        shown.append(row.finish(end))
+    return shown, row.text
+
+
+def test_sentence_stop_cuts_after_the_full_stop_and_skips_abbreviations() -> None:
+    shown, text = feed(RowText(stop="sentence"), [" Mr", ".", " Smith", " sat", ".", " Then", " more"])
+    assert text == " Mr. Smith sat."
+    assert "".join(shown) == text
+
+
+def test_cjk_sentence_ends_at_once() -> None:
+    row = RowText(stop="sentence")
+    shown, text = feed(row, ["彼女は", "本を", "読んだ", "。", "そして"])
+    assert text == "彼女は本を読んだ。"
+    assert row.reason == "stop"
+    assert "".join(shown) == text
+
+
+def test_paragraph_stop_ignores_leading_blank_lines() -> None:
+    shown, text = feed(RowText(stop="paragraph"), ["\n\n", "A new", " day.", " It", " rained.\n", "\nNext"])
+    assert text == "\n\nA new day. It rained."
+    assert "".join(shown) == text
+
+
+def test_dangling_word_is_held_back_then_trimmed() -> None:
+    row = RowText()
+    assert row.push(" The") == ""  # may still grow into "Then"
+    assert row.push(" cat") == " The"
+    assert row.push(" sat") == " cat"
+    assert row.push(" on") == " sat"
+    assert row.push(" th") == " on"
+    assert row.finish("length") == ""
+    assert row.text == " The cat sat on"
+
+
+def test_end_of_text_keeps_the_last_word() -> None:
+    shown, text = feed(RowText(), [" Good", "bye"], end="eos")
+    assert text == " Goodbye"
+    assert "".join(shown) == text
+
+
+def test_sentence_trim_shows_only_whole_sentences() -> None:
+    row = RowText(trim="sentence")
+    shown, text = feed(row, [" It", " rained", ".", " The", " wind", " blew", " hard", " and"])
+    assert text == " It rained."
+    assert "".join(shown) == text
+
+
+def test_cancel_keeps_exactly_what_was_shown() -> None:
+    row = RowText()
+    shown = [row.push(p) for p in [" one", " two", " thr"]]
+    row.finish("cancel")
+    assert row.text == "".join(shown) == " one two"

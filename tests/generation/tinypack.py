@@ -43,7 +43,8 @@ def build() -> dict[str, Path]:
     model = GPT2LMHeadModel(config).eval()
     hf = root / "hf"
     model.save_pretrained(hf)
-    PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|endoftext|>", bos_token="<|endoftext|>").save_pretrained(hf)
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|endoftext|>", bos_token="<|endoftext|>")
+    fast.save_pretrained(hf)
     raw = root / "raw"
     main_export(str(hf), output=raw, task="text-generation-with-past", opset=18, device="cpu")
     fp32 = root / "fp32"

@@ -100,6 +100,12 @@ SETTINGS: list[Setting] = [
     Setting("suggest.max_new_tokens", int, 40, "Longest suggestion, in tokens (about ¾ of a word each).",
             minimum=1, maximum=200),
     Setting("generation.threads", int, 2, "CPU threads the model may use.", minimum=1, maximum=64),
+    # copy flags (writer.ui.copycheck)
+    Setting("copycheck.scope", str, "all",
+            "Check drafts against every model's training books, or only the selected model's.",
+            choices=("all", "model")),
+    Setting("copycheck.delay_ms", int, 500, "Check for copied passages this long after typing stops.",
+            minimum=100, maximum=5000),
 ]
 
 

@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
             self.editor.setReadOnly(True)
             self.status_state.setText("Read-only")
             self.statusBar().showMessage(read_only_note)
+        __import__("writer.ui.copycheck", fromlist=["install_copycheck"]).install_copycheck(self)
 
     # -- construction ------------------------------------------------------------------------
 

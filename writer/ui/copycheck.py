@@ -1,0 +1,315 @@
+"""Copy flags in the app: wavy underlines on passages found in a training corpus, a tooltip
+naming the work, the "Copy check" panel, and badges on suggestions.
+
+Checks run on the window's worker, paragraph by paragraph through the engine's cache, after a
+pause in typing; only changed paragraphs cost anything. Results are keyed by paragraph text,
+so a result that arrives after more typing is laid over the paragraphs that are still the
+same, and the rest wait for the next check. Underlines are QTextCursor selections, so they
+move with the text as the user types.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtGui import QColor, QHelpEvent, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QTextEdit, QToolTip
+
+from writer.errors import WriterError
+from writer.ui.copycheck_panel import CopyCheckPanel
+from writer.ui.copycheck_text import Badge, CheckResult, Mark, ProgressFn, Superseded, describe
+
+if TYPE_CHECKING:
+    from writer.copycheck import Flag
+    from writer.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+LAYER = "copyflags"
+CHANNEL = "copycheck"
+PANEL_TITLE = "Copy check"
+
+
+@dataclass(frozen=True)
+class Colours:
+    echo: QColor
+    copy: QColor
+    copy_fill: QColor
+
+
+def colours(dark: bool) -> Colours:
+    """Amber for echoes, red (and a faint fill) for copies; lighter tones on dark backgrounds."""
+    if dark:
+        return Colours(QColor("#e8b54d"), QColor("#ff6b5e"), QColor(255, 107, 94, 46))
+    return Colours(QColor("#c47f00"), QColor("#d1301f"), QColor(209, 48, 31, 28))
+
+
+@dataclass
+class Span:
+    """A flag shown in the editor; the cursor's selection follows edits to the text."""
+
+    cursor: QTextCursor
+    flag: Flag
+
+
+class CopyCheck(QObject):
+    """Wires the engine to the window's editor, its "Copy check" panel and the suggestions."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.editor = window.editor
+        self.spans: list[Span] = []
+        self.result: CheckResult | None = None
+        self.errors = 0
+        self._known: dict[str, tuple[Mark, ...]] = {}
+        self._doc: QTextDocument | None = None
+        self._generation = 0
+        self._last_key: tuple[Any, ...] | None = None
+        self._dark: bool | None = None
+        self._badges = 0
+
+        self.panel = CopyCheckPanel()
+        self.dock = window.add_side_panel(self.panel, PANEL_TITLE)
+        self.panel.jumpRequested.connect(self.jump_to)
+        self.panel.recheckRequested.connect(self.recheck)
+
+        self.timer = QTimer(self, singleShot=True, interval=int(window.settings.get("copycheck.delay_ms")))
+        self.timer.timeout.connect(self.check_now)
+        window.draftOpened.connect(self._on_draft_opened)
+        self._viewport = self.editor.viewport()
+        self._viewport.installEventFilter(self)
+        self.editor.installEventFilter(self)
+        if window.current_draft_id is not None:
+            self._on_draft_opened(window.current_draft_id)
+
+    # -- what to check against ---------------------------------------------------------------
+
+    @property
+    def scope(self) -> str:
+        return str(self.window.settings.get("copycheck.scope"))
+
+    @property
+    def model(self) -> str:
+        """The suggestions panel's model when it has one, else the default model setting."""
+        panel = getattr(self.window, "suggestions", None)
+        current = getattr(panel, "current_model", None)
+        if callable(current):
+            current = current()
+        name = getattr(current, "name", current)
+        if isinstance(name, str) and name:
+            return name
+        return str(self.window.settings.get("suggest.default_model"))
+
+    # -- checking ----------------------------------------------------------------------------
+
+    def _on_draft_opened(self, _draft_id: int) -> None:
+        if self._doc is not None:
+            with contextlib.suppress(RuntimeError, TypeError):  # already gone
+                self._doc.contentsChange.disconnect(self._on_contents_change)
+        self._doc = self.editor.document()
+        self._doc.contentsChange.connect(self._on_contents_change)
+        self.spans = []
+        self._known = {}
+        self._last_key = None
+        self.panel.show_checking()
+        self.check_now()
+
+    def _on_contents_change(self, _position: int, removed: int, added: int) -> None:
+        if removed or added:  # formatting-only changes (the highlighter) change no words
+            self.timer.start()
+
+    def recheck(self) -> None:
+        """Look for indexes afresh and check the whole draft again (the panel's Recheck)."""
+        service = sys.modules.get("writer.ui.copycheck_service")
+        if service is not None:
+            service.shared_service().forget()
+        self._last_key = None
+        self.check_now()
+
+    def check_now(self) -> None:
+        """Check the open draft (off the GUI thread) unless nothing changed since the last check."""
+        self.timer.stop()
+        draft_id = self.window.current_draft_id
+        if draft_id is None:
+            self._generation += 1
+            self.window.worker.cancel(CHANNEL)
+            self.spans, self._known = [], {}
+            self.editor.set_layer(LAYER, [])
+            self.panel.show_idle()
+            return
+        raw = self.editor.document().toRawText()
+        key = (draft_id, raw, self.scope, self.model)
+        if key == self._last_key:
+            return
+        self._last_key = key
+        self._generation += 1
+        generation = self._generation
+        paragraphs = raw.split("\u2029")
+        self.window.worker.submit(
+            _check_paragraphs, paragraphs, self.scope, self.model,
+            superseded=lambda: self._generation != generation,
+            channel=CHANNEL,
+            on_result=lambda result: self._on_result(result, draft_id),
+            on_error=self._on_error,
+            on_progress=lambda value: self.panel.show_progress(*value),
+        )
+
+    @property
+    def busy(self) -> bool:
+        """Whether a check is pending or running (tests and the screenshot script wait on it)."""
+        return self.timer.isActive() or self.window.worker.busy(CHANNEL)
+
+    def _on_result(self, result: CheckResult, draft_id: int) -> None:
+        self.panel.hide_progress()
+        if draft_id != self.window.current_draft_id:
+            return
+        self.result = result
+        self._known = result.marks
+        self.panel.set_scope(result.indexes, self.scope)
+        self.panel.set_message("; ".join(_sentence(w) for w in result.warnings))
+        self.render()
+
+    def _on_error(self, exc: BaseException) -> None:
+        if isinstance(exc, Superseded):
+            return
+        self.errors += 1
+        self._last_key = None  # try again after the next edit (the index may be rebuilt by then)
+        self.spans, self._known = [], {}
+        self.editor.set_layer(LAYER, [])
+        if isinstance(exc, WriterError):
+            self.panel.show_error(str(exc))
+        else:
+            log.error("copy check failed", exc_info=exc)
+            self.panel.show_error(f"The copy check failed ({type(exc).__name__}: {exc}). "
+                                  "Writing and saving are not affected.")
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def render(self) -> None:
+        """Underline every known flag in the paragraphs whose text it was found in."""
+        doc = self.editor.document()
+        scheme = colours(self.window.palette_.dark)
+        self._dark = self.window.palette_.dark
+        spans: list[Span] = []
+        selections: list[QTextEdit.ExtraSelection] = []
+        if self._known:
+            formats = {"echo": _format(scheme.echo, None), "copy": _format(scheme.copy, scheme.copy_fill)}
+            block = doc.begin()
+            while block.isValid():
+                marks = self._known.get(block.text())
+                if marks:
+                    base = block.position()
+                    for mark in marks:
+                        cursor = QTextCursor(doc)
+                        cursor.setPosition(base + mark.start)
+                        cursor.setPosition(base + mark.end, QTextCursor.MoveMode.KeepAnchor)
+                        selection = QTextEdit.ExtraSelection()
+                        selection.cursor = cursor  # type: ignore[attr-defined]
+                        selection.format = formats[mark.flag.level]  # type: ignore[attr-defined]
+                        selections.append(selection)
+                        spans.append(Span(cursor, mark.flag))
+                block = block.next()
+        self.spans = spans
+        self.editor.set_layer(LAYER, selections)
+        level = {"echo": scheme.echo, "copy": scheme.copy}
+        self.panel.set_flags([s.flag for s in spans], [level[s.flag.level] for s in spans])
+
+    def span_at(self, position: int) -> Span | None:
+        """The flag under document ``position`` (the longest one if several)."""
+        hits = [s for s in self.spans if s.cursor.selectionStart() <= position < s.cursor.selectionEnd()]
+        return max(hits, key=lambda s: s.flag.words, default=None)
+
+    def tooltip_at(self, point: QPoint) -> str | None:
+        """The tooltip for viewport point ``point``, or None off a flag."""
+        cursor = self.editor.cursorForPosition(point)
+        position = cursor.position()
+        rect = self.editor.cursorRect(cursor)
+        if point.x() < rect.x():  # the point is in the right half of the previous character
+            position -= 1
+        span = self.span_at(position)
+        return describe(span.flag) if span is not None else None
+
+    def jump_to(self, row: int, focus: bool = True) -> None:
+        """Select flag ``row`` in the editor (Enter also moves the keyboard focus there)."""
+        if not 0 <= row < len(self.spans):
+            return
+        span = self.spans[row]
+        if not span.cursor.hasSelection():  # its text was deleted since
+            return
+        cursor = QTextCursor(span.cursor)
+        self.editor.setTextCursor(cursor)
+        self.editor.centerCursor()
+        if focus:
+            self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self._viewport and kind == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_at(event.pos())
+            if text is not None:
+                QToolTip.showText(event.globalPos(), text, self._viewport)
+                return True
+        elif watched is self.editor and kind in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            QTimer.singleShot(0, self._recolour)  # after the window has switched its palette
+        return False
+
+    def _recolour(self) -> None:
+        if self._dark is not None and self._dark != self.window.palette_.dark:
+            self.render()
+
+    # -- suggestions -------------------------------------------------------------------------
+
+    def badge_suggestion(self, prompt_tail: str, suggestion: str,
+                         on_badge: Callable[[Badge | None], None]) -> int:
+        """Check a finished suggestion off the GUI thread; ``on_badge`` gets its badge (or None).
+
+        ``prompt_tail`` is the draft text just before the suggestion (a few dozen words), so a
+        copy that starts in the draft and runs on into the suggestion is caught; only spans that
+        reach into the suggestion count.
+        """
+        self._badges += 1
+        return self.window.worker.submit(
+            _suggestion_badge, prompt_tail, suggestion, self.scope, self.model,
+            channel=f"copycheck-badge-{self._badges}", on_result=on_badge,
+            on_error=lambda exc: log.info("suggestion badge skipped: %s", exc))
+
+
+def _check_paragraphs(paragraphs: Sequence[str], scope: str, model: str, *,
+                      superseded: Callable[[], bool], progress: ProgressFn | None = None) -> CheckResult:
+    """Runs on a worker: the engine (and numpy) is first imported here, not on the GUI thread."""
+    from writer.ui.copycheck_service import shared_service
+
+    return shared_service().check_paragraphs(paragraphs, scope, model, superseded=superseded, progress=progress)
+
+
+def _suggestion_badge(prompt_tail: str, suggestion: str, scope: str, model: str) -> Badge | None:
+    from writer.ui.copycheck_service import shared_service
+
+    return shared_service().suggestion_badge(prompt_tail, suggestion, scope, model)
+
+
+def _format(underline: QColor, fill: QColor | None) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+    fmt.setUnderlineColor(underline)
+    if fill is not None:
+        fmt.setBackground(fill)
+    return fmt
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def install_copycheck(window: MainWindow) -> CopyCheck:
+    """Add copy flags to ``window`` (as ``window.copycheck``)."""
+    controller = CopyCheck(window)
+    window.copycheck = controller  # type: ignore[attr-defined]
+    return controller

@@ -42,6 +42,7 @@ FORMAT = "writer-copyindex"
 VERSION = 1
 META_FILE = "index.json"
 ENTRIES_FILE = "entries.npy"
+FILTER_BITS = 24
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class CopyIndex:
         self.work_starts = np.array(self._starts, np.int64)
         self._mask = np.uint64((1 << self.position_bits) - 1)
         self._shift = np.uint64(self.position_bits)
+        self._filter: np.ndarray | None = None
 
     @classmethod
     def load(cls, path: str | Path) -> CopyIndex:
@@ -118,20 +120,40 @@ class CopyIndex:
                               f"found {entries.shape} {entries.dtype}; rebuild it")
         return cls(path, meta, entries)
 
+    def _prefix_filter(self) -> np.ndarray:
+        """A 2 MB bitmap of the entries' top 24 bits, built on first use (tens of ms).
+
+        Most windows of a draft are in no corpus; one bitmap probe rules out all but the
+        bitmap's fill rate (0.6 % for PKD, 4.5 % for JA, 11 % for the general corpus) before
+        any binary search touches the entries.
+        """
+        if self._filter is None:
+            seen = np.zeros(1 << FILTER_BITS, bool)
+            seen[np.asarray(self.entries) >> np.uint64(64 - FILTER_BITS)] = True
+            self._filter = np.packbits(seen, bitorder="little")
+        return self._filter
+
     def lookup(self, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every (query window index, corpus word position) pair whose fingerprints agree."""
+        none = np.zeros(0, np.int64), np.zeros(0, np.int64)
         if not len(windows) or not len(self.entries):
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        lo_key = (windows >> self._shift) << self._shift
+            return none
+        top = windows >> np.uint64(64 - FILTER_BITS)
+        maybe = (self._prefix_filter()[top >> np.uint64(3)] >> (top & np.uint64(7)).astype(np.uint8)) & 1
+        cand = np.flatnonzero(maybe)
+        if not len(cand):
+            return none
+        lo_key = (windows[cand] >> self._shift) << self._shift
         lo = np.searchsorted(self.entries, lo_key, side="left")
+        found = lo < len(self.entries)
+        found[found] = (np.asarray(self.entries[lo[found]]) >> self._shift) == (lo_key[found] >> self._shift)
+        cand, lo, lo_key = cand[found], lo[found], lo_key[found]
+        if not len(cand):
+            return none
         hi = np.searchsorted(self.entries, lo_key | self._mask, side="right")
         counts = hi - lo
-        hit = np.flatnonzero(counts)
-        if not len(hit):
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        counts = counts[hit]
-        qidx = np.repeat(hit, counts)
-        first = np.repeat(lo[hit] - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+        qidx = np.repeat(cand, counts)
+        first = np.repeat(lo - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
         rows = first + np.arange(len(qidx))
         pos = (np.asarray(self.entries[rows]) & self._mask).astype(np.int64)
         return qidx.astype(np.int64), pos

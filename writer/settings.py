@@ -106,6 +106,13 @@ SETTINGS: list[Setting] = [
             choices=("all", "model")),
     Setting("copycheck.delay_ms", int, 500, "Check for copied passages this long after typing stops.",
             minimum=100, maximum=5000),
+    # suggestions panel and provenance (writer.ui.suggestions, writer.ui.provenance)
+    Setting("suggest.auto", bool, True, "Suggest by itself after a pause in typing."),
+    Setting("suggest.auto_delay_ms", int, 1200, "Pause in typing before suggestions appear by themselves.",
+            minimum=100, maximum=10000),
+    Setting("suggest.overrides", dict, {}, "Sampler settings changed per model (temperature, top_p, "
+            "max_new_tokens), over each model's preset."),
+    Setting("provenance.tint", bool, True, "Tint text that a model wrote (Ctrl+Shift+M)."),
 ]
 
 

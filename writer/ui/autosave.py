@@ -8,11 +8,16 @@ user switches drafts, the window loses focus and on close (:meth:`flush`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QTextDocument
 
 from writer.errors import WriterError
-from writer.store import Draft, Store
+from writer.store import Draft, ProvenanceSpan, Store
+
+#: Given (draft id, text being saved), the machine-written spans of that text, or None to leave them.
+ProvenanceHook = Callable[[int, str], Sequence[ProvenanceSpan] | None]
 
 MAX_WAIT_MS = 1000
 RETRY_MS = 3000
@@ -35,6 +40,7 @@ class Autosave(QObject):
         self._debounce.timeout.connect(self.flush)
         self._max_wait.timeout.connect(self.flush)
         self.delay_ms = delay_ms
+        self.provenance_for: ProvenanceHook | None = None  # set by the suggestions panel
 
     @property
     def delay_ms(self) -> int:
@@ -91,7 +97,8 @@ class Autosave(QObject):
             doc.setModified(False)
             return None
         try:
-            draft = self.store.save_draft(draft_id, body=text)
+            spans = self.provenance_for(draft_id, text) if self.provenance_for is not None else None
+            draft = self.store.save_draft(draft_id, body=text, provenance=spans)
         except WriterError as exc:
             self._dirty.add(draft_id)
             if not self._max_wait.isActive():

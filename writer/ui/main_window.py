@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
             self.status_state.setText("Read-only")
             self.statusBar().showMessage(read_only_note)
         __import__("writer.ui.copycheck", fromlist=["install_copycheck"]).install_copycheck(self)
+        __import__("writer.ui.suggestions", fromlist=["install_suggestions"]).install_suggestions(self)
 
     # -- construction ------------------------------------------------------------------------
 

@@ -1,0 +1,573 @@
+"""The Suggestions side panel: continuations from the style models, streamed as they are written.
+
+Generation runs on the window's :class:`~writer.ui.workers.Worker` (channel ``suggestions``);
+every token arrives as a queued progress event tagged with its request id, and anything from a
+request that is no longer the newest is dropped, so typing on never shows stale text. Typing
+also sets the running request's cancel event, so the model stops at the next token.
+
+For other features (the copy check):
+
+* ``suggestionsFinished(request_id, texts)`` — a batch is complete; ``texts`` in card order.
+* :meth:`SuggestionsPanel.set_badge` ``(row, text, tooltip, request_id=None)`` — mark a card;
+  the badge stays with its batch when the writer pages through earlier batches.
+* ``suggestionAccepted(text, model, seed)`` — text went into the draft.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor, QTextDocument
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from writer.generation.packs import Pack
+from writer.ui.provenance import ProvenanceView
+from writer.ui.suggestions_cards import SuggestionList
+from writer.ui.suggestions_controls import AdvancedDrawer, ModelPicker
+from writer.ui.suggestions_jobs import Batch, Column, EngineFor, Request, default_engine_for, run_request
+
+CHANNEL = "suggestions"
+PROMPT_CHARS = 6000  # the models see at most 512 tokens; this is comfortably more text than that
+MAX_ROWS = 8
+IDLE_HINT = ("Pause, or press Ctrl+Space or Tab at the end of a word, and suggestions appear here.\n\n"
+             "Tab or Alt+1 inserts the first, Alt+2… the others; Ctrl+R writes a fresh batch.")
+_SEPARATORS = {"\u2029", "\u2028", "\n", " ", "\t"}
+
+
+def _discover() -> list[Pack]:
+    from writer.generation.packs import discover
+
+    return discover()
+
+
+class SuggestionsPanel(QWidget):
+    """The dock's contents and the logic behind them (one per main window)."""
+
+    suggestionsStarted = Signal(int)  # request id
+    streamed = Signal(int, int, int)  # request id, column, step
+    suggestionsFinished = Signal(int, list)  # request id, texts
+    suggestionAccepted = Signal(str, str, int)  # text, model, seed
+    packsLoaded = Signal()
+
+    def __init__(self, window: QMainWindow, provenance: ProvenanceView,
+                 engine_for: EngineFor = default_engine_for) -> None:
+        super().__init__(window)
+        self.setObjectName("suggestionsPanel")
+        self.window_ = window
+        self.editor = window.editor  # type: ignore[attr-defined]
+        self.settings = window.settings  # type: ignore[attr-defined]
+        self.worker = window.worker  # type: ignore[attr-defined]
+        self.provenance = provenance
+        self.engine_for = engine_for
+        self.batches: list[Batch] = []
+        self.shown = -1  # index into batches
+        self.running: tuple[int, threading.Event] | None = None
+        self._badges: dict[tuple[int, int], tuple[str, str]] = {}
+        self._anchor: tuple[QTextDocument, int] | None = None
+        self._accepting = False
+        self._revision: tuple[QTextDocument | None, int] = (None, -1)
+        self._cancels: list[threading.Event] = []
+
+        self._build()
+        self._build_actions()
+        self._pause = QTimer(self, singleShot=True)
+        self._pause.timeout.connect(self._on_pause)
+
+        self.worker.progressed.connect(self._on_progress)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.failed.connect(self._on_failed)
+        self.editor.textChanged.connect(self._on_text_changed)
+        self.editor.cursorPositionChanged.connect(self._on_cursor_moved)
+        self.editor.installEventFilter(self)
+        self.editor.escapePressed.connect(self.dismiss)
+        window.installEventFilter(self)
+        window.draftOpened.connect(self._on_draft_opened)  # type: ignore[attr-defined]
+        cancels = self._cancels
+        self.destroyed.connect(lambda *_: [event.set() for event in cancels])
+        self._remember_revision()
+        self.show_idle()
+        self.reload_packs()
+
+    # -- construction ----------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(8)
+        top = QHBoxLayout()
+        top.setSpacing(6)
+        self.picker = ModelPicker(self)
+        self.picker.currentIndexChanged.connect(self._on_model_changed)
+        self.compare_button = QToolButton(self)
+        self.compare_button.setObjectName("compareButton")
+        self.compare_button.setText("Compare")
+        self.compare_button.setCheckable(True)
+        self.compare_button.setToolTip("Ask every model at once, one column each")
+        self.compare_button.toggled.connect(self._on_compare_toggled)
+        self.surprise_button = QToolButton(self)
+        self.surprise_button.setObjectName("surpriseButton")
+        self.surprise_button.setText("Surprise me")
+        self.surprise_button.setToolTip("Text from the model with no prompt at all")
+        self.surprise_button.clicked.connect(self.surprise)
+        top.addWidget(self.picker, 1)
+        top.addWidget(self.compare_button)
+        top.addWidget(self.surprise_button)
+        layout.addLayout(top)
+        self.drawer = AdvancedDrawer(self.settings, self)
+        layout.addWidget(self.drawer)
+
+        state = QHBoxLayout()
+        self.state_label = QLabel("", self)
+        self.state_label.setObjectName("suggestionsState")
+        self.state_label.setWordWrap(True)
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setFixedSize(64, 6)
+        self.busy.hide()
+        state.addWidget(self.state_label, 1)
+        state.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addLayout(state)
+
+        self.list = SuggestionList(self)
+        self.list.activated.connect(self.accept)
+        self.idle = QLabel(IDLE_HINT, self)
+        self.idle.setObjectName("suggestionsHint")
+        self.idle.setWordWrap(True)
+        self.idle.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        holder = QWidget(self)
+        inner = QVBoxLayout(holder)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.idle)
+        inner.addWidget(self.list)
+        inner.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setWidget(holder)
+        layout.addWidget(self.scroll, 1)
+
+        nav = QHBoxLayout()
+        nav.setSpacing(4)
+        self.prev_button = QToolButton(self)
+        self.prev_button.setText("←")
+        self.prev_button.setToolTip("Earlier batch (Alt+Left)")
+        self.prev_button.clicked.connect(lambda: self.step_batch(-1))
+        self.next_button = QToolButton(self)
+        self.next_button.setText("→")
+        self.next_button.setToolTip("Later batch (Alt+Right)")
+        self.next_button.clicked.connect(lambda: self.step_batch(1))
+        self.batch_label = QLabel("", self)
+        self.batch_label.setObjectName("batchLabel")
+        self.batch_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.batch_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.reroll_button = QPushButton("Reroll", self)
+        self.reroll_button.setToolTip("A fresh batch with a new seed (Ctrl+R)")
+        self.reroll_button.clicked.connect(self.reroll)
+        nav.addWidget(self.prev_button)
+        nav.addWidget(self.batch_label, 1)
+        nav.addWidget(self.next_button)
+        nav.addWidget(self.reroll_button)
+        layout.addLayout(nav)
+
+    def _add_action(self, text: str, keys: list[str], slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self.window_)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        if keys:
+            action.setToolTip(f"{text.replace('&', '')} ({QKeySequence(keys[0]).toString()})")
+        action.triggered.connect(lambda *_: slot())
+        self.window_.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.suggest_action = self._add_action("&Suggest", ["Ctrl+Space"], self.suggest)
+        self.reroll_action = self._add_action("&Reroll Suggestions", ["Ctrl+R"], self.reroll)
+        self.prev_action = self._add_action("Earlier Suggestions", ["Alt+Left"], lambda: self.step_batch(-1))
+        self.next_action = self._add_action("Later Suggestions", ["Alt+Right"], lambda: self.step_batch(1))
+        self.surprise_action = self._add_action("Surprise &Me", [], self.surprise)
+        self.accept_actions = [self._add_action(f"Insert Suggestion {i + 1}", [f"Alt+{i + 1}"],
+                                                lambda i=i: self.accept(i)) for i in range(MAX_ROWS)]
+        menu = self.window_.menus["edit"]  # type: ignore[attr-defined]
+        menu.addSeparator()
+        for action in (self.suggest_action, self.reroll_action, self.surprise_action):
+            menu.addAction(action)
+
+    # -- packs and settings ----------------------------------------------------------------
+    def reload_packs(self) -> None:
+        """List the packs off the GUI thread (checking them reads every tokenizer)."""
+        self.picker.setEnabled(False)
+        self.set_state("Looking for models…", busy=True)
+        self.worker.submit(_discover, channel="suggestions-packs", on_result=self._packs_found,
+                           on_error=lambda exc: self.set_state(f"Could not list the models: {exc}", error=True))
+
+    def _packs_found(self, packs: list[Pack]) -> None:
+        self.picker.setEnabled(True)
+        self.picker.set_packs(packs, str(self.settings.get("suggest.default_model")))
+        if not self.picker.available():
+            reasons = "; ".join(f"{p.name}: {p.reason}" for p in packs) or "none are installed"
+            self.set_state(f"No model can be used ({reasons}).", error=True)
+        else:
+            self.set_state("")
+        self.packsLoaded.emit()
+
+    def current_model(self) -> str | None:
+        """The chosen pack's name (the copy check checks suggestions against its books)."""
+        pack = self.picker.current_pack()
+        return pack.name if pack is not None else None
+
+    def _on_model_changed(self, _index: int) -> None:
+        pack = self.picker.current_pack()
+        self.drawer.show_pack(pack)
+        if pack is not None and pack.name != self.settings.get("suggest.default_model"):
+            self.settings.set("suggest.default_model", pack.name)
+
+    def _on_compare_toggled(self, on: bool) -> None:
+        self.list.set_columns(on)
+        dock = self.parentWidget()
+        if on and isinstance(dock, QDockWidget):
+            width = max(dock.width(), 240 * max(1, len(self.picker.available())))
+            self.window_.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+        if self.batches or self.running:
+            self.suggest()
+
+    # -- triggering ------------------------------------------------------------------------
+    def _prompt(self) -> tuple[str, int] | None:
+        if self.window_.current_draft_id is None or self.editor.isReadOnly():  # type: ignore[attr-defined]
+            return None
+        cursor = self.editor.textCursor()
+        position = cursor.position()
+        cursor.setPosition(max(0, position - PROMPT_CHARS))
+        cursor.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n"), position
+
+    def at_continuation_point(self) -> bool:
+        """The cursor ends a word or a non-empty line: a natural place to continue from."""
+        cursor = self.editor.textCursor()
+        if cursor.hasSelection():
+            return False
+        doc = self.editor.document()
+        position = cursor.position()
+        before = doc.characterAt(position - 1) if position > 0 else ""
+        after = doc.characterAt(position)
+        if cursor.atBlockEnd():
+            return bool(cursor.block().text().strip())
+        return bool(before) and before not in _SEPARATORS and after in _SEPARATORS
+
+    def suggest(self) -> int | None:
+        """Ctrl+Space: a fresh batch for the text before the cursor (every model in compare mode)."""
+        return self._request("compare" if self.compare_button.isChecked() else "suggest")
+
+    def reroll(self) -> int | None:
+        """Ctrl+R: another batch for the same place with a new seed; earlier batches stay reachable."""
+        return self._request("compare" if self.compare_button.isChecked() else "suggest", keep_history=True)
+
+    def surprise(self) -> int | None:
+        """Text from nothing: the model's unconditional samples."""
+        return self._request("surprise")
+
+    def _request(self, kind: str, *, keep_history: bool = False) -> int | None:
+        prompt = self._prompt()
+        if prompt is None:
+            self.set_state("Open a draft to get suggestions.")
+            return None
+        text, position = prompt
+        pack = self.picker.current_pack()
+        if kind == "compare":
+            columns = tuple(Column(p, self.drawer.settings_for(p)) for p in self.picker.available())
+            n = 1
+        else:
+            columns = (Column(pack, self.drawer.settings_for(pack)),) if pack is not None else ()
+            n = int(self.settings.get("suggest.n"))
+        if not columns:
+            self.set_state("No model can be used: choose another, or add one with `writer models add`.",
+                           error=True)
+            return None
+        seed = self.drawer.chosen_seed()
+        request = Request(kind, "" if kind == "surprise" else text, columns, min(n, MAX_ROWS),
+                          seed if seed is not None else secrets.randbelow(2**31))
+        self.cancel_running()
+        cancel = threading.Event()
+        self._cancels.append(cancel)
+        request_id = self.worker.submit(run_request, request, cancel, self.engine_for, channel=CHANNEL)
+        self.running = (request_id, cancel)
+        self._anchor = (self.editor.document(), position)
+        batch = Batch.start(request_id, request)
+        if not keep_history:
+            self.batches.clear()
+            self._badges.clear()
+        self.batches.append(batch)
+        self.list.set_columns(kind == "compare")
+        self.show_batch(len(self.batches) - 1)
+        self.set_state("Writing suggestions…", busy=True)
+        self.suggestionsStarted.emit(request_id)
+        return request_id
+
+    def cancel_running(self) -> None:
+        """Stop the model at its next token; whatever it still sends is dropped."""
+        if self.running is not None:
+            self.running[1].set()
+            self.worker.cancel(CHANNEL)
+            if self.running[1] in self._cancels:
+                self._cancels.remove(self.running[1])
+            self.running = None
+            self.busy.hide()
+
+    def dismiss(self) -> None:
+        """Forget the suggestions (they no longer fit the text)."""
+        self.cancel_running()
+        self.batches.clear()
+        self._badges.clear()
+        self.shown = -1
+        self._anchor = None
+        self.show_idle()
+
+    # -- worker events ---------------------------------------------------------------------
+    def _current(self, channel: str, request_id: int) -> Batch | None:
+        if channel != CHANNEL or self.running is None or self.running[0] != request_id:
+            return None
+        return next((b for b in self.batches if b.request_id == request_id), None)
+
+    def _on_progress(self, channel: str, request_id: int, event: object) -> None:
+        batch = self._current(channel, request_id)
+        if batch is None or not isinstance(event, tuple):
+            return
+        kind, col = event[0], event[1]
+        rows = range(batch.index(col, 0), batch.index(col + 1, 0))
+        if kind == "loading":
+            for i in rows:
+                batch.items[i].state = "loading"
+            self.set_state(f"Loading {batch.request.columns[col].pack.display_name} (first use)…", busy=True)
+        elif kind == "generating":
+            for i in rows:
+                batch.items[i].state = "generating"
+            self.set_state("Writing suggestions…", busy=True)
+        elif kind == "step":
+            step, deltas = event[2], event[3]
+            for row, delta in enumerate(deltas):
+                if delta:
+                    batch.items[batch.index(col, row)].text += delta
+            self.streamed.emit(request_id, col, step)
+        elif kind == "done":
+            for row, text in enumerate(event[2]):
+                item = batch.items[batch.index(col, row)]
+                item.text, item.state = text, "done"
+        elif kind == "error":
+            for i in rows:
+                batch.items[i].state, batch.items[i].error = "error", str(event[2])
+        if self.shown >= 0 and self.batches[self.shown] is batch:
+            self._paint(batch, rows)
+
+    def _on_finished(self, channel: str, request_id: int, completed: object) -> None:
+        batch = self._current(channel, request_id)
+        if batch is None:
+            return
+        self.running = None
+        self.busy.hide()
+        errors = [item.error for item in batch.items if item.state == "error"]
+        if errors and len(errors) == len(batch.items):
+            self.set_state(errors[0], error=True)
+        elif errors:
+            self.set_state(f"{len({e for e in errors})} model(s) failed; the others worked.", error=True)
+        else:
+            self.set_state("")
+        if completed:
+            self.suggestionsFinished.emit(request_id, [item.text for item in batch.items])
+
+    def _on_failed(self, channel: str, request_id: int, exc: object) -> None:
+        batch = self._current(channel, request_id)
+        if batch is None:
+            return
+        self.running = None
+        batch.error = str(exc)
+        self.set_state(f"Suggestions failed: {exc}", error=True)
+
+    # -- showing ---------------------------------------------------------------------------
+    def set_state(self, text: str, *, busy: bool = False, error: bool = False) -> None:
+        self.state_label.setText(text)
+        self.state_label.setVisible(bool(text))
+        self.state_label.setProperty("error", error)
+        self.state_label.style().unpolish(self.state_label)
+        self.state_label.style().polish(self.state_label)
+        self.busy.setVisible(busy)
+
+    def show_idle(self) -> None:
+        self.list.resize_to(0)
+        self.list.hide()
+        self.idle.show()
+        self.set_state("")
+        self._update_nav()
+
+    def show_batch(self, index: int) -> None:
+        """Show batch ``index`` of the history (← / → and Alt+Left / Alt+Right)."""
+        if not 0 <= index < len(self.batches):
+            return
+        self.shown = index
+        batch = self.batches[index]
+        self.idle.hide()
+        self.list.show()
+        self.list.resize_to(len(batch.items))
+        self.list.set_columns(batch.request.kind == "compare")
+        for card in self.list.cards:
+            badge = self._badges.get((batch.request_id, card.index), ("", ""))
+            card.set_badge(*badge)
+        self._paint(batch, range(len(batch.items)))
+        self._update_nav()
+
+    def step_batch(self, delta: int) -> None:
+        self.show_batch(self.shown + delta)
+
+    def _paint(self, batch: Batch, rows: range) -> None:
+        compare = batch.request.kind == "compare"
+        for i in rows:
+            item = batch.items[i]
+            source = item.display if compare else ("unprompted · " if batch.request.kind == "surprise" else "") + \
+                item.display
+            self.list.cards[i].show_item(item, source)
+
+    def _update_nav(self) -> None:
+        count = len(self.batches)
+        self.prev_button.setEnabled(self.shown > 0)
+        self.next_button.setEnabled(0 <= self.shown < count - 1)
+        self.prev_action.setEnabled(self.shown > 0)
+        self.next_action.setEnabled(0 <= self.shown < count - 1)
+        if self.shown >= 0:
+            batch = self.batches[self.shown]
+            self.batch_label.setText(f"Batch {self.shown + 1} of {count} · seed {batch.seed}")
+        else:
+            self.batch_label.setText("")
+        shown = len(self.batches[self.shown].items) if self.shown >= 0 else 0
+        for i, action in enumerate(self.accept_actions):
+            action.setEnabled(i < shown)
+        self.reroll_button.setEnabled(self.window_.current_draft_id is not None)  # type: ignore[attr-defined]
+
+    def set_badge(self, row: int, text: str, tooltip: str = "", request_id: int | None = None) -> None:
+        """Mark card ``row`` of batch ``request_id`` (default: the one shown), e.g. "copied 92%"."""
+        if request_id is None:
+            if self.shown < 0:
+                return
+            request_id = self.batches[self.shown].request_id
+        self._badges[(request_id, row)] = (text, tooltip)
+        if self.shown >= 0 and self.batches[self.shown].request_id == request_id:
+            self.list.set_badge(row, text, tooltip)
+
+    def texts(self) -> list[str]:
+        """The shown batch's suggestions as they stand."""
+        return [item.text for item in self.batches[self.shown].items] if self.shown >= 0 else []
+
+    # -- accepting -------------------------------------------------------------------------
+    def accept(self, index: int) -> bool:
+        """Insert suggestion ``index`` of the shown batch at the cursor as one undo step."""
+        if self.shown < 0 or not 0 <= index < len(self.batches[self.shown].items):
+            return False
+        batch = self.batches[self.shown]
+        item = batch.items[index]
+        text = item.text
+        if not text.strip() or self.editor.isReadOnly():
+            return False
+        cursor = self.editor.textCursor()
+        cursor.clearSelection()
+        doc = self.editor.document()
+        position = cursor.position()
+        before = doc.characterAt(position - 1) if position > 0 else "\u2029"
+        if before in _SEPARATORS:
+            text = text.lstrip(" \t") if before not in ("\u2029", "\n") else text.lstrip()
+        self.cancel_running()
+        self._accepting = True
+        try:
+            cursor.beginEditBlock()
+            cursor.insertText(text)
+            cursor.endEditBlock()
+        finally:
+            self._accepting = False
+        self._remember_revision()
+        end = cursor.position()
+        self.editor.setTextCursor(cursor)
+        self.provenance.record(position, end, item.model, batch.seed)
+        self.dismiss()
+        self.editor.setFocus()
+        self.suggestionAccepted.emit(text, item.model, batch.seed)
+        return True
+
+    def showing(self) -> bool:
+        """A suggestion is on screen to accept."""
+        return self.shown >= 0 and any(item.text.strip() for item in self.batches[self.shown].items[:1])
+
+    # -- watching the editor ---------------------------------------------------------------
+    def _remember_revision(self) -> None:
+        doc = self.editor.document()
+        self._revision = (doc, doc.revision())
+
+    def _on_text_changed(self) -> None:
+        doc = self.editor.document()
+        if self._accepting:
+            return
+        previous_doc, previous = self._revision
+        self._remember_revision()
+        if previous_doc is not doc or previous == doc.revision():
+            return  # another draft shown, or only formatting changed
+        self.dismiss()
+        if self.settings.get("suggest.auto") and self._panel_visible():
+            self._pause.start(int(self.settings.get("suggest.auto_delay_ms")))
+
+    def _on_cursor_moved(self) -> None:
+        if self._accepting or self._anchor is None:
+            return
+        doc, position = self._anchor
+        if doc is not self.editor.document() or self.editor.textCursor().position() != position:
+            self.dismiss()
+
+    def _on_pause(self) -> None:
+        if self.running is None and not self.batches and self.at_continuation_point() and self._panel_visible():
+            self.suggest()
+
+    def _panel_visible(self) -> bool:
+        return self.isVisible() or not self.window_.isVisible()
+
+    def _on_draft_opened(self, _draft_id: int) -> None:
+        self._pause.stop()
+        self.dismiss()
+        self._remember_revision()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.editor and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() == Qt.Key.Key_Tab and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+                return self._on_tab()
+        elif watched is self.window_ and event.type() == QEvent.Type.Close:
+            self.cancel_running()
+        return False
+
+    def _on_tab(self) -> bool:
+        """Tab accepts the first suggestion, or asks for some at the end of a word; else it is a tab."""
+        if self.showing():
+            return self.accept(0)
+        if self.running is not None:
+            return True  # suggestions are on their way
+        if self.at_continuation_point():
+            return self.suggest() is not None
+        return False
+
+
+def install_suggestions(window: QMainWindow, engine_for: EngineFor = default_engine_for) -> SuggestionsPanel:
+    """Add the Suggestions dock and provenance tracking to ``window`` (one line in MainWindow)."""
+    provenance = ProvenanceView(window)
+    panel = SuggestionsPanel(window, provenance, engine_for)
+    dock = window.add_side_panel(panel, "Suggestions")  # type: ignore[attr-defined]
+    dock.setMinimumWidth(300)
+    window.suggestions = panel  # type: ignore[attr-defined]
+    window.provenance = provenance  # type: ignore[attr-defined]
+    return panel
+

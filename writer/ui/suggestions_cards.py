@@ -1,0 +1,122 @@
+"""The suggestion cards: one per continuation, stacked (or side by side when comparing models).
+
+A card is clicked to accept it; :meth:`SuggestionList.set_badge` lets other features (the
+copy check) mark a card without knowing how it is drawn.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from writer.ui.suggestions_jobs import Item
+
+STATE_TEXT = {"waiting": "Waiting…", "loading": "Loading the model…", "generating": "Writing…"}
+
+
+class SuggestionCard(QFrame):
+    """One suggestion: its number and shortcut, where it came from, a badge and the growing text."""
+
+    clicked = Signal(int)
+
+    def __init__(self, index: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.index = index
+        self.setObjectName("suggestionCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 10)
+        layout.setSpacing(4)
+        header = QHBoxLayout()
+        header.setSpacing(6)
+        self.number = QLabel(self)
+        self.number.setObjectName("suggestionNumber")
+        self.source = QLabel(self)
+        self.source.setObjectName("suggestionSource")
+        self.badge = QLabel(self)
+        self.badge.setObjectName("suggestionBadge")
+        self.badge.hide()
+        header.addWidget(self.number)
+        header.addWidget(self.source, 1)
+        header.addWidget(self.badge)
+        layout.addLayout(header)
+        self.body = QLabel(self)
+        self.body.setObjectName("suggestionText")
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.PlainText)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self.body)
+        self.text = ""
+
+    def show_item(self, item: Item, source: str) -> None:
+        self.number.setText(f"{self.index + 1}" if self.index >= 8 else f"Alt+{self.index + 1}")
+        self.source.setText(source)
+        self.text = item.text
+        shown = item.text.strip()
+        if item.state == "error":
+            self.body.setText(item.error)
+            self.setProperty("state", "error")
+        elif shown:
+            self.body.setText(shown)
+            self.setProperty("state", "done" if item.state == "done" else "streaming")
+        else:
+            self.body.setText("(nothing: the model ended here)" if item.state == "done"
+                              else STATE_TEXT.get(item.state, "…"))
+            self.setProperty("state", "pending")
+        self.setToolTip("" if item.state == "error" else "Click to insert at the cursor")
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def set_badge(self, text: str, tooltip: str = "") -> None:
+        self.badge.setText(text)
+        self.badge.setToolTip(tooltip)
+        self.badge.setVisible(bool(text))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit(self.index)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+
+class SuggestionList(QWidget):
+    """The cards of the shown batch; ``activated(index)`` when one is clicked."""
+
+    activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cards: list[SuggestionCard] = []
+        self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(8)
+        self._layout.addStretch(1)
+
+    def set_columns(self, side_by_side: bool) -> None:
+        """Compare mode shows one column per model, side by side."""
+        self._layout.setDirection(QBoxLayout.Direction.LeftToRight if side_by_side
+                                  else QBoxLayout.Direction.TopToBottom)
+        for card in self.cards:
+            card.setSizePolicy(QSizePolicy.Policy.Expanding,
+                               QSizePolicy.Policy.Preferred if side_by_side else QSizePolicy.Policy.Maximum)
+            self._layout.setAlignment(card, Qt.AlignmentFlag.AlignTop if side_by_side else Qt.AlignmentFlag(0))
+
+    def resize_to(self, count: int) -> None:
+        while len(self.cards) < count:
+            card = SuggestionCard(len(self.cards), self)
+            card.clicked.connect(self.activated)
+            self._layout.insertWidget(len(self.cards), card)
+            self.cards.append(card)
+        while len(self.cards) > count:
+            card = self.cards.pop()
+            self._layout.removeWidget(card)
+            card.deleteLater()
+
+    def set_badge(self, row: int, text: str, tooltip: str = "") -> None:
+        if 0 <= row < len(self.cards):
+            self.cards[row].set_badge(text, tooltip)

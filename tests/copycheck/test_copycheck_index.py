@@ -104,6 +104,10 @@ def test_winnowed_index_finds_every_long_copy(tmp_path: Path, filler_vocab: list
             assert first <= flag.source.word <= first + n - 8
             found_short += n < 15
     assert found_short > 0
+    assert meta["check_bits"] == 16 and meta["false_hits_per_window"] < 1e-12
+    (sketch.index.path / "checks.npy").unlink()
+    with pytest.raises(WriterError, match=r"checks\.npy is missing"):
+        CopyIndex.load(sketch.index.path)
 
 
 def test_unsorted_or_foreign_entries_dtype_rejected(corpus: Corpus, tmp_path: Path) -> None:

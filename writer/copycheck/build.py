@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from writer.copycheck.hashing import window_hashes, winnow
-from writer.copycheck.index import Work, guarantee_text, works_table, write_index
+from writer.copycheck.index import CHECK_MASK, Work, guarantee_text, works_table, write_index
 from writer.copycheck.normalise import tokenise
 from writer.errors import WriterError
 
@@ -54,22 +54,30 @@ class IndexBuilder:
         hashes = np.concatenate(self._hashes) if self._hashes else np.zeros(0, np.uint64)
         positions = np.concatenate(self._positions).astype(np.uint64)
         shift = np.uint64(pbits)
-        entries = np.sort(((hashes >> shift) << shift) | positions)
+        entries = ((hashes >> shift) << shift) | positions
+        order = np.argsort(entries, kind="stable")
+        entries = entries[order]
+        # a winnowed index spends 2 bytes/entry on 16 more hash bits: its fingerprints are
+        # only 40 bits (24 go to the position), too few for 8-word flags on their own
+        checks = (hashes[order] & np.uint64(CHECK_MASK)).astype(np.uint16) if self.mode == "winnow" else None
+        check_bits = 16 if checks is not None else 0
         seconds = time.perf_counter() - self._t0
+        nbytes = entries.nbytes + (checks.nbytes if checks is not None else 0)
         meta = {
             "name": self.name, "mode": self.mode, "k": self.k,
             "winnow": self.w if self.mode == "winnow" else None,
             "position_bits": pbits, "fingerprint_bits": 64 - pbits,
             "words": self._words, "entries": len(entries),
-            "bytes_per_word": round(entries.nbytes / max(1, self._words), 3),
-            "false_hits_per_window": len(entries) / 2.0 ** (64 - pbits),
+            "check_bits": check_bits,
+            "bytes_per_word": round(nbytes / max(1, self._words), 3),
+            "false_hits_per_window": len(entries) / 2.0 ** (64 - pbits + check_bits),
             "guarantees": guarantee_text(self.mode, self.k, self.w if self.mode == "winnow" else None),
             "normalisation": "v1: words = letter/digit runs, casefold + NFKD, marks stripped; splitmix64 hashes",
             "build_seconds": round(seconds, 2),
             "works": works_table(self.works),
         }
-        write_index(out_dir, meta, entries)
-        return {"bytes": int(entries.nbytes), "works": len(self.works), "words": self._words,
+        write_index(out_dir, meta, entries, checks)
+        return {"bytes": int(nbytes), "works": len(self.works), "words": self._words,
                 "entries": len(entries), "mode": self.mode, "seconds": round(seconds, 2)}
 
 

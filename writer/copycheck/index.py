@@ -1,28 +1,35 @@
 """A copy index on disk: sorted 64-bit entries of (window fingerprint | corpus position).
 
-Structure, and why (numbers measured on this machine, see ``benchmarks/copycheck.py``):
+Structure, and why (numbers from ``benchmarks/copycheck.py`` on the 2-core build machine):
 
 * Every run of ``k`` = 8 normalised words of a work is hashed to 64 bits. Its entry keeps
   the top ``64 - p`` bits of that hash with the window's corpus word position in the low
   ``p`` bits (``p`` = bits needed for the corpus's word count: 17 for PKD, 20 for JA, 24
-  for the general corpus). Sorting the entries sorts by fingerprint, so one
-  ``np.searchsorted`` pair over a memory-mapped array finds every occurrence of a window,
-  and the position comes for free: **exactly 8 bytes per indexed window**, no vocabulary,
-  no text (a 64-bit hash of 8 words cannot be read back without already having the words).
-* A suffix array over word ids (infini-gram) answers arbitrary lengths but needs the word-id
+  for the general corpus). Sorting the entries sorts by fingerprint, so a binary search of
+  a memory-mapped array finds every occurrence of a window and the position comes for free:
+  **8 bytes per indexed window**, no vocabulary, no text (a 64-bit hash of 8 words cannot
+  be read back without already having the words).
+* A suffix array over word ids (infini-gram) answers any length but needs the word-id
   stream (the text, in effect) plus 4–5 bytes of suffix array per token; we only ever ask
   "does this 8-word window occur, and where", which the hash table answers in 8 bytes.
-* Exact mode indexes every window (PKD ≈ 0.8 MB, JA ≈ 6 MB). The general corpus (≈ 8.6M
-  words) would take 69 MB exact, over the 30 MB budget for all three, so it is *winnowed*
-  with ``w`` = 8: about 2/(w+1) = 22 % of windows are kept (≈ 1.9 bytes per corpus word).
+* Exact mode indexes every window: PKD 98,670 words → 0.79 MB (8.0 bytes/word), JA
+  752,811 words → 6.0 MB (8.0). The general corpus (8.6M words) would take 69 MB exact,
+  over the 30 MB budget for all three, so it is *winnowed* with ``w`` = 8 (22 % of windows
+  kept) plus a 2-byte check per entry: 19.1 MB (2.2 bytes/word); 26 MB for all three.
+  Building it, cleaning included, takes 16–31 s (target 90 s).
+* On first use a 2 MB bitmap of the entries' top 24 bits rules out most windows of a draft
+  before any binary search: a 10,000-word draft checks against all three in ≈ 12 ms
+  (target 50), a changed 200-word paragraph in ≈ 1.2 ms (target 5); tokenising is most of it.
 * Matching chains hits on the same diagonal (query window ``i`` ↔ corpus ``i + d``) whose
-  windows overlap or touch, so a reported span is verified word-for-word contiguous in
-  one work (up to hash collisions), never stitched from two places.
+  windows overlap or touch, within one work, so a reported span is verified word-for-word
+  contiguous in one place, never stitched from two.
 
-False positives: a window matches a wrong entry only if the ``64 - p`` fingerprint bits
-collide, so the expected number of false hits per checked window is at most
-``entries / 2**(64 - p)`` (stored as ``false_hits_per_window``; ≈ 3e-8 for JA, below 1e-6
-per 10,000-word draft against all three). Collisions can only add flags, never lose them.
+False positives: a window matches a wrong entry only if its ``64 - p`` fingerprint bits
+(plus 16 check bits when winnowed) collide, so the expected number of false hits per checked
+window is at most ``entries / 2**(64 - p + check_bits)`` (stored as
+``false_hits_per_window``: 7e-10 PKD, 4e-8 JA, 3e-11 general; under 5e-4 false flags per
+10,000-word draft against all three). A longer span needs several consistent collisions.
+Collisions can only add flags, never lose them.
 """
 
 from __future__ import annotations
@@ -42,6 +49,8 @@ FORMAT = "writer-copyindex"
 VERSION = 1
 META_FILE = "index.json"
 ENTRIES_FILE = "entries.npy"
+CHECKS_FILE = "checks.npy"
+CHECK_MASK = 0xFFFF
 FILTER_BITS = 24
 
 
@@ -70,10 +79,12 @@ def guarantee_text(mode: str, k: int, winnow: int | None) -> str:
 class CopyIndex:
     """A loaded index: the entries are memory-mapped, so opening one costs milliseconds."""
 
-    def __init__(self, path: Path, meta: dict[str, Any], entries: np.ndarray) -> None:
+    def __init__(self, path: Path, meta: dict[str, Any], entries: np.ndarray,
+                 checks: np.ndarray | None = None) -> None:
         self.path = path
         self.meta = meta
         self.entries = entries
+        self.checks = checks
         self.name: str = meta["name"]
         self.k: int = int(meta["k"])
         self.mode: str = meta["mode"]
@@ -108,17 +119,9 @@ class CopyIndex:
                 raise ValueError("works table does not add up to the word count")
         except (ValueError, TypeError, UnicodeDecodeError) as exc:
             raise WriterError(f"corrupt copy index {meta_file}: {exc}; rebuild it") from None
-        entries_file = path / ENTRIES_FILE
-        try:
-            entries = np.load(entries_file, mmap_mode="r", allow_pickle=False)
-        except FileNotFoundError:
-            raise WriterError(f"corrupt copy index: {entries_file} is missing; rebuild it") from None
-        except (ValueError, OSError, EOFError) as exc:
-            raise WriterError(f"corrupt copy index {entries_file}: {exc}; rebuild it") from None
-        if entries.dtype != np.uint64 or entries.ndim != 1 or len(entries) != meta["entries"]:
-            raise WriterError(f"corrupt copy index {entries_file}: expected {meta['entries']} uint64 entries, "
-                              f"found {entries.shape} {entries.dtype}; rebuild it")
-        return cls(path, meta, entries)
+        entries = _load_array(path / ENTRIES_FILE, np.uint64, meta["entries"])
+        checks = _load_array(path / CHECKS_FILE, np.uint16, meta["entries"]) if meta.get("check_bits") else None
+        return cls(path, meta, entries, checks)
 
     def _prefix_filter(self) -> np.ndarray:
         """A 2 MB bitmap of the entries' top 24 bits, built on first use (tens of ms).
@@ -156,6 +159,9 @@ class CopyIndex:
         first = np.repeat(lo - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
         rows = first + np.arange(len(qidx))
         pos = (np.asarray(self.entries[rows]) & self._mask).astype(np.int64)
+        if self.checks is not None:
+            ok = np.asarray(self.checks[rows]) == (windows[qidx] & np.uint64(CHECK_MASK)).astype(np.uint16)
+            qidx, pos = qidx[ok], pos[ok]
         return qidx.astype(np.int64), pos
 
     def locate(self, position: int) -> tuple[Work, int]:
@@ -168,15 +174,30 @@ class CopyIndex:
         return str(self.meta.get("guarantees", guarantee_text(self.mode, self.k, self.winnow)))
 
 
-def write_index(out_dir: Path, meta: dict[str, Any], entries: np.ndarray) -> None:
+def _load_array(file: Path, dtype: type, count: int) -> np.ndarray:
+    try:
+        array = np.load(file, mmap_mode="r", allow_pickle=False)
+    except FileNotFoundError:
+        raise WriterError(f"corrupt copy index: {file} is missing; rebuild it") from None
+    except (ValueError, OSError, EOFError) as exc:
+        raise WriterError(f"corrupt copy index {file}: {exc}; rebuild it") from None
+    if array.dtype != dtype or array.ndim != 1 or len(array) != count:
+        raise WriterError(f"corrupt copy index {file}: expected {count} {np.dtype(dtype).name} values, "
+                          f"found {array.shape} {array.dtype}; rebuild it")
+    return array
+
+
+def write_index(out_dir: Path, meta: dict[str, Any], entries: np.ndarray, checks: np.ndarray | None = None) -> None:
     """Write atomically: a half-written index never replaces a good one."""
     tmp = out_dir.with_name(out_dir.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     np.save(tmp / ENTRIES_FILE, entries, allow_pickle=False)
+    if checks is not None:
+        np.save(tmp / CHECKS_FILE, checks, allow_pickle=False)
     meta = {**meta, "format": FORMAT, "version": VERSION,
-            "bytes": (tmp / ENTRIES_FILE).stat().st_size}
+            "bytes": sum(p.stat().st_size for p in tmp.iterdir())}
     (tmp / META_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if out_dir.exists():
         shutil.rmtree(out_dir)

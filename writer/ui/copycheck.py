@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 LAYER = "copyflags"
 CHANNEL = "copycheck"
 PANEL_TITLE = "Copy check"
+#: Draft text before a suggestion that its badge check includes (a copy may start there).
+BADGE_CONTEXT_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class CopyCheck(QObject):
         self._last_key: tuple[Any, ...] | None = None
         self._dark: bool | None = None
         self._badges = 0
+        self._hooked: Any = None
 
         self.panel = CopyCheckPanel()
         self.dock = window.add_side_panel(self.panel, PANEL_TITLE)
@@ -88,6 +91,7 @@ class CopyCheck(QObject):
         self.editor.installEventFilter(self)
         if window.current_draft_id is not None:
             self._on_draft_opened(window.current_draft_id)
+        QTimer.singleShot(0, self._find_suggestions)  # the suggestions panel is installed after us
 
     # -- what to check against ---------------------------------------------------------------
 
@@ -100,6 +104,8 @@ class CopyCheck(QObject):
         """The suggestions panel's model when it has one, else the default model setting."""
         panel = getattr(self.window, "suggestions", None)
         current = getattr(panel, "current_model", None)
+        if current is None and hasattr(panel, "picker"):
+            current = getattr(panel.picker, "current_pack", None)
         if callable(current):
             current = current()
         name = getattr(current, "name", current)
@@ -160,6 +166,11 @@ class CopyCheck(QObject):
             on_error=self._on_error,
             on_progress=lambda value: self.panel.show_progress(*value),
         )
+
+    def show_panel(self) -> None:
+        """Bring the "Copy check" tab to the front."""
+        self.dock.show()
+        self.dock.raise_()
 
     @property
     def busy(self) -> bool:
@@ -266,8 +277,42 @@ class CopyCheck(QObject):
 
     # -- suggestions -------------------------------------------------------------------------
 
+    def _find_suggestions(self) -> None:
+        panel = getattr(self.window, "suggestions", None)
+        if panel is not None and hasattr(panel, "suggestionsFinished") and hasattr(panel, "set_badge"):
+            self.hook_suggestions(panel)
+
+    def hook_suggestions(self, panel: Any) -> None:
+        """Badge every finished suggestion of ``panel`` that would copy from a corpus.
+
+        Uses the panel's ``suggestionsFinished(request_id, texts)`` signal, its ``batches``
+        (for the prompt and each card's model) and ``set_badge(row, text, tooltip, request_id)``.
+        """
+        if self._hooked is panel:
+            return
+        self._hooked = panel
+        panel.suggestionsFinished.connect(lambda request_id, texts: self._badge_batch(panel, request_id, texts))
+
+    def _badge_batch(self, panel: Any, request_id: int, texts: list[str]) -> None:
+        batch = next((b for b in getattr(panel, "batches", []) if b.request_id == request_id), None)
+        prompt = batch.request.prompt if batch is not None else ""
+        tail = prompt[-BADGE_CONTEXT_CHARS:]
+        for row, text in enumerate(texts):
+            if not text.strip():
+                continue
+            model = self.model
+            if batch is not None and row < len(batch.items) and self.scope == "model":
+                model = batch.items[row].model  # compare mode: each card has its own model
+
+            def show(badge: Badge | None, row: int = row) -> None:
+                if badge is not None:
+                    panel.set_badge(row, badge.html, describe(badge.top), request_id)
+
+            self.badge_suggestion(tail, text, show, model=model)
+
+
     def badge_suggestion(self, prompt_tail: str, suggestion: str,
-                         on_badge: Callable[[Badge | None], None]) -> int:
+                         on_badge: Callable[[Badge | None], None], *, model: str | None = None) -> int:
         """Check a finished suggestion off the GUI thread; ``on_badge`` gets its badge (or None).
 
         ``prompt_tail`` is the draft text just before the suggestion (a few dozen words), so a
@@ -276,7 +321,7 @@ class CopyCheck(QObject):
         """
         self._badges += 1
         return self.window.worker.submit(
-            _suggestion_badge, prompt_tail, suggestion, self.scope, self.model,
+            _suggestion_badge, prompt_tail, suggestion, self.scope, model or self.model,
             channel=f"copycheck-badge-{self._badges}", on_result=on_badge,
             on_error=lambda exc: log.info("suggestion badge skipped: %s", exc))
 

@@ -7,8 +7,11 @@ thread; publishing calls :func:`copy_flags_for_publish` from wherever it likes.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -23,13 +26,16 @@ __all__ = ["Badge", "CheckResult", "CopyService", "Mark", "Superseded", "copy_fl
            "shared_service"]
 
 SCOPES = ("all", "model")
-#: A paragraph longer than this is checked on its own, with progress inside it (a novel
-#: pasted without line breaks); shorter ones go through the checker's per-paragraph cache.
-LONG_PARAGRAPH = 100_000
+#: New paragraphs are checked this many characters at a time (progress and cancelling
+#: happen between batches, and inside one every 50,000 words).
+BATCH_CHARS = 50_000
+#: Joins a batch's paragraphs: an invented word, so no window of words that spans two
+#: paragraphs can match a corpus, and no flag crosses a paragraph break (as in the editor).
+BARRIER = "\n\nzqxjvbarrierzqxjv\n\n"
 #: Progress is first reported after this long, so quick checks never flash a progress bar.
 PROGRESS_AFTER_S = 0.15
 PROGRESS_EVERY_S = 0.1
-#: Paragraphs the checker remembers: a whole novel, so re-checking one is instant.
+#: Paragraphs whose marks are remembered: a whole novel, so re-checking one is instant.
 CACHE_PARAGRAPHS = 100_000
 #: Finding packs reads every pack's tokenizer (0.1–0.2 s), so where the indexes are is
 #: remembered this long; a pack installed meanwhile is noticed afterwards (or on Recheck).
@@ -59,6 +65,7 @@ class CopyService:
         self._lock = threading.Lock()
         self._checkers: dict[tuple[tuple[str, str, float], ...], tuple[Checker, list[str]]] = {}
         self._dirs: dict[tuple[str, str, str], tuple[float, list[tuple[str, Path]]]] = {}
+        self._cache: OrderedDict[str, tuple[Mark, ...]] = OrderedDict()
 
     def forget(self) -> None:
         """Look for packs and indexes afresh at the next check (the user asked to recheck)."""
@@ -99,47 +106,62 @@ class CopyService:
                       else "no installed model pack has a copy index (build one with "
                            "'python -m models index NAME' or 'writer corpus index')")
             raise WriterError(f"copy check is off: {detail}")
-        entry = (Checker(indexes, cache_size=CACHE_PARAGRAPHS), warnings)
-        self._checkers = {key: entry}  # only the latest scope's cache is worth its memory
+        entry = (Checker(indexes), warnings)
+        self._checkers = {key: entry}
+        self._cache = OrderedDict()  # marks per paragraph, for this scope's checker only
         return entry
 
     def check_paragraphs(self, paragraphs: Sequence[str], scope: str, model: str, *,
                          superseded: Callable[[], bool] = lambda: False,
                          progress: ProgressFn | None = None) -> CheckResult:
-        """Marks for every distinct paragraph; raises :class:`Superseded` once ``superseded()``."""
+        """Marks for every distinct paragraph; raises :class:`Superseded` once ``superseded()``.
+
+        Paragraphs seen before (with this scope) cost a dictionary lookup. New ones are checked
+        in batches joined by :data:`BARRIER`: one engine call per paragraph costs about 0.9 ms
+        per index however short the paragraph, so a pasted novel of 4,000 paragraphs took 3.6 s
+        against one index (8.8 s against three) that way, and about 1 s batched.
+        """
         with self._lock:
             checker, warnings = self.checker(scope, model)
+            cache = self._cache
             unique = list(dict.fromkeys(p for p in paragraphs if p.strip()))
-            total = sum(len(p) for p in unique)
+            todo = [p for p in unique if p not in cache]
+            total = sum(len(p) for p in todo)
             done = 0
             t0 = last = time.perf_counter()
-            marks: dict[str, tuple[Mark, ...]] = {}
 
             def report(value: int) -> None:
                 nonlocal last
+                if superseded():
+                    raise Superseded
                 now = time.perf_counter()
                 if progress is not None and now - t0 >= PROGRESS_AFTER_S and now - last >= PROGRESS_EVERY_S:
                     last = now
                     progress((min(value, total), total))
 
-            for para in unique:
-                if superseded():
-                    raise Superseded
-                if len(para) > LONG_PARAGRAPH:
-                    base = done
-
-                    def inner(part: int, whole: int, base: int = base, size: int = len(para)) -> None:
-                        if superseded():
-                            raise Superseded
-                        report(base + size * part // max(1, whole))
-
-                    flags = checker.check(para, progress=inner)
-                else:
-                    flags = checker.check_paragraphs([para])[0]
-                if flags:
-                    marks[para] = marks_for(para, flags)
-                done += len(para)
+            for batch in _batches(todo, BATCH_CHARS):
                 report(done)
+                joined = BARRIER.join(batch)
+                offsets = list(itertools.accumulate((len(p) + len(BARRIER) for p in batch[:-1]), initial=0))
+
+                def inner(part: int, whole: int, base: int = done, size: int = len(joined)) -> None:
+                    report(base + size * part // max(1, whole))
+
+                found: list[list[Flag]] = [[] for _ in batch]
+                for flag in checker.check(joined, progress=inner):
+                    i = bisect.bisect_right(offsets, flag.start) - 1
+                    found[i].append(flag.shifted(-offsets[i]))
+                for para, flags in zip(batch, found, strict=True):
+                    cache[para] = marks_for(para, flags) if flags else ()
+                    if len(cache) > CACHE_PARAGRAPHS:
+                        cache.popitem(last=False)
+                done += sum(len(p) for p in batch)
+            report(done)
+            marks = {}
+            for para in unique:
+                cache.move_to_end(para)
+                if cache[para]:
+                    marks[para] = cache[para]
             return CheckResult(marks, [ix.name for ix in checker.indexes], list(warnings))
 
     def suggestion_badge(self, prompt_tail: str, suggestion: str, scope: str, model: str) -> Badge | None:
@@ -157,6 +179,18 @@ class CopyService:
         with self._lock:
             checker, _ = self.checker(scope, model)
             return [f for f in checker.check(text) if f.level == "copy"]
+
+
+def _batches(paragraphs: Sequence[str], limit: int) -> list[list[str]]:
+    out: list[list[str]] = []
+    size = limit
+    for para in paragraphs:
+        if size + len(para) > limit and (not out or out[-1]):
+            out.append([])
+            size = 0
+        out[-1].append(para)
+        size += len(para)
+    return out
 
 
 def _mtime(path: Path) -> float:

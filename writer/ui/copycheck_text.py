@@ -45,6 +45,11 @@ class Badge:
     flags: tuple[Flag, ...]
 
     @property
+    def top(self) -> Flag:
+        """The flag the badge names."""
+        return max(self.flags, key=lambda f: (f.level == "copy", f.words))
+
+    @property
     def text(self) -> str:
         return f"{self.words} words from {self.title}"
 

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -82,6 +81,7 @@ class SuggestionsPanel(QWidget):
         self._accepting = False
         self._revision: tuple[QTextDocument | None, int] = (None, -1)
         self._cancels: list[threading.Event] = []
+        self.dock: QDockWidget | None = None
 
         self._build()
         self._build_actions()
@@ -123,9 +123,10 @@ class SuggestionsPanel(QWidget):
         self.surprise_button.setText("Surprise me")
         self.surprise_button.setToolTip("Text from the model with no prompt at all")
         self.surprise_button.clicked.connect(self.surprise)
-        top.addWidget(self.picker, 1)
         top.addWidget(self.compare_button)
         top.addWidget(self.surprise_button)
+        top.addStretch(1)
+        layout.addWidget(self.picker)
         layout.addLayout(top)
         self.drawer = AdvancedDrawer(self.settings, self)
         layout.addWidget(self.drawer)
@@ -173,15 +174,15 @@ class SuggestionsPanel(QWidget):
         self.next_button.clicked.connect(lambda: self.step_batch(1))
         self.batch_label = QLabel("", self)
         self.batch_label.setObjectName("batchLabel")
-        self.batch_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.batch_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.batch_label.setWordWrap(True)
         self.reroll_button = QPushButton("Reroll", self)
         self.reroll_button.setToolTip("A fresh batch with a new seed (Ctrl+R)")
         self.reroll_button.clicked.connect(self.reroll)
         nav.addWidget(self.prev_button)
-        nav.addWidget(self.batch_label, 1)
         nav.addWidget(self.next_button)
+        nav.addStretch(1)
         nav.addWidget(self.reroll_button)
+        layout.addWidget(self.batch_label)
         layout.addLayout(nav)
 
     def _add_action(self, text: str, keys: list[str], slot: Callable[[], object]) -> QAction:
@@ -237,8 +238,8 @@ class SuggestionsPanel(QWidget):
 
     def _on_compare_toggled(self, on: bool) -> None:
         self.list.set_columns(on)
-        dock = self.parentWidget()
-        if on and isinstance(dock, QDockWidget):
+        dock = self.dock
+        if on and dock is not None:
             width = max(dock.width(), 240 * max(1, len(self.picker.available())))
             self.window_.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
         if self.batches or self.running:
@@ -565,8 +566,12 @@ def install_suggestions(window: QMainWindow, engine_for: EngineFor = default_eng
     """Add the Suggestions dock and provenance tracking to ``window`` (one line in MainWindow)."""
     provenance = ProvenanceView(window)
     panel = SuggestionsPanel(window, provenance, engine_for)
-    dock = window.add_side_panel(panel, "Suggestions")  # type: ignore[attr-defined]
-    dock.setMinimumWidth(300)
+    holder = QScrollArea(window)  # a narrow dock scrolls rather than squeezing the controls
+    holder.setObjectName("suggestionsScroll")
+    holder.setWidgetResizable(True)
+    holder.setFrameShape(QScrollArea.Shape.NoFrame)
+    holder.setWidget(panel)
+    panel.dock = window.add_side_panel(holder, "Suggestions")  # type: ignore[attr-defined]
     window.suggestions = panel  # type: ignore[attr-defined]
     window.provenance = provenance  # type: ignore[attr-defined]
     return panel

@@ -1,0 +1,119 @@
+"""Provenance in the app: accepted text stays attributed through edits, is tinted, saved and reloaded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from pytestqt.qtbot import QtBot
+
+from writer.store import Store
+from writer.ui.main_window import MainWindow
+from writer.ui.provenance import TINT
+
+ALT = Qt.KeyboardModifier.AltModifier
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+PROMPT = "She opened the letter and read"
+TIMEOUT = 30_000
+
+
+def accept_one(qtbot: QtBot, make_window: Any, text: str = PROMPT) -> tuple[MainWindow, str]:
+    """A draft holding ``text`` followed by an accepted suggestion; returns the suggestion."""
+    window = make_window(suggest__auto=False, suggest__max_new_tokens=10)
+    panel = window.suggestions
+    qtbot.waitUntil(lambda: panel.picker.count() > 0, timeout=TIMEOUT)
+    window.new_draft()
+    window.editor.insertPlainText(text)
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    with qtbot.waitSignal(panel.suggestionsFinished, timeout=TIMEOUT) as blocker:
+        panel.suggest()
+    suggestion = blocker.args[1][0]
+    qtbot.keyClick(window.editor, Qt.Key.Key_1, ALT)
+    assert window.editor.toPlainText() == text + suggestion
+    return window, suggestion
+
+
+def machine_text(window: MainWindow) -> list[str]:
+    """The text of each span, read through Qt positions."""
+    out = []
+    for span in window.provenance.tracker().spans:
+        cursor = QTextCursor(window.editor.document())
+        cursor.setPosition(span.start)
+        cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
+        out.append(cursor.selectedText().replace("\u2029", "\n"))
+    return out
+
+
+def put_cursor(window: MainWindow, position: int, anchor: int | None = None) -> None:
+    cursor = window.editor.textCursor()
+    cursor.setPosition(position if anchor is None else anchor)
+    if anchor is not None:
+        cursor.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
+    window.editor.setTextCursor(cursor)
+
+
+def test_spans_follow_edits_before_and_inside(qtbot: QtBot, make_window: Any) -> None:
+    window, suggestion = accept_one(qtbot, make_window)
+    [span] = window.provenance.tracker().spans
+    assert span.seed is not None and span.model == window.suggestions.current_model()
+    assert machine_text(window) == [suggestion]
+
+    put_cursor(window, 0)
+    qtbot.keyClicks(window.editor, "Later, ")  # typed before: the span moves with its text
+    assert machine_text(window) == [suggestion]
+
+    start = window.provenance.tracker().spans[0].start
+    put_cursor(window, start + 4, anchor=start + 1)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Delete)  # deleted inside: the span shrinks
+    shrunk = suggestion[:1] + suggestion[4:]
+    assert machine_text(window) == [shrunk]
+
+    put_cursor(window, start + 2)
+    qtbot.keyClicks(window.editor, "ZZ")  # typed inside: split, and the typed letters are the writer's
+    assert machine_text(window) == [shrunk[:2], shrunk[2:]]
+    assert "ZZ" not in "".join(machine_text(window))
+    share = len(shrunk) / len(window.editor.toPlainText())
+    assert window.provenance.button.isVisible()
+    assert window.provenance.button.text() == f"{round(share * 100)}% machine-written"
+
+
+def test_undo_and_redo_of_an_accept_keep_provenance_right(qtbot: QtBot, make_window: Any) -> None:
+    window, suggestion = accept_one(qtbot, make_window)
+    window.editor.undo()
+    assert window.provenance.tracker().spans == []
+    assert not window.provenance.button.isVisible()
+    window.editor.redo()
+    assert machine_text(window) == [suggestion]
+
+
+def test_saved_with_the_draft_and_loaded_when_it_opens(qtbot: QtBot, make_window: Any, store: Store) -> None:
+    text = "Emoji first 😀 then:"  # Qt counts 😀 as two positions, the store as one character
+    window, suggestion = accept_one(qtbot, make_window, text)
+    draft_id = window.current_draft_id
+    window.autosave.flush()
+    body = store.get_draft(draft_id).body
+    [stored] = store.get_provenance(draft_id)
+    assert body[stored.start:stored.end] == suggestion
+    assert stored.model == window.provenance.tracker().spans[0].model
+
+    again = make_window()
+    again.open_draft(draft_id)
+    assert machine_text(again) == [suggestion]
+    assert again.provenance.button.text().endswith("machine-written")
+
+
+def test_toggle_tints_machine_text(qtbot: QtBot, make_window: Any) -> None:
+    window, suggestion = accept_one(qtbot, make_window)
+
+    def tinted() -> list[str]:
+        return [sel.cursor.selectedText().replace("\u2029", "\n") for sel in window.editor.extraSelections()
+                if sel.format.background().color() == TINT]
+
+    assert window.provenance.show_tint  # on by default
+    assert tinted() == [suggestion]
+    qtbot.keyClick(window.editor, Qt.Key.Key_M, CTRL_SHIFT)
+    assert tinted() == [] and not window.provenance.toggle_action.isChecked()
+    qtbot.mouseClick(window.provenance.button, Qt.MouseButton.LeftButton)
+    assert tinted() == [suggestion] and window.provenance.toggle_action.isChecked()
+    assert window.provenance.toggle_action in window.view_menu.actions()

@@ -486,7 +486,7 @@ def test_finished_suggestions_in_the_panel_get_badges(qtbot: QtBot, window: Main
     panel.suggestionsFinished.emit(batch.request_id, texts)
 
     card = panel.list.cards[0]
-    qtbot.waitUntil(lambda: card.badge.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: card.badge.isVisible(), timeout=10_000)
     assert card.badge.text() == "30 words from <i>The Variable Man</i>"
     assert "Philip K. Dick" in card.badge.toolTip()
     qtbot.wait(200)

@@ -103,6 +103,7 @@ class CopyCheckPanel(QWidget):
         header.setStretchLastSection(True)
         header.resizeSection(0, 64)
         header.resizeSection(1, 56)
+        self.list.setStyleSheet("QTreeWidget#copyFlagsList::item { padding: 4px 2px; }")
         self.list.itemClicked.connect(lambda item, _col: self.jumpRequested.emit(self._row(item), False))
         self.list.itemActivated.connect(lambda item, _col: self.jumpRequested.emit(self._row(item), True))
         self.list.jumpRequested.connect(self.jumpRequested)
@@ -123,6 +124,11 @@ class CopyCheckPanel(QWidget):
         self.stack.addWidget(self.list)
         self.stack.addWidget(self.empty)
         layout.addWidget(self.stack, 1)
+        self.hint = QLabel("Click a row to select the passage in the draft; Enter also moves there.", self)
+        self.hint.setObjectName("copyCheckHint")
+        self.hint.setWordWrap(True)
+        self.hint.setEnabled(False)  # drawn in the muted colour
+        layout.addWidget(self.hint)
         self.show_idle()
 
     # -- states ------------------------------------------------------------------------------
@@ -192,6 +198,7 @@ class CopyCheckPanel(QWidget):
         self.empty_title.setText(EMPTY_TEXT)
         self.empty_hint.show()
         self.stack.setCurrentWidget(self.list if flags else self.empty)
+        self.hint.setVisible(bool(flags))
 
     def _row(self, item: QTreeWidgetItem) -> int:
         return self.list.indexOfTopLevelItem(item)

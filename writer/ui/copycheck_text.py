@@ -84,8 +84,9 @@ def describe(flag: Flag) -> str:
     by = f" — {_escape(src.author)}" if src.author else ""
     more = len({(s.corpus, s.title) for s in flag.sources}) - 1
     also = f"<br>and {more} more work{'s' if more != 1 else ''}" if more > 0 else ""
-    return (f"<b>{flag.level.capitalize()}</b>: {flag.words} words from <i>{_escape(src.title)}</i>{by}, "
-            f"{src.percent:.0f}% through{also}")
+    # nowrap: Qt wraps rich-text tooltips at a narrow width, which broke the line mid-title
+    return (f"<p style='white-space:nowrap'><b>{flag.level.capitalize()}</b> · {flag.words} words from "
+            f"<i>{_escape(src.title)}</i>{by}, {src.percent:.0f}% through{also}</p>")
 
 
 def summary(flags: Sequence[Flag]) -> str:

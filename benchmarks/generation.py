@@ -1,0 +1,189 @@
+"""Generation speed: Writer's engine against transformers ``generate()`` and optimum's ORTModelForCausalLM.
+
+Same run, same weights, same 200-token prompt, 3 continuations × 40 new tokens, sampling with
+the same settings. Two architectures, both with random weights (speed does not depend on them):
+the default pack's (from ``resources/models/vanilla/config.json``, else 6×384, vocab 8192,
+context 512) and GPT-2 small's (12 layers, 768 wide, vocab 50257). Each is built in PyTorch,
+exported with optimum (``text-generation-with-past``) and quantised to int8, and that one
+``model.onnx`` is what both Writer's engine and ORTModelForCausalLM run; transformers runs the
+fp32 PyTorch model. Also times the first token: cold (new prompt) and warm (the same prompt
+with a few words typed, as in the editor).
+
+Targets: ≥ 3× transformers, ≥ 2.5× ORTModelForCausalLM for the batch of 3; first token ≤ 30 ms.
+
+    python benchmarks/generation.py [--repeat 5] [--threads 2] [--only pack|gpt2]
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # torch and onnxruntime share the cores
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+REPO = Path(__file__).resolve().parent.parent
+PACK = REPO / "resources" / "models" / "vanilla"
+K, NEW, PROMPT = 3, 40, 200
+SAMPLER = {"temperature": 0.8, "top_k": 40, "top_p": 0.95, "repetition_penalty": 1.1}
+
+
+def build(config: dict, tokenizer: Path | None, work: Path) -> Path:
+    """Random GPT-2 → optimum ONNX export → int8; returns a pack folder."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from optimum.exporters.onnx import main_export
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+
+    hf, raw, pack = work / "hf", work / "raw", work / "pack"
+    if tokenizer is not None and tokenizer.is_file():
+        tok = Tokenizer.from_file(str(tokenizer))
+    else:  # no pack yet: a small tokenizer trained on nonsense, ids fit any vocab
+        tok = Tokenizer(models.BPE())
+        tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+        tok.decoder = decoders.ByteLevel()
+        tok.train_from_iterator([" ".join(f"w{i % 997}" for i in range(20000))],
+                                trainers.BpeTrainer(vocab_size=2000, special_tokens=["<|endoftext|>"],
+                                                    initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    eos = tok.token_to_id("<|endoftext|>")
+    cfg = GPT2Config(**{k: config[k] for k in ("n_layer", "n_head", "n_embd", "n_positions", "vocab_size")},
+                     bos_token_id=eos, eos_token_id=eos)
+    torch.manual_seed(0)
+    GPT2LMHeadModel(cfg).eval().save_pretrained(hf)
+    PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|endoftext|>").save_pretrained(hf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        main_export(str(hf), output=raw, task="text-generation-with-past", opset=18, device="cpu")
+    pack.mkdir()
+    quantize_dynamic(str(raw / "model.onnx"), str(pack / "model.onnx"), weight_type=QuantType.QInt8)
+    for name in ("config.json", "tokenizer.json", "generation_config.json"):
+        shutil.copyfile(raw / name, pack / name)
+    return work
+
+
+def prompt_text(tokenizer_file: Path) -> str:
+    from tokenizers import Tokenizer
+
+    corpus = REPO.parent / "shared" / "corpora" / "general"
+    books = sorted(corpus.glob("*.txt")) if corpus.is_dir() else []
+    text = books[0].read_text(encoding="utf-8", errors="replace")[20000:40000] if books else \
+        "It was a bright cold day in April, and the clocks were striking thirteen. " * 60
+    tok = Tokenizer.from_file(str(tokenizer_file))
+    return tok.decode(tok.encode(text).ids[:PROMPT])
+
+
+def median_ms(fn, repeat: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def bench(label: str, work: Path, repeat: int, threads: int) -> dict:
+    import onnxruntime as ort
+    import torch
+    from optimum.onnxruntime import ORTModelForCausalLM
+    from transformers import GPT2LMHeadModel
+
+    from writer.generation.engine import Engine
+    from writer.generation.packs import open_pack
+    from writer.generation.sampling import SamplerSettings
+
+    torch.set_num_threads(threads)
+    pack = open_pack(work / "pack")
+    engine = Engine(pack, threads=threads).load()
+    text = prompt_text(work / "pack" / "tokenizer.json")
+    ids = engine.encode(text)
+    settings = SamplerSettings(**SAMPLER, max_new_tokens=NEW)
+    made: list[int] = []
+
+    def writer_run() -> None:
+        engine.forget_prompt()  # cold each time: the baselines cannot reuse a prompt either
+        r = engine.generate(text, n=K, settings=settings, seed=len(made))
+        made.append(sum(len(t) for t in r.token_ids))
+
+    results = {"writer_ms": median_ms(writer_run, repeat)}
+    first_cold, first_warm = [], []
+    for i in range(repeat):
+        engine.forget_prompt()
+        first_cold.append(engine.generate(text, n=K, settings=settings.with_overrides(max_new_tokens=1),
+                                          seed=i).timings["first_token_ms"])
+        first_warm.append(engine.generate(text + f" and then{i} she", n=K, seed=i,
+                                          settings=settings.with_overrides(max_new_tokens=1)).timings["first_token_ms"])
+    results["first_token_cold_ms"] = statistics.median(first_cold)
+    results["first_token_warm_ms"] = statistics.median(first_warm)
+    one_shot = Engine(pack, threads=threads, chunk=10_000).load()
+    cold1 = []
+    for i in range(repeat):
+        one_shot.forget_prompt()
+        cold1.append(one_shot.generate(text, n=K, settings=settings.with_overrides(max_new_tokens=1),
+                                       seed=i).timings["first_token_ms"])
+    results["first_token_cold_unchunked_ms"] = statistics.median(cold1)
+
+    input_ids = torch.tensor([ids] * K)
+    gen_kwargs = {"do_sample": True, "max_new_tokens": NEW, "min_new_tokens": NEW, "pad_token_id": 0, **SAMPLER}
+    model = GPT2LMHeadModel.from_pretrained(work / "hf").eval()
+    with torch.inference_mode():
+        results["transformers_ms"] = median_ms(lambda: model.generate(input_ids, **gen_kwargs), repeat)
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    ortm = ORTModelForCausalLM.from_pretrained(work / "pack", use_cache=True, use_io_binding=False,
+                                               session_options=so, provider="CPUExecutionProvider")
+    results["ort_ms"] = median_ms(lambda: ortm.generate(input_ids, **gen_kwargs), repeat)
+    results["writer_tokens_per_run"] = statistics.median(made)
+    results["vs_transformers"] = results["transformers_ms"] / results["writer_ms"]
+    results["vs_ort"] = results["ort_ms"] / results["writer_ms"]
+    print(f"\n== {label}: prompt {len(ids)} tokens, {K} × {NEW} new, {threads} threads, median of {repeat}")
+    print(f"  Writer engine            {results['writer_ms']:8.1f} ms  ({results['writer_tokens_per_run']:.0f} tokens)")
+    print(f"  transformers (fp32)      {results['transformers_ms']:8.1f} ms  "
+          f"-> Writer {results['vs_transformers']:.2f}x faster (target >= 3)")
+    print(f"  ORTModelForCausalLM int8 {results['ort_ms']:8.1f} ms  -> Writer {results['vs_ort']:.2f}x faster "
+          "(target >= 2.5)")
+    print(f"  first token, cold        {results['first_token_cold_ms']:8.1f} ms  "
+          f"(one-shot prefill: {results['first_token_cold_unchunked_ms']:.1f} ms)")
+    print(f"  first token, warm        {results['first_token_warm_ms']:8.1f} ms  (target <= 30)")
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--only", choices=("pack", "gpt2"))
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
+    args = parser.parse_args()
+    pack_cfg = {"n_layer": 6, "n_head": 6, "n_embd": 384, "n_positions": 512, "vocab_size": 8192}
+    if (PACK / "config.json").is_file():
+        pack_cfg = {k: json.loads((PACK / "config.json").read_text())[k] for k in pack_cfg}
+    gpt2_cfg = {"n_layer": 12, "n_head": 12, "n_embd": 768, "n_positions": 1024, "vocab_size": 50257}
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="writer-bench-") as tmp:
+        for label, cfg in (("pack", pack_cfg), ("gpt2", gpt2_cfg)):
+            if args.only and args.only != label:
+                continue
+            work = Path(tmp, label)
+            work.mkdir()
+            build(cfg, PACK / "tokenizer.json", work)
+            name = f"default-pack architecture {cfg}" if label == "pack" else "GPT-2 small size (random)"
+            out[label] = bench(name, work, args.repeat, args.threads)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

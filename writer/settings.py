@@ -113,6 +113,8 @@ SETTINGS: list[Setting] = [
     Setting("suggest.overrides", dict, {}, "Sampler settings changed per model (temperature, top_p, "
             "max_new_tokens), over each model's preset."),
     Setting("provenance.tint", bool, True, "Tint text that a model wrote (Ctrl+Shift+M)."),
+    Setting("suggest.compare_parallel", bool, False,
+            "Compare mode runs the models at the same time (faster, but the editor may stutter on 2 cores)."),
 ]
 
 

@@ -52,7 +52,7 @@ def shown_texts(panel: SuggestionsPanel) -> list[str]:
 def test_ctrl_space_streams_k_rows_that_grow_token_by_token(qtbot: QtBot, make_window: Any) -> None:
     window, panel = open_panel(qtbot, make_window, suggest__n=3, suggest__max_new_tokens=12)
     seen: list[tuple[int, int, list[str]]] = []
-    panel.streamed.connect(lambda rid, col, step: seen.append((rid, step, [c.text for c in panel.list.cards])))
+    panel.streamed.connect(lambda rid, col, step: seen.append((rid, step, panel.texts())))
     request_id, texts = finished(qtbot, panel, lambda: qtbot.keyClick(window.editor, Qt.Key.Key_Space, CTRL))
     assert len(texts) == 3 and all(t.strip() for t in texts)
     assert shown_texts(panel) == texts
@@ -196,8 +196,9 @@ def test_typing_cancels_and_stale_tokens_never_show(qtbot: QtBot, make_window: A
     assert window.editor.toPlainText() == PROMPT + " x"
 
 
-def test_compare_mode_one_column_per_model(qtbot: QtBot, make_window: Any) -> None:
-    window, panel = open_panel(qtbot, make_window)
+@pytest.mark.parametrize("parallel", [False, True], ids=["one-by-one", "parallel"])
+def test_compare_mode_one_column_per_model(qtbot: QtBot, make_window: Any, parallel: bool) -> None:
+    window, panel = open_panel(qtbot, make_window, suggest__compare_parallel=parallel)
     available = [p for p in discover() if p.available]
     qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
     if panel.running is not None:

@@ -43,6 +43,7 @@ from writer.ui.suggestions_jobs import Batch, Column, EngineFor, Request, defaul
 CHANNEL = "suggestions"
 PROMPT_CHARS = 6000  # the models see at most 512 tokens; this is comfortably more text than that
 MAX_ROWS = 8
+PAINT_MS = 33
 IDLE_HINT = ("Pause, or press Ctrl+Space or Tab at the end of a word, and suggestions appear here.\n\n"
              "Tab or Alt+1 inserts the first, Alt+2… the others; Ctrl+R writes a fresh batch.")
 _SEPARATORS = {"\u2029", "\u2028", "\n", " ", "\t"}
@@ -85,6 +86,9 @@ class SuggestionsPanel(QWidget):
 
         self._build()
         self._build_actions()
+        self._dirty: set[int] = set()
+        self._repaint = QTimer(self, singleShot=True, interval=PAINT_MS)
+        self._repaint.timeout.connect(self._flush_paint)
         self._pause = QTimer(self, singleShot=True)
         self._pause.timeout.connect(self._on_pause)
 
@@ -299,7 +303,8 @@ class SuggestionsPanel(QWidget):
             return None
         seed = self.drawer.chosen_seed()
         request = Request(kind, "" if kind == "surprise" else text, columns, min(n, MAX_ROWS),
-                          seed if seed is not None else secrets.randbelow(2**31))
+                          seed if seed is not None else secrets.randbelow(2**31),
+                          parallel=kind == "compare" and bool(self.settings.get("suggest.compare_parallel")))
         self.cancel_running()
         cancel = threading.Event()
         self._cancels.append(cancel)
@@ -370,7 +375,21 @@ class SuggestionsPanel(QWidget):
             for i in rows:
                 batch.items[i].state, batch.items[i].error = "error", str(event[2])
         if self.shown >= 0 and self.batches[self.shown] is batch:
-            self._paint(batch, rows)
+            if kind == "step":
+                self._dirty.update(rows)
+                if not self._repaint.isActive():
+                    self._repaint.start()
+            else:
+                self._paint(batch, rows)
+
+    def _flush_paint(self) -> None:
+        """Tokens arrive faster than anyone reads: repaint at most every :data:`PAINT_MS`."""
+        rows, self._dirty = sorted(self._dirty), set()
+        if self.shown >= 0 and rows:
+            batch = self.batches[self.shown]
+            for i in rows:
+                if i < len(batch.items) and i < len(self.list.cards):
+                    self._paint(batch, range(i, i + 1))
 
     def _on_finished(self, channel: str, request_id: int, completed: object) -> None:
         batch = self._current(channel, request_id)
@@ -417,6 +436,7 @@ class SuggestionsPanel(QWidget):
         if not 0 <= index < len(self.batches):
             return
         self.shown = index
+        self._dirty.clear()
         batch = self.batches[index]
         self.idle.hide()
         self.list.show()

@@ -58,18 +58,19 @@ class SuggestionCard(QFrame):
         self.text = item.text
         shown = item.text.strip()
         if item.state == "error":
-            self.body.setText(item.error)
-            self.setProperty("state", "error")
+            body, state = item.error, "error"
         elif shown:
-            self.body.setText(shown)
-            self.setProperty("state", "done" if item.state == "done" else "streaming")
+            body, state = shown, "done" if item.state == "done" else "streaming"
         else:
-            self.body.setText("(nothing: the model ended here)" if item.state == "done"
-                              else STATE_TEXT.get(item.state, "…"))
-            self.setProperty("state", "pending")
-        self.setToolTip("" if item.state == "error" else "Click to insert at the cursor")
-        self.style().unpolish(self)
-        self.style().polish(self)
+            body = "(nothing: the model ended here)" if item.state == "done" else STATE_TEXT.get(item.state, "…")
+            state = "pending"
+        if body != self.body.text():
+            self.body.setText(body)
+        if state != self.property("state"):  # re-styling is the costly part: only when it changes
+            self.setProperty("state", state)
+            self.setToolTip("" if state == "error" else "Click to insert at the cursor")
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     def set_badge(self, text: str, tooltip: str = "") -> None:
         self.badge.setText(text)

@@ -2,14 +2,17 @@
 
 Qt-free: the job reports through the ``progress`` callable the :class:`~writer.ui.workers.Worker`
 hands it (a queued signal, so every event reaches the GUI thread in order, tagged with the
-request id and dropped there once stale). Columns run one after another: on two shared cores
-running models side by side only made each slower (see ``benchmarks/responsiveness.py``).
+request id and dropped there once stale). Compare mode runs its models one after another by
+default: on two shared cores running them in parallel threads finished in ~0.6–0.7× the wall
+time but pushed the editor's p99 event-loop stall to ~30 ms, against ~5–10 ms one by one
+(``benchmarks/responsiveness.py``); the ``suggest.compare_parallel`` setting picks parallel.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -59,6 +62,7 @@ class Request:
     n: int
     seed: int
     stop: Stop = "paragraph"
+    parallel: bool = False  # columns in threads at once (see the module docstring)
 
 
 @dataclass
@@ -103,31 +107,44 @@ def run_request(request: Request, cancel: threading.Event, engine_for: EngineFor
 
     Events: ``("loading", col)``, ``("generating", col)``, ``("step", col, step, deltas)``,
     ``("done", col, texts)`` and ``("error", col, message)``. One failing model never stops
-    the others.
+    the others. Several columns run in parallel threads when ``request.parallel``.
     """
-    for col, column in enumerate(request.columns):
-        if cancel.is_set():
+    columns = list(enumerate(request.columns))
+    if request.parallel and len(columns) > 1:
+        with ThreadPoolExecutor(max_workers=len(columns), thread_name_prefix="compare") as pool:
+            finished = list(pool.map(lambda c: _run_column(request, c[0], c[1], cancel, engine_for, progress),
+                                     columns))
+        return all(finished) and not cancel.is_set()
+    for col, column in columns:
+        if not _run_column(request, col, column, cancel, engine_for, progress):
             return False
-        try:
-            engine = engine_for(column.pack)
-            if not engine.loaded:
-                progress(("loading", col))
-                engine.load()
-            progress(("generating", col))
-
-            def on_step(step: int, deltas: list[str], col: int = col) -> None:
-                if any(deltas):
-                    progress(("step", col, step, list(deltas)))
-
-            result = engine.generate(request.prompt, n=request.n, settings=column.settings, seed=request.seed,
-                                     stop=request.stop, on_step=on_step, cancel=cancel)
-        except WriterError as exc:
-            progress(("error", col, str(exc)))
-            continue
-        except Exception as exc:  # a broken pack must not take the panel down with it
-            progress(("error", col, f"Model pack '{column.pack.name}' failed: {exc}"))
-            continue
-        if result.cancelled:
-            return False
-        progress(("done", col, list(result.texts)))
     return not cancel.is_set()
+
+
+def _run_column(request: Request, col: int, column: Column, cancel: threading.Event, engine_for: EngineFor,
+                progress: Progress) -> bool:
+    if cancel.is_set():
+        return False
+    try:
+        engine = engine_for(column.pack)
+        if not engine.loaded:
+            progress(("loading", col))
+            engine.load()
+        progress(("generating", col))
+
+        def on_step(step: int, deltas: list[str]) -> None:
+            if any(deltas):
+                progress(("step", col, step, list(deltas)))
+
+        result = engine.generate(request.prompt, n=request.n, settings=column.settings, seed=request.seed,
+                                 stop=request.stop, on_step=on_step, cancel=cancel)
+    except WriterError as exc:
+        progress(("error", col, str(exc)))
+        return True
+    except Exception as exc:  # a broken pack must not take the panel down with it
+        progress(("error", col, f"Model pack '{column.pack.name}' failed: {exc}"))
+        return True
+    if result.cancelled:
+        return False
+    progress(("done", col, list(result.texts)))
+    return True

@@ -1,0 +1,191 @@
+"""Does the editor stay responsive while suggestions stream? Event-loop stalls, measured.
+
+A 5 ms QTimer runs on the GUI thread of the real main window; every time it fires late, the
+lateness is a stall the writer would feel as a stuck keystroke. It is measured first with the
+window idle (the baseline, same run, same machine) and then while the Suggestions panel streams
+batches from the shipped packs, in normal and in compare mode. Target: no stall over 30 ms.
+
+It also times compare mode's two strategies on this machine, outside the UI: the models one
+after another against one thread per model in parallel (what the panel does by default).
+
+    python benchmarks/responsiveness.py [--batches 6] [--tokens 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TICK_MS = 5
+TARGET_MS = 30.0
+TEXT = ("The harbour was quiet that morning. Fog lay on the water like wet wool, and the boats came in "
+        "one by one, low and slow, their lanterns still lit. Nobody spoke on the quay; the gulls did the "
+        "talking. Martha stood by the ledger with her pen and waited for the first of them to tie up, and")
+
+
+class StallMeter:
+    """Records how late a fast repeating timer fires on the GUI thread."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.stalls: list[float] = []
+        self._last = 0.0
+        self.timer = QTimer(interval=TICK_MS)
+        self.timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self.stalls.clear()
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> list[float]:
+        self.timer.stop()
+        return list(self.stalls)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.stalls.append(max(0.0, (now - self._last) * 1000 - TICK_MS))
+        self._last = now
+
+
+def p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[98] if len(values) >= 2 else (values[0] if values else 0.0)
+
+
+def report(name: str, stalls: list[float], baseline: list[float] | None) -> None:
+    worst, q = max(stalls, default=0.0), p99(stalls)
+    line = f"{name:<28} ticks {len(stalls):5d}   max stall {worst:6.1f} ms   p99 {q:5.1f} ms"
+    if baseline is not None:
+        line += f"   (max ×{worst / max(max(baseline), 0.1):.1f}, p99 ×{q / max(p99(baseline), 0.1):.1f} vs idle)"
+    line += "   OK" if worst <= TARGET_MS else f"   OVER {TARGET_MS:.0f} ms"
+    print(line, flush=True)
+
+
+def stream(app: object, panel: object, batches: int, compare: bool) -> list[float]:
+    """Run ``batches`` suggestion batches back to back while the meter runs."""
+    meter = StallMeter()
+    panel.compare_button.setChecked(compare)  # type: ignore[attr-defined]
+    done = threading.Event()
+    count = [0]
+
+    def next_batch(*_: object) -> None:
+        count[0] += 1
+        if count[0] > batches:
+            done.set()
+            return
+        panel.reroll()  # type: ignore[attr-defined]
+
+    panel.suggestionsFinished.connect(next_batch)  # type: ignore[attr-defined]
+    meter.start()
+    panel.reroll()  # type: ignore[attr-defined]
+    deadline = time.perf_counter() + 600
+    while not done.is_set() and time.perf_counter() < deadline:
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.001)
+    panel.suggestionsFinished.disconnect(next_batch)  # type: ignore[attr-defined]
+    return meter.stop()
+
+
+def idle(app: object, seconds: float) -> list[float]:
+    meter = StallMeter()
+    meter.start()
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.001)
+    return meter.stop()
+
+
+def compare_strategies(tokens: int, rounds: int) -> None:
+    """Wall time of compare mode: sequential in one worker vs one thread per model."""
+    from writer.generation import SamplerSettings, discover, engines
+
+    packs = [p for p in discover() if p.available]
+    settings = SamplerSettings(max_new_tokens=tokens)
+    for pack in packs:
+        engines().get(pack).generate(TEXT, n=1, settings=settings, seed=0)  # load and warm
+
+    def one(pack: object, seed: int) -> None:
+        engines().get(pack).generate(TEXT, n=1, settings=settings, seed=seed)  # type: ignore[arg-type]
+
+    seq, par = [], []
+    for r in range(rounds):
+        t0 = time.perf_counter()
+        for pack in packs:
+            one(pack, r)
+        seq.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        threads = [threading.Thread(target=one, args=(pack, r)) for pack in packs]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        par.append(time.perf_counter() - t0)
+    s, p = statistics.median(seq), statistics.median(par)
+    print(f"compare mode, {len(packs)} models × {tokens} tokens (median of {rounds}): one after another "
+          f"{s * 1000:.0f} ms, in parallel {p * 1000:.0f} ms (parallel/sequential ×{p / s:.2f}; "
+          f"{os.cpu_count()} CPUs)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--batches", type=int, default=6, help="batches streamed per scenario")
+    parser.add_argument("--tokens", type=int, default=40, help="max new tokens per suggestion")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the compare-strategy timing")
+    parser.add_argument("--threads", type=int, help="generation.threads for this run (default: the setting)")
+    args = parser.parse_args()
+
+    from writer import paths
+    from writer.settings import Settings
+    from writer.store import Store
+    from writer.ui.app import make_app
+    from writer.ui.main_window import MainWindow
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths.set_data_dir(tmp)
+        app = make_app([])
+        store = Store.open()
+        store.create_draft(TEXT)
+        settings = Settings.load()
+        settings.set("suggest.auto", False)
+        settings.set("suggest.max_new_tokens", args.tokens)
+        if args.threads:
+            settings.set("generation.threads", args.threads)
+            settings.save()  # the engine cache reads it from the settings file
+        window = MainWindow(store, settings)
+        window.resize(1280, 800)
+        window.show()
+        panel = window.suggestions  # type: ignore[attr-defined]
+        while panel.picker.count() == 0:
+            app.processEvents()
+            time.sleep(0.005)
+        window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+        print(f"Stalls of a {TICK_MS} ms GUI timer, K={settings.get('suggest.n')}, {args.tokens} tokens, "
+              f"generation.threads={settings.get('generation.threads')}, {os.cpu_count()} CPUs")
+        stream(app, panel, 1, compare=True)  # load every model first: loading is not streaming
+        baseline = idle(app, 3.0)
+        report("idle (baseline)", baseline, None)
+        report("streaming suggestions", stream(app, panel, args.batches, compare=False), baseline)
+        for parallel in (True, False):
+            settings.set("suggest.compare_parallel", parallel)
+            name = f"compare mode, {'parallel' if parallel else 'one by one'}"
+            report(name, stream(app, panel, max(1, args.batches // 2), compare=True), baseline)
+        window.close()
+        window.worker.wait(10_000)
+        store.close()
+    compare_strategies(args.tokens, args.rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

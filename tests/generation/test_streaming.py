@@ -61,3 +61,12 @@ def test_cancel_keeps_exactly_what_was_shown() -> None:
     shown = [row.push(p) for p in [" one", " two", " thr"]]
     row.finish("cancel")
     assert row.text == "".join(shown) == " one two"
+
+
+def test_a_dangling_opening_quote_is_trimmed_with_its_word() -> None:
+    shown, text = feed(RowText(), [" He", " sat", ".", " \"", "Wh"])
+    assert text == " He sat."
+    assert "".join(shown) == text
+    shown, text = feed(RowText(), [" She", " said", " \"", "no", "\"", " and", " left", " qu"])
+    assert text == ' She said "no" and left'
+    assert "".join(shown) == text

@@ -19,6 +19,7 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "mt", "jr", "sr", "vs", "etc", 
                   "capt", "lt", "no", "vol", "ch", "fig", "e.g", "i.e"}
 # spaced scripts: the full stop counts once whitespace follows; CJK stops count at once
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|[。！？]+[」』）”’]*")
+_OPENERS = "\"'“‘([{«「『"
 _WORD_BEFORE = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]]*$")
 
 
@@ -40,6 +41,8 @@ def partial_word_start(text: str) -> int:
         i -= 1
     if i == len(text) and text and is_cjk(text[-1]):
         return len(text) - 1  # a combining mark may still follow it
+    while i > 0 and text[i - 1] in _OPENERS and (i == 1 or text[i - 2].isspace()):
+        i -= 1  # an opening quote or bracket belongs to the word after it
     while i > 0 and text[i - 1].isspace():  # and the space before it, so a trimmed end has none
         i -= 1
     return i

@@ -80,9 +80,9 @@ def run_step(step: str, recipe: dict[str, Any], rd: Path, *, corpus_dir: Path, r
     if step == "card":
         from models.card import write_card
 
-        return write_card(recipe, rd, runs_dir=runs_dir)
+        return write_card(recipe, rd, runs_dir=runs_dir, pack_dir=pack_dir)
     if step == "index":
         from models.index import build_index
 
-        return build_index(recipe, rd)
+        return build_index(recipe, rd, corpus_dir=corpus_dir)
     raise WriterError(f"unknown step {step}")

@@ -12,26 +12,26 @@ from pathlib import Path
 from typing import Any
 
 from models import corpus as corpus_mod
-from writer.copycheck.build import DEFAULT_WINNOW, IndexBuilder
+from writer.copycheck.build import IndexBuilder
 
 EXACT_MAX_WORDS = 2_000_000  # "auto": exact below this (8 bytes/word ⇒ ≤ 16 MB), winnowed above
 
 
 def build_index(recipe: dict[str, Any], run_dir: Path, *, corpus_dir: Path | None = None) -> dict[str, Any]:
     """Write ``run_dir/pack/copyindex`` and return its summary (bytes, works, words, seconds)."""
-    cfg = recipe.get("index", {})
-    if not cfg.get("enabled", True):
+    cfg = recipe["index"]
+    if not cfg["enabled"]:
         return {"skipped": "index.enabled is false"}
     t0 = time.perf_counter()
     corpus_dir = corpus_dir or corpus_mod.default_corpus_dir()
     c = recipe["corpus"]
     works = corpus_mod.select_works(corpus_mod.load_manifest(corpus_dir), sets=c["sets"], ids=c["ids"])
-    mode = cfg.get("mode", "auto")
+    mode = cfg["mode"]
     texts = [(w, "\n\n".join(corpus_mod.clean(corpus_mod.read_work(corpus_dir, w)))) for w in works]
     if mode == "auto":
         approx_words = sum(len(t.split()) for _, t in texts)
         mode = "exact" if approx_words <= EXACT_MAX_WORDS else "winnow"
-    builder = IndexBuilder(recipe["name"], mode=mode, winnow=int(cfg.get("winnow", DEFAULT_WINNOW)))
+    builder = IndexBuilder(recipe["name"], mode=mode, winnow=cfg["winnow"])
     for work, text in texts:
         builder.add(text, title=work.title, author=work.author, gutenberg_id=work.gutenberg_id)
     summary = builder.write(run_dir / "pack" / "copyindex")

@@ -37,7 +37,8 @@ DEFAULTS: dict[str, Any] = {
     "evaluate": {"sets": ["general", "pkd", "ja"]},
     "sampler": {"temperature": 0.8, "top_k": 40, "top_p": 0.95, "repetition_penalty": 1.1,
                 "max_new_tokens": 40},
-    "index": {"enabled": True},
+    # mode: "exact" indexes every 8-word window; "winnow" samples them (large corpora); "auto" picks by size
+    "index": {"enabled": True, "mode": "auto", "winnow": 8},
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -94,17 +93,15 @@ def _with_store(action: Callable[[Store, argparse.Namespace], int]) -> Callable[
     return run
 
 
-def cli_copy_check() -> Callable[[str], list[Any]] | None:
-    """The copy-check engine's text check, when :mod:`writer.copycheck` provides one."""
+def cli_copy_check(text: str) -> list[Any]:
+    """The draft's *copies*; with no usable copy index, a warning and no flags (publishing goes on)."""
+    from writer.ui.copycheck_service import copy_flags_for_publish
+
     try:
-        module = importlib.import_module("writer.copycheck")
-    except ImportError:
-        return None
-    for name in ("check_text", "check"):
-        fn = getattr(module, name, None)
-        if callable(fn):
-            return fn  # type: ignore[no-any-return]
-    return None
+        return copy_flags_for_publish(text)
+    except WriterError as exc:
+        print(f"writer: copy check skipped: {exc}", file=sys.stderr)
+        return []
 
 
 def _publish(store: Store, args: argparse.Namespace) -> int:
@@ -116,7 +113,7 @@ def _publish(store: Store, args: argparse.Namespace) -> int:
             raise WriterError(f"--date {args.date!r} is not an ISO 8601 time (e.g. 2030-01-31T09:00+01:00).") from None
         if date.tzinfo is None:
             date = date.astimezone()  # local time, as typed
-    publisher = Publisher(store, Settings.load(), copy_check=cli_copy_check())
+    publisher = Publisher(store, Settings.load(), copy_check=cli_copy_check)
     if args.delete:
         job = publisher.unpublish(args.draft_id, args.target)
     else:

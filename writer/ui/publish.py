@@ -277,13 +277,27 @@ class PublishController(QObject):
                 return
 
 
+def _copy_check(window: Any) -> Callable[[str], list[Any]]:
+    """The copy check publishing runs first; without a usable index it says so and lets the post go."""
+    def check(text: str) -> list[Any]:
+        from writer.ui.copycheck_service import copy_flags_for_publish
+
+        try:
+            return copy_flags_for_publish(text)
+        except WriterError as exc:
+            window.statusBar().showMessage(f"Published without a copy check: {exc}", 8000)
+            return []
+
+    return check
+
+
 def install_publishing(window: Any, *, publisher: Publisher | None = None,
                        clock: Callable[[], datetime] | None = None) -> PublishController:
     """Add publishing, nudges and stats to ``window`` (a MainWindow)."""
     from writer.ui.nudges import install_nudges
     from writer.ui.stats import install_stats
 
-    publisher = publisher or Publisher(window.store, window.settings)
+    publisher = publisher or Publisher(window.store, window.settings, copy_check=_copy_check(window))
     controller = PublishController(window, publisher)
     window.publishing = controller
     install_nudges(window, controller, clock or window.store.clock)

@@ -1,0 +1,80 @@
+"""The whole factory on a tiny corpus: tokenizer → train → export → quantise → card → Writer runs it."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from tinycorpus import make_tiny_corpus, write_tiny_recipes
+
+pytest.importorskip("torch")
+pytest.importorskip("optimum.exporters.onnx")
+pytestmark = pytest.mark.train
+
+
+def _build(recipe: Path, corpus: Path, runs: Path, packs: Path, step: str = "build", *extra: str) -> int:
+    from models.__main__ import main
+
+    return main([step, str(recipe), "--corpus-dir", str(corpus), "--runs-dir", str(runs),
+                 "--pack-dir", str(packs / recipe.stem), "--cpu", *extra])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("factory")
+    corpus, recipes = make_tiny_corpus(root), write_tiny_recipes(root)
+    runs, packs = root / "runs", root / "packs"
+    assert _build(recipes["base"], corpus, runs, packs) == 0
+    assert _build(recipes["style"], corpus, runs, packs) == 0
+    return {"runs": runs, "packs": packs, "corpus": corpus, **recipes}
+
+
+def test_pack_has_every_file_and_an_honest_card(built: dict[str, Path]) -> None:
+    for name in ("tinybase", "tinystyle"):
+        pack = built["packs"] / name
+        for f in ("model.onnx", "tokenizer.json", "config.json", "card.json", "CARD.md", "copyindex/index.json"):
+            assert (pack / f).is_file(), f"{name} lacks {f}"
+        card = json.loads((pack / "card.json").read_text(encoding="utf-8"))
+        assert card["training"]["tokens_seen"] > 0 and card["training"]["steps"] > 0
+        for corpus_set, scores in card["evaluation"].items():
+            assert corpus_set in ("general", "style")
+            assert math.isfinite(scores["perplexity"]) and scores["perplexity"] > 1
+        assert card["files"]["model.onnx"] == (pack / "model.onnx").stat().st_size
+        assert (len(card["samples"]) >= 2 and "from scratch" in card["note"]) or "fine-tuned" in card["note"]
+    style = json.loads((built["packs"] / "tinystyle" / "card.json").read_text(encoding="utf-8"))
+    assert style["base"] == "tinybase"
+    assert [w["title"] for w in style["works"]] == ["The Wub Stories"]
+
+
+def test_writer_runtime_generates_from_the_pack(built: dict[str, Path]) -> None:
+    from writer.generation.engine import Engine
+    from writer.generation.packs import open_pack
+
+    engine = Engine(open_pack(built["packs"] / "tinystyle")).load()
+    result = engine.generate("The ship moved", n=2, seed=3)
+    assert len(result.texts) == 2 and all(isinstance(t, str) for t in result.texts)
+    assert sum(len(ids) for ids in result.token_ids) > 0
+    again = engine.generate("The ship moved", n=2, seed=3)
+    assert again.texts == result.texts
+
+
+def test_training_resumes_from_its_checkpoint(built: dict[str, Path]) -> None:
+    state = json.loads((built["runs"] / "tinybase" / "train_summary.json").read_text(encoding="utf-8"))
+    before = state["steps"]
+    assert _build(built["base"], built["corpus"], built["runs"], built["packs"], "train",
+                  "--set", "train.max_tokens=9000") == 0
+    after = json.loads((built["runs"] / "tinybase" / "train_summary.json").read_text(encoding="utf-8"))
+    assert after["steps"] > before, "a second run continues the first instead of starting over"
+    assert after["tokens_seen"] >= 9000
+
+
+def test_parity_gate_rejects_a_wrong_export(built: dict[str, Path], tmp_path: Path) -> None:
+    from models.export import parity
+    from writer.errors import WriterError
+
+    run = built["runs"] / "tinybase"
+    assert parity(run / "model", run / "onnx" / "model.onnx", 1e-3) < 1e-3
+    with pytest.raises(WriterError, match="differs from PyTorch"):
+        parity(built["runs"] / "tinystyle" / "model", run / "onnx" / "model.onnx", 1e-3)

@@ -86,7 +86,47 @@ def scenes(data: Path) -> None:
     window.show()
     shot(window, "dark.png")
     window.close()
+    suggestion_scenes(app, store, shot)
     store.close()
+
+
+def suggestion_scenes(app: object, store: object, shot: object) -> None:
+    """The Suggestions panel with real suggestions from the shipped packs, then compare mode."""
+    import time
+
+    from PySide6.QtGui import QTextCursor
+
+    from writer.settings import Settings
+    from writer.ui.main_window import MainWindow
+
+    def wait(done: object) -> None:
+        end = time.monotonic() + 120
+        while not done() and time.monotonic() < end:  # type: ignore[operator]
+            app.processEvents()  # type: ignore[attr-defined]
+            time.sleep(0.01)
+
+    store.create_draft("# The lantern\n\nThe boats came in before dawn, low in the water, and the gulls knew it "  # type: ignore[attr-defined]
+                       "before we did. Martha stood by the harbourmaster's ledger with her pen, waiting for "
+                       "the first of them to tie up.\n\nWhen the last boat was in, she closed the book and")
+    settings = Settings.load()
+    settings.set("suggest.auto", False)
+    window = MainWindow(store, settings)  # type: ignore[arg-type]
+    window.resize(1400, 860)
+    window.show()
+    panel = window.suggestions  # type: ignore[attr-defined]
+    wait(lambda: panel.picker.count() > 0)
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    finished: list[object] = []
+    panel.suggestionsFinished.connect(lambda *args: finished.append(args))
+    panel.suggest()
+    wait(lambda: len(finished) == 1)
+    panel.reroll()
+    wait(lambda: len(finished) == 2)
+    shot(window, "suggestions.png")  # type: ignore[operator]
+    panel.compare_button.setChecked(True)
+    wait(lambda: len(finished) == 3)
+    shot(window, "compare.png")  # type: ignore[operator]
+    window.close()
 
 
 def main() -> int:

@@ -46,6 +46,18 @@ MAX_ROWS = 8
 PAINT_MS = 33
 IDLE_HINT = ("Pause, or press Ctrl+Space or Tab at the end of a word, and suggestions appear here.\n\n"
              "Tab or Alt+1 inserts the first, Alt+2… the others; Ctrl+R writes a fresh batch.")
+# palette() roles follow the app's light/dark palette without knowing the theme
+PANEL_QSS = """
+#suggestionCard { background: palette(base); border: 1px solid palette(mid); border-radius: 8px; }
+#suggestionCard:hover { border: 1px solid palette(link); }
+#suggestionCard[state="pending"] QLabel#suggestionText { color: palette(placeholder-text); font-style: italic; }
+#suggestionCard[state="error"] { border: 1px solid #c4453c; }
+#suggestionCard[state="error"] QLabel#suggestionText { color: #c4453c; }
+#suggestionNumber { color: palette(link); font-weight: 600; }
+#suggestionSource, #batchLabel, #suggestionsHint { color: palette(placeholder-text); }
+#suggestionBadge { background: palette(highlight); border-radius: 6px; padding: 1px 6px; }
+#suggestionsState[error="true"] { color: #c4453c; }
+"""
 _SEPARATORS = {"\u2029", "\u2028", "\n", " ", "\t"}
 
 
@@ -109,6 +121,7 @@ class SuggestionsPanel(QWidget):
 
     # -- construction ----------------------------------------------------------------------
     def _build(self) -> None:
+        self.setStyleSheet(PANEL_QSS)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(8)
@@ -242,6 +255,7 @@ class SuggestionsPanel(QWidget):
 
     def _on_compare_toggled(self, on: bool) -> None:
         self.list.set_columns(on)
+        self.picker.setEnabled(not on and bool(self.picker.packs))  # every model answers in compare mode
         dock = self.dock
         if on and dock is not None:
             width = max(dock.width(), 240 * max(1, len(self.picker.available())))

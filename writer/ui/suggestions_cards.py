@@ -69,8 +69,9 @@ class SuggestionCard(QFrame):
         if state != self.property("state"):  # re-styling is the costly part: only when it changes
             self.setProperty("state", state)
             self.setToolTip("" if state == "error" else "Click to insert at the cursor")
-            self.style().unpolish(self)
-            self.style().polish(self)
+            for widget in (self, self.body):  # descendant rules follow the card's state only when re-polished
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
 
     def set_badge(self, text: str, tooltip: str = "") -> None:
         self.badge.setText(text)

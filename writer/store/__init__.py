@@ -1,5 +1,9 @@
 """Drafts, revisions, full-text search and provenance, stored in SQLite (no Qt here)."""
 
+from writer.store.lean_import import import_sqlite_utils
+
+import_sqlite_utils()  # before anything below imports sqlite_utils
+
 from writer.store.backups import restore_backup
 from writer.store.errors import DraftNotFound, StoreBusy, StoreCorrupt, StoreReadOnly
 from writer.store.models import STATUSES, Draft, ProvenanceSpan, Revision, SearchHit

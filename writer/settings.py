@@ -115,6 +115,9 @@ SETTINGS: list[Setting] = [
     Setting("provenance.tint", bool, True, "Tint text that a model wrote (Ctrl+Shift+M)."),
     Setting("suggest.compare_parallel", bool, False,
             "Compare mode runs the models at the same time (faster, but the editor may stutter on 2 cores)."),
+    # first run (writer.ui.welcome)
+    Setting("welcome.created", bool, False,
+            "Writer has made its welcome draft (once, on a first start with no drafts)."),
 ]
 
 

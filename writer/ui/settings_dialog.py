@@ -1,0 +1,332 @@
+"""Preferences (Ctrl+,): a dialog generated from :data:`writer.settings.SETTINGS`.
+
+Nothing here names a particular setting's widget: each declared setting gets one by its
+type (bool → checkbox, int/float → spin box within its limits, choices → combo box,
+text → line edit), grouped by key prefix, so a feature that appends a setting appears
+here with no further work. Widgets cannot hold an invalid value, and nothing reaches
+the settings file until Apply or OK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from writer.errors import WriterError
+from writer.settings import Setting, Settings
+
+#: Group titles by key prefix; an unknown prefix is title-cased.
+GROUPS = {
+    "general": "General", "editor": "Editor", "autosave": "Saving", "drafts": "Drafts list",
+    "suggest": "Suggestions", "generation": "Model", "provenance": "Suggestions", "copycheck": "Copy check",
+    "publishing": "Publishing", "nudges": "Publishing",
+}
+#: Book-keeping that is not an option (the welcome draft's "done" mark).
+HIDDEN = {"welcome.created"}
+INT_LIMIT = 2**31 - 1
+#: Words a label keeps upper-case or spelled out, from a key's last part.
+_WORDS = {"ms": "(ms)", "s": "(s)", "n": "suggestions", "url": "URL", "dir": "folder"}
+
+
+def group_of(setting: Setting) -> str:
+    prefix = setting.key.split(".", 1)[0] if "." in setting.key else "general"
+    return GROUPS.get(prefix, prefix.replace("_", " ").title())
+
+
+def label_of(setting: Setting) -> str:
+    """``editor.font_size`` → ``Font size``; ``autosave.delay_ms`` → ``Delay (ms)``."""
+    words = [_WORDS.get(w, w) for w in setting.key.rsplit(".", 1)[-1].split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def editable(setting: Setting) -> bool:
+    """Settings with a widget here (a dict, like per-model sampler overrides, has its own UI)."""
+    return setting.key not in HIDDEN and setting.type in (bool, int, float, str)
+
+
+class Field:
+    """One setting's widget, read and written as the setting's own type."""
+
+    def __init__(self, setting: Setting, parent: QWidget, choices: Iterable[Any] | None = None) -> None:
+        self.setting = setting
+        choices = tuple(choices) if choices is not None else setting.choices
+        self.widget: QWidget
+        if setting.type is bool:
+            self.widget = QCheckBox(label_of(setting), parent)
+        elif setting.type is int:
+            box = QSpinBox(parent)
+            box.setRange(int(setting.minimum if setting.minimum is not None else -INT_LIMIT),
+                         int(setting.maximum if setting.maximum is not None else INT_LIMIT))
+            box.setAccelerated(True)
+            self.widget = box
+        elif setting.type is float:
+            dbox = QDoubleSpinBox(parent)
+            dbox.setDecimals(1)
+            dbox.setRange(setting.minimum if setting.minimum is not None else -1e9,
+                          setting.maximum if setting.maximum is not None else 1e9)
+            self.widget = dbox
+        elif choices:
+            combo = QComboBox(parent)
+            for choice in choices:
+                combo.addItem(str(choice), choice)
+            self.widget = combo
+        else:
+            self.widget = QLineEdit(parent)
+        self.widget.setObjectName(f"setting:{setting.key}")
+        self.widget.setToolTip(setting.help)
+
+    def value(self) -> Any:
+        w = self.widget
+        if isinstance(w, QCheckBox):
+            return w.isChecked()
+        if isinstance(w, QSpinBox):
+            return w.value()
+        if isinstance(w, QDoubleSpinBox):
+            return float(w.value())
+        if isinstance(w, QComboBox):
+            return w.currentData()
+        assert isinstance(w, QLineEdit)
+        return w.text().strip()
+
+    def set_value(self, value: Any) -> None:
+        w = self.widget
+        if isinstance(w, QCheckBox):
+            w.setChecked(bool(value))
+        elif isinstance(w, QSpinBox | QDoubleSpinBox):
+            w.setValue(value)
+        elif isinstance(w, QComboBox):
+            index = w.findData(value)
+            if index < 0:  # a value no longer offered (an uninstalled pack): keep it selectable
+                w.addItem(f"{value} (missing)", value)
+                index = w.count() - 1
+            w.setCurrentIndex(index)
+        else:
+            assert isinstance(w, QLineEdit)
+            w.setText(str(value))
+
+
+class SettingsDialog(QDialog):
+    """Every editable setting, one page per group; Apply/OK save, Cancel discards."""
+
+    #: Emitted after Apply or OK with the keys whose values changed.
+    applied = Signal(list)
+
+    def __init__(self, parent: QWidget | None, settings: Settings, *,
+                 choices: dict[str, Iterable[Any]] | None = None,
+                 publish_targets: Callable[[], object] | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.setObjectName("settingsDialog")
+        self.settings = settings
+        self.fields: dict[str, Field] = {}
+        self.pages = QListWidget(self)
+        self.pages.setObjectName("settingsPages")
+        self.pages.setFixedWidth(150)
+        self.stack = QStackedWidget(self)
+        forms: dict[str, QFormLayout] = {}
+        for setting in settings.declared.values():
+            if not editable(setting):
+                continue
+            group = group_of(setting)
+            if group not in forms:
+                forms[group] = self._add_page(group)
+            field = Field(setting, self, (choices or {}).get(setting.key))
+            self.fields[setting.key] = field
+            self._add_row(forms[group], field)
+        if publish_targets is not None and "Publishing" in forms:
+            button = QPushButton("Publish targets…", self)
+            button.setObjectName("publishTargetsButton")
+            button.setToolTip("Where Publish sends drafts: a static site, WordPress or Micropub")
+            button.clicked.connect(lambda: publish_targets())
+            forms["Publishing"].insertRow(0, "", button)
+            self.publish_targets_button = button
+        self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.pages.setCurrentRow(0)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Apply
+            | QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.RestoreDefaults, self)
+        self.buttons.clicked.connect(self._clicked)
+        body = QHBoxLayout()
+        body.addWidget(self.pages)
+        body.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.buttons)
+        self.load()
+        self.resize(720, 520)
+
+    def _add_page(self, title: str) -> QFormLayout:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(page)
+        self.stack.addWidget(scroll)
+        self.pages.addItem(title)
+        return form
+
+    def _add_row(self, form: QFormLayout, field: Field) -> None:
+        setting = field.setting
+        help_label = QLabel(setting.help, field.widget.parentWidget())
+        help_label.setWordWrap(True)
+        help_label.setObjectName("hint")
+        font = help_label.font()
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        help_label.setFont(font)
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        widget: QWidget = field.widget
+        if setting.type is str and setting.key.endswith("_dir") and isinstance(widget, QLineEdit):
+            widget = self._with_browse(widget)
+        column.addWidget(widget)
+        column.addWidget(help_label)
+        label = "" if setting.type is bool else label_of(setting)
+        form.addRow(label, column)
+
+    def _with_browse(self, line: QLineEdit) -> QWidget:
+        holder = QWidget(self)
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(line, 1)
+        browse = QPushButton("Choose…", holder)
+
+        def choose() -> None:
+            folder = QFileDialog.getExistingDirectory(self, "Choose a folder", line.text())
+            if folder:
+                line.setText(folder)
+
+        browse.clicked.connect(choose)
+        row.addWidget(browse)
+        return holder
+
+    # -- values ------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Show the current settings in the widgets."""
+        for key, field in self.fields.items():
+            field.set_value(self.settings.get(key))
+
+    def restore_defaults(self) -> None:
+        """Put every widget back to its default; saved only on Apply or OK."""
+        for field in self.fields.values():
+            field.set_value(field.setting.default)
+
+    def apply(self) -> bool:
+        """Save what the widgets hold; False (and nothing saved) if a value is refused."""
+        changed = [key for key, field in self.fields.items() if field.value() != self.settings.get(key)]
+        if not changed:
+            return True
+        before = {key: self.settings.get(key) for key in changed}
+        try:
+            for key in changed:
+                self.settings.set(key, self.fields[key].value())
+            self.settings.save()
+        except (WriterError, OSError) as exc:
+            for key, value in before.items():
+                self.settings.set(key, value)
+            QMessageBox.warning(self, "Settings not saved", f"Nothing was changed: {exc}")
+            return False
+        self.applied.emit(changed)
+        return True
+
+    def _clicked(self, button: QAbstractButton) -> None:
+        role = self.buttons.standardButton(button)
+        if role == QDialogButtonBox.StandardButton.Ok:
+            if self.apply():
+                self.accept()
+        elif role == QDialogButtonBox.StandardButton.Apply:
+            self.apply()
+        elif role == QDialogButtonBox.StandardButton.RestoreDefaults:
+            self.restore_defaults()
+        else:
+            self.reject()
+
+
+def apply_live(window: Any, keys: list[str]) -> None:
+    """Bring the running window in line with changed settings, where it can follow live.
+
+    Most features read their settings when they act (suggest.n, copycheck.scope, …), so only
+    what is cached at start-up needs a nudge here.
+    """
+    if "theme" in keys:
+        window.apply_theme()
+    if any(k.startswith(("editor.", "autosave.")) for k in keys):
+        window.apply_editor_settings()
+    checker = getattr(window, "copycheck", None)
+    timer = getattr(checker, "timer", None)
+    if "copycheck.delay_ms" in keys and timer is not None:
+        timer.setInterval(int(window.settings.get("copycheck.delay_ms")))
+    if "drafts.sort" in keys:
+        box = window.sort_box
+        box.setCurrentIndex(max(0, box.findData(window.settings.get("drafts.sort"))))
+    tint = getattr(window, "provenance", None)
+    if "provenance.tint" in keys and hasattr(tint, "set_tint"):
+        tint.set_tint(bool(window.settings.get("provenance.tint")))
+    panel = getattr(window, "suggestions", None)
+    if "suggest.default_model" in keys and hasattr(panel, "reload_packs"):
+        panel.reload_packs()
+    window.statusBar().showMessage("Preferences saved", 3000)
+
+
+def _pack_names(window: Any) -> list[str]:
+    """The packs the Suggestions panel has listed, else the pack folders (cheap: no tokenizer reads)."""
+    picker = getattr(getattr(window, "suggestions", None), "picker", None)
+    listed = [p.name for p in getattr(picker, "packs", []) if p.available]
+    if listed:
+        return listed
+    from writer import paths
+
+    roots = [paths.resources_dir() / "models", paths.user_models_dir()]
+    return sorted({d.name for root in roots if root.is_dir() for d in root.iterdir() if (d / "model.onnx").is_file()})
+
+
+def show_settings(window: Any) -> SettingsDialog:
+    """Ctrl+, : the dialog over the window's live :class:`Settings` (one at a time)."""
+    existing = getattr(window, "settings_dialog", None)
+    if isinstance(existing, SettingsDialog) and existing.isVisible():
+        existing.raise_()
+        existing.activateWindow()
+        return existing
+    publishing = getattr(window, "publishing", None)
+    targets = None
+    if publishing is not None:
+        from writer.ui.publish import TargetDialog
+
+        def targets() -> None:
+            TargetDialog(window.settings_dialog, publishing.publisher).exec()
+
+    models = _pack_names(window) or None
+    dialog = SettingsDialog(window, window.settings, choices={"suggest.default_model": models} if models else None,
+                            publish_targets=targets)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.applied.connect(lambda keys: apply_live(window, keys))
+    window.settings_dialog = dialog
+    dialog.show()
+    return dialog

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import platform
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QUrl, qVersion
@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from writer import __version__, paths
-from writer.generation.packs import Pack
+
+if TYPE_CHECKING:
+    from writer.generation.packs import Pack
 
 CARD_FILE = "CARD.md"
 

@@ -7,6 +7,8 @@ Markdown in the store, so the user edits or deletes it like any draft; the
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -70,22 +72,20 @@ def ensure_welcome_draft(store: Store, settings: Settings) -> Draft | None:
 
 def install_welcome(window: Any) -> None:
     """Add the welcome draft, the Help menu (F1 sheet, About) and Preferences to a MainWindow."""
-    from writer.ui.about import show_about
-    from writer.ui.settings_dialog import show_settings
-    from writer.ui.shortcuts import show_shortcuts
-
     icon = QIcon(str(paths.resources_dir() / "icons" / "writer.svg"))
     QGuiApplication.setWindowIcon(icon)
     QGuiApplication.setDesktopFileName(DESKTOP_ID)  # Wayland matches the window to the launcher entry
     window.setWindowIcon(icon)
-    window.preferences_action = _action(window, "&Preferences…", "Ctrl+,", lambda: show_settings(window))
+    window.preferences_action = _action(window, "&Preferences…", "Ctrl+,",
+                                        _later("settings_dialog", "show_settings", window))
     window.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
     window.menus["edit"].addSeparator()
     window.menus["edit"].addAction(window.preferences_action)
     help_menu = window.menuBar().addMenu("&Help")
     window.menus["help"] = help_menu
-    window.shortcuts_action = _action(window, "&Keyboard Shortcuts", "F1", lambda: show_shortcuts(window))
-    window.about_action = _action(window, "&About Writer", None, lambda: show_about(window))
+    window.shortcuts_action = _action(window, "&Keyboard Shortcuts", "F1",
+                                      _later("shortcuts", "show_shortcuts", window))
+    window.about_action = _action(window, "&About Writer", None, _later("about", "show_about", window))
     window.about_action.setMenuRole(QAction.MenuRole.AboutRole)
     help_menu.addActions([window.shortcuts_action, window.about_action])
     try:
@@ -98,7 +98,12 @@ def install_welcome(window: Any) -> None:
         window.open_draft(draft.id)
 
 
-def _action(window: Any, text: str, key: str | None, slot: Any) -> QAction:
+def _later(module: str, function: str, window: Any) -> Callable[[], object]:
+    """Import the dialog's module on first use: none of them is needed to start writing."""
+    return lambda: getattr(importlib.import_module(f"writer.ui.{module}"), function)(window)
+
+
+def _action(window: Any, text: str, key: str | None, slot: Callable[[], object]) -> QAction:
     action = QAction(text, window)
     if key:
         action.setShortcut(QKeySequence(key))

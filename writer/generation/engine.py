@@ -137,6 +137,8 @@ class Engine:
         self.int_type = np.int32 if inputs["input_ids"].type == "tensor(int32)" else np.int64
         self.has_positions = "position_ids" in inputs
         self.has_mask = "attention_mask" in inputs
+        # a compact graph (models/optimize.py) attends over preallocated buffers written in place
+        self.compact = {"total_sequence_length", "seqlens_k", "logits_from"} <= set(inputs)
         outputs = [o.name for o in session.get_outputs()]
         self.present_names = [n.replace("past_key_values.", "present.") for n in self.past_names]
         if "logits" not in outputs or any(n not in outputs for n in self.present_names):
@@ -158,31 +160,79 @@ class Engine:
             self.load()
 
     # -- model calls -----------------------------------------------------------------------
-    def empty_past(self, batch: int) -> list[np.ndarray]:
-        return [np.zeros((batch, self.n_head, 0, self.head_dim), np.float32) for _ in self.past_names]
+    def empty_past(self, batch: int, capacity: int = 0) -> list[np.ndarray]:
+        """A cache holding nothing; a compact graph's has room for ``capacity`` positions."""
+        size = capacity if self.compact else 0
+        return [np.zeros((batch, self.n_head, size, self.head_dim), np.float32) for _ in self.past_names]
 
-    def run(self, ids: np.ndarray, past: Sequence[np.ndarray], start: int) -> tuple[np.ndarray, list[np.ndarray]]:
-        """One forward pass of ``ids`` [batch, new] after ``past``; returns logits and the grown cache."""
+    def with_room(self, past: Sequence[np.ndarray], start: int, capacity: int,
+                  rows: int | None = None) -> list[np.ndarray]:
+        """Fresh arrays holding the first ``start`` positions of ``past`` (repeated to ``rows``).
+
+        For a compact graph they have room for ``capacity`` positions, since the graph writes
+        new keys in place; an optimum graph returns a grown copy itself, so it gets exact sizes.
+        """
+        size = max(capacity, start) if self.compact else start
+        out = []
+        for p in past:
+            buf = np.empty((rows or p.shape[0], self.n_head, size, self.head_dim), np.float32)
+            buf[:, :, :start] = p[:, :, :start]
+            out.append(buf)
+        return out
+
+    def run(self, ids: np.ndarray, past: Sequence[np.ndarray], start: int,
+            last_only: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
+        """One forward pass of ``ids`` [batch, new] after the first ``start`` positions of ``past``.
+
+        Returns logits (with ``last_only``, a compact graph computes the last position's alone,
+        so only ``[:, -1]`` may be used) and the cache including ``ids``. A compact graph writes into ``past``
+        itself (grown first when it lacks room), so callers pass arrays nobody else reads.
+        """
         batch, new = ids.shape
-        feed: dict[str, np.ndarray] = {"input_ids": ids.astype(self.int_type, copy=False)}
-        if self.has_mask:
-            feed["attention_mask"] = np.ones((batch, start + new), self.int_type)
-        if self.has_positions:
-            feed["position_ids"] = np.broadcast_to(np.arange(start, start + new, dtype=self.int_type),
-                                                   (batch, new)).copy()
-        for name, value in zip(self.past_names, past, strict=True):
-            feed[name] = value
+        positions = np.broadcast_to(np.arange(start, start + new, dtype=self.int_type), (batch, new)).copy()
         try:
+            if self.compact:
+                return self._run_compact(ids, positions, list(past), start, new - 1 if last_only else 0)
+            feed: dict[str, np.ndarray] = {"input_ids": ids.astype(self.int_type, copy=False)}
+            if self.has_mask:
+                feed["attention_mask"] = np.ones((batch, start + new), self.int_type)
+            if self.has_positions:
+                feed["position_ids"] = positions
+            for name, value in zip(self.past_names, past, strict=True):
+                feed[name] = value
             out = self._session.run(self.output_names, feed)
         except Exception as exc:
             raise WriterError(f"Model pack '{self.pack.name}' failed while generating: "
                               f"{str(exc).splitlines()[0][:300]}") from None
         return out[0], out[1:]
 
+    def _run_compact(self, ids: np.ndarray, positions: np.ndarray, past: list[np.ndarray],
+                     start: int, logits_from: int) -> tuple[np.ndarray, list[np.ndarray]]:
+        import onnxruntime as ort
+
+        batch, new = ids.shape
+        end = start + new
+        if past[0].shape[2] < end:
+            past = self.with_room(past, start, end)
+        binding = self._session.io_binding()
+        binding.bind_cpu_input("input_ids", np.ascontiguousarray(ids, dtype=self.int_type))
+        binding.bind_cpu_input("position_ids", positions)
+        binding.bind_cpu_input("seqlens_k", np.full(batch, end - 1, np.int32))
+        binding.bind_cpu_input("total_sequence_length", np.array(end, np.int32))
+        binding.bind_cpu_input("logits_from", np.array([logits_from], np.int64))
+        binding.bind_output("logits")
+        for name, out_name, buf in zip(self.past_names, self.present_names, past, strict=True):
+            value = ort.OrtValue.ortvalue_from_numpy(buf)  # shares the array's memory
+            binding.bind_ortvalue_input(name, value)
+            binding.bind_ortvalue_output(out_name, value)
+        self._session.run_with_iobinding(binding)
+        return binding.get_outputs()[0].numpy(), past
+
     def logits(self, ids: np.ndarray) -> np.ndarray:
         """Logits for every position of ``ids`` [batch, length] from an empty cache (for scoring)."""
         self._require()
-        return self.run(np.asarray(ids), self.empty_past(len(ids)), 0)[0]
+        ids = np.asarray(ids)
+        return self.run(ids, self.empty_past(len(ids), ids.shape[1]), 0)[0]
 
     def prefill(self, ids: list[int]) -> tuple[np.ndarray, list[np.ndarray], int]:
         """Cache for ``ids`` and the logits after its last token; reuses the last prompt's chunks.
@@ -194,7 +244,7 @@ class Engine:
             raise ValueError("prefill needs at least one token")
         with self._lock:
             cached = self._prefix
-        start, past = 0, self.empty_past(1)
+        start, past = 0, self.empty_past(1, len(ids))
         if cached is not None:
             old_ids, old_past, old_logits = cached
             if old_ids == ids:
@@ -206,11 +256,11 @@ class Engine:
                 common += 1
             start = min(common, len(ids) - 1) // self.chunk * self.chunk
             if start:
-                past = [np.ascontiguousarray(p[:, :, :start]) for p in old_past]
+                past = self.with_room(old_past, start, len(ids))
         logits = None
         for begin in range(start, len(ids), self.chunk):
             piece = np.asarray([ids[begin: begin + self.chunk]])
-            logits, past = self.run(piece, past, begin)
+            logits, past = self.run(piece, past, begin, last_only=True)
         assert logits is not None
         last = logits[0, -1].copy()
         with self._lock:
@@ -327,15 +377,15 @@ class Engine:
                 break
             keep = [i for i, r in enumerate(active) if not rows[r].done]
             feed = np.asarray([[tokens[r][-1]] for r in still])
-            if past is None:
-                past = [np.repeat(p, len(still), axis=0) for p in past1]
+            if past is None:  # room for every token this call may add
+                past = self.with_room(past1, pos, pos + settings.max_new_tokens, rows=len(still))
             elif len(keep) < len(active):
                 past = [p[keep] for p in past]
             active = still
             if cancel is not None and cancel.is_set():
                 cancelled = True
                 break
-            logits, past = self.run(feed, past, pos)
+            logits, past = self.run(feed, past, pos, last_only=True)
             logits = logits[:, -1, :]
             pos += 1
         if cancelled:

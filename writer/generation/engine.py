@@ -234,10 +234,13 @@ class Engine:
         ids = np.asarray(ids)
         return self.run(ids, self.empty_past(len(ids), ids.shape[1]), 0)[0]
 
-    def prefill(self, ids: list[int]) -> tuple[np.ndarray, list[np.ndarray], int]:
+    def prefill(self, ids: list[int],
+                cancel: threading.Event | None = None) -> tuple[np.ndarray, list[np.ndarray], int]:
         """Cache for ``ids`` and the logits after its last token; reuses the last prompt's chunks.
 
-        Returns (last logits [vocab], cache at batch 1, tokens actually computed).
+        Returns (last logits [vocab], cache at batch 1, tokens actually computed). Setting
+        ``cancel`` stops between chunks (the logits are then those of the last chunk done); the
+        chunks done so far are kept for the next call.
         """
         self._require()
         if not ids:
@@ -258,14 +261,28 @@ class Engine:
             if start:
                 past = self.with_room(old_past, start, len(ids))
         logits = None
+        end = start
         for begin in range(start, len(ids), self.chunk):
+            if cancel is not None and cancel.is_set() and logits is not None:
+                break
             piece = np.asarray([ids[begin: begin + self.chunk]])
             logits, past = self.run(piece, past, begin, last_only=True)
+            end = begin + piece.shape[1]
         assert logits is not None
         last = logits[0, -1].copy()
         with self._lock:
-            self._prefix = (list(ids), past, last)
-        return last, past, len(ids) - start
+            self._prefix = (list(ids[:end]), past, last)
+        return last, past, end - start
+
+    def prefill_prompt(self, text: str, *, memory: str = "", max_new_tokens: int = 40,
+                       cancel: threading.Event | None = None) -> int:
+        """Prefill the prompt ``generate`` would build for ``text`` into the prefix cache.
+
+        Called from a background worker while the writer types, so that when suggestions are
+        asked for only the last few tokens remain to compute. Returns tokens computed.
+        """
+        ids, _ = self.prompt_ids(text, memory, max_new_tokens)
+        return self.prefill(ids, cancel)[2]
 
     def forget_prompt(self) -> None:
         """Drop the cached prompt (memory, or to time a cold start)."""

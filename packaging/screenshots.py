@@ -86,8 +86,114 @@ def scenes(data: Path) -> None:
     window.show()
     shot(window, "dark.png")
     window.close()
+    help_scenes(app, store, data)
     suggestion_scenes(app, store, shot)
     store.close()
+
+
+def overlay(window: object, dialog: object, name: str) -> None:
+    """Save ``window`` with ``dialog`` drawn over it, centred and shadowed, as a desktop would show it."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QColor, QPainter
+
+    base = window.grab()  # type: ignore[attr-defined]
+    top = dialog.grab()  # type: ignore[attr-defined]
+    at = QPoint((base.width() - top.width()) // 2, max(24, (base.height() - top.height()) // 3))
+    painter = QPainter(base)
+    painter.fillRect(base.rect(), QColor(0, 0, 0, 60))
+    for grow, alpha in ((10, 18), (6, 26), (3, 40)):
+        painter.fillRect(QRect(at, top.size()).adjusted(-grow, -grow + 3, grow, grow + 3), QColor(0, 0, 0, alpha))
+    painter.drawPixmap(at, top)
+    painter.setPen(QColor(0, 0, 0, 90))
+    painter.drawRect(QRect(at, top.size()).adjusted(0, 0, -1, -1))
+    painter.end()
+    base.save(str(OUT / name), "PNG")
+    print(f"wrote {OUT / name}")
+
+
+def help_scenes(app: object, store: object, data: Path) -> None:
+    """Preferences, About (with the packs' cards), the F1 sheet, publishing and the stats view."""
+    import time
+
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    from writer.publishing import stats
+    from writer.publishing.credentials import Credentials
+    from writer.publishing.publisher import Publisher
+    from writer.settings import Settings
+    from writer.store import outbox
+    from writer.ui.main_window import MainWindow
+    from writer.ui.publish import install_publishing
+    from writer.ui.welcome import install_welcome
+
+    def settle(done: object = lambda: True, limit: float = 60) -> None:
+        end = time.monotonic() + limit
+        while True:
+            for _ in range(10):
+                app.processEvents()  # type: ignore[attr-defined]
+            if done() or time.monotonic() > end:  # type: ignore[operator]
+                return
+            time.sleep(0.02)
+
+    window = MainWindow(store, Settings.load())  # type: ignore[arg-type]
+    window.resize(1180, 760)
+    window.show()
+    publisher = Publisher(store, window.settings, credentials=Credentials(FailKeyring()))  # type: ignore[arg-type]
+    controller = install_publishing(window, publisher=publisher)
+    install_welcome(window)
+    settle()
+
+    window.preferences_action.trigger()
+    dialog = window.settings_dialog
+    dialog.pages.setCurrentRow(next(i for i in range(dialog.pages.count()) if dialog.pages.item(i).text() == "Editor"))
+    settle()
+    overlay(window, dialog, "settings.png")
+    dialog.close()
+
+    window.about_action.trigger()
+    about = window.about_dialog
+    settle(lambda: bool(about.cards))
+    about.resize(640, 700)
+    settle()
+    overlay(window, about, "about.png")
+    about.close()
+
+    window.shortcuts_action.trigger()
+    sheet = window.shortcuts_dialog
+    settle()
+    overlay(window, sheet, "shortcuts.png")
+    sheet.close()
+
+    # publishing: a static site in the demo folder, one post out, the outbox showing it
+    outbox.add_target(store, "site", "static", {"path": str(data / "site")}, default=True)  # type: ignore[arg-type]
+    first = window.model.draft_at(0).id
+    window.open_draft(first)
+    controller.publish_current()
+    settle(lambda: store.get_draft(first).status == "published")  # type: ignore[attr-defined]
+    settle(lambda: controller.publish_action.text() == "Update")
+    box = controller.show_outbox()
+    box.resize(760, 260)
+    settle()
+    overlay(window, box, "publish.png")
+    box.close()
+
+    # stats: two weeks of writing sessions
+    now = store.clock()  # type: ignore[attr-defined]
+    words = 0
+    for day in range(13, -1, -1):
+        if day in (3, 9):
+            continue  # days off
+        start = now - timedelta(days=day, hours=2)
+        for minute in range(0, 25 + (day * 7) % 40, 3):
+            words += 12 + (day * minute) % 9
+            stats.record_save(store, first, words, at=start + timedelta(minutes=minute))  # type: ignore[arg-type]
+        if day in (1, 6, 11):
+            outbox.record_activity(store, first, "publish", words, at=start + timedelta(hours=1))  # type: ignore[arg-type]
+    window.show_stats()
+    settle()
+    overlay(window, window.stats_dialog, "stats.png")
+    window.stats_dialog.close()
+    window.close()
 
 
 def suggestion_scenes(app: object, store: object, shot: object) -> None:

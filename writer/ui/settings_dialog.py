@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -185,6 +186,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(page)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setVerticalSpacing(2)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(page)
@@ -200,15 +202,21 @@ class SettingsDialog(QDialog):
         font = help_label.font()
         font.setPointSizeF(font.pointSizeF() * 0.9)
         help_label.setFont(font)
-        column = QVBoxLayout()
-        column.setSpacing(2)
+        help_label.setContentsMargins(0, 0, 0, 8)
+        help_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         widget: QWidget = field.widget
         if setting.type is str and setting.key.endswith("_dir") and isinstance(widget, QLineEdit):
             widget = self._with_browse(widget)
-        column.addWidget(widget)
-        column.addWidget(help_label)
-        label = "" if setting.type is bool else label_of(setting)
-        form.addRow(label, column)
+        if isinstance(widget, QSpinBox | QDoubleSpinBox | QComboBox):
+            widget.setMinimumWidth(140)
+            holder = QWidget(self)
+            row = QHBoxLayout(holder)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(widget)
+            row.addStretch(1)
+            widget = holder
+        form.addRow("" if setting.type is bool else label_of(setting), widget)
+        form.addRow("", help_label)  # its own row, so long help wraps over the full width
 
     def _with_browse(self, line: QLineEdit) -> QWidget:
         holder = QWidget(self)

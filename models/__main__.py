@@ -12,7 +12,7 @@ from models.corpus import default_corpus_dir
 from models.recipe import load_recipe
 from writer.errors import WriterError
 
-STEPS = ("corpus", "tokenizer", "tokenize", "train", "export", "index", "card", "build")
+STEPS = ("corpus", "tokenizer", "tokenize", "train", "export", "optimize", "index", "card", "build")
 
 
 def _overrides(pairs: list[str]) -> dict[str, str]:

@@ -77,6 +77,10 @@ def run_step(step: str, recipe: dict[str, Any], rd: Path, *, corpus_dir: Path, r
         from models.export import export_pack
 
         return export_pack(recipe, rd)
+    if step == "optimize":
+        from models.optimize import optimize_pack
+
+        return optimize_pack(recipe, rd)
     if step == "card":
         from models.card import write_card
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from writer import paths
@@ -120,6 +120,8 @@ def test_window_geometry_and_splitter_come_back(qtbot: QtBot, store: Store) -> N
     qtbot.addWidget(first)
     first.show()
     qtbot.waitExposed(first)
+    for dock in first.findChildren(QDockWidget):  # the offscreen screen is small: make room
+        dock.hide()
     first.resize(700, 500)
     first.splitter.setSizes([350, 350])
     qtbot.wait(20)
@@ -133,3 +135,4 @@ def test_window_geometry_and_splitter_come_back(qtbot: QtBot, store: Store) -> N
     qtbot.waitExposed(second)
     assert second.size() == size
     assert second.splitter.sizes() == sizes
+    assert not any(dock.isVisible() for dock in second.findChildren(QDockWidget)), "hidden docks stay hidden"

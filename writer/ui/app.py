@@ -135,7 +135,9 @@ def run_app(argv: Sequence[str], screenshot: str | None = None) -> int:
     if store is None:
         return 1
     window = MainWindow(store, settings, read_only_note=note)
-    __import__("writer.ui.publish", fromlist=["install_publishing"]).install_publishing(window)
+    from writer.ui.publish import install_publishing  # here, not at the top: it loads httpx
+
+    install_publishing(window)
     __import__("writer.ui.welcome", fromlist=["install_welcome"]).install_welcome(window)
     if settings.warnings:
         window.statusBar().showMessage("Some settings were reset: " + "; ".join(settings.warnings))

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.apply_theme()
         self.apply_editor_settings()
         self.reload_list()
+        self._install_features()
         self._restore_layout()
         if self.model.rowCount():
             self.open_draft(self.model.draft_at(0).id)
@@ -134,8 +135,15 @@ class MainWindow(QMainWindow):
             self.editor.setReadOnly(True)
             self.status_state.setText("Read-only")
             self.statusBar().showMessage(read_only_note)
-        __import__("writer.ui.copycheck", fromlist=["install_copycheck"]).install_copycheck(self)
-        __import__("writer.ui.suggestions", fromlist=["install_suggestions"]).install_suggestions(self)
+
+    def _install_features(self) -> None:
+        """Copy flags and suggestions plug in here, before the saved layout is restored, so that
+        their docks get their sizes and places back (publishing installs from ``run_app``)."""
+        from writer.ui.copycheck import install_copycheck
+        from writer.ui.suggestions import install_suggestions
+
+        install_copycheck(self)
+        install_suggestions(self)
 
     # -- construction ------------------------------------------------------------------------
 

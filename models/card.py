@@ -89,7 +89,7 @@ def parameters(model_dir: Path) -> int:
     from safetensors import safe_open
 
     with safe_open(str(model_dir / "model.safetensors"), framework="np") as fh:
-        return sum(math.prod(fh.get_slice(k).get_shape()) for k in fh.keys())
+        return sum(math.prod(fh.get_slice(k).get_shape()) for k in fh.keys())  # noqa: SIM118 (safe_open is not iterable)
 
 
 def write_card(recipe: dict[str, Any], rd: Path, *, runs_dir: Path, pack_dir: Path | None = None) -> dict[str, Any]:
@@ -118,6 +118,7 @@ def write_card(recipe: dict[str, Any], rd: Path, *, runs_dir: Path, pack_dir: Pa
         "created": dt.date.today().isoformat(),
     }
     card["training"]["heldout_loss"] = card["training"].pop("eval_loss")
+    card["training"]["notes"] = training.get("notes", [])  # how and where it was trained, in words
     card["evaluation"] = evaluate(pack, recipe["evaluate"]["sets"], runs_dir)
     card["samples"] = samples(pack, recipe["sampler"])
     card["note"] = honest_note(recipe, card)
@@ -155,6 +156,7 @@ def render_markdown(card: dict[str, Any]) -> str:
              f"- Training: {t['tokens_seen']:,} tokens in {t['steps']:,} steps, {t['wall_seconds']:.0f} s on "
              f"{t['device']}; final train loss {t['train_loss']:.3f}, held-out loss {t['heldout_loss']:.3f} "
              "(nats/token, PyTorch float32)",
+             *(f"- {note}" for note in t.get("notes", [])),
              "- Files: " + ", ".join(f"`{k}` {v / 1e6:.1f} MB" for k, v in card.get("files", {}).items()
                                      if v > 100_000),
              f"- Built: {card['created']}", "",

@@ -1,8 +1,8 @@
 """The ``writer`` command: no arguments opens the app, a subcommand runs the CLI.
 
 Subcommands live one module each in :mod:`writer.commands`; every module there
-exposes ``register(subparsers)`` and is discovered here, so adding a command
-never touches this file.
+(but ``_``-prefixed helpers) exposes ``register(subparsers)`` and is discovered here,
+so adding a command never touches this file.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):  # helpers shared by the commands
+            continue
         module = importlib.import_module(f"writer.commands.{info.name}")
         module.register(sub)
     return parser

@@ -78,7 +78,7 @@ def test_check_reads_stdin_and_custom_out(capsys, book, tmp_path: Path, monkeypa
 def test_bad_input_gives_one_line_errors(capsys, book, tmp_path: Path) -> None:
     path, _ = book
     code, _, err = run(capsys, "check", str(tmp_path / "nope.txt"), "--corpus", "x")
-    assert code == 2 and "no such file" in err
+    assert code == 2 and "nope.txt does not exist" in err
     code, _, err = run(capsys, "check", str(path), "--corpus", "missing")
     assert code == 2 and "index.json" in err and "missing" in err
     code, _, err = run(capsys, "corpus", "index", str(path), "--name", "../evil")

@@ -75,7 +75,7 @@ def test_index_files_reports_bad_input(tmp_path: Path) -> None:
     bad.write_bytes("caf\xe9 au lait".encode("latin-1"))
     with pytest.raises(WriterError, match=r"latin1\.txt is not UTF-8"):
         index_files([bad], "n", tmp_path / "out")
-    with pytest.raises(WriterError, match="no such file"):
+    with pytest.raises(WriterError, match=r"missing\.txt does not exist"):
         index_files([tmp_path / "missing.txt"], "n", tmp_path / "out")
     assert not (tmp_path / "out").exists()
 

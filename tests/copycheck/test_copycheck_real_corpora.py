@@ -9,6 +9,7 @@ import pytest
 
 from models import corpus as corpus_mod
 from models.index import build_index
+from models.recipe import DEFAULTS
 from writer.copycheck import Checker, CopyIndex
 from writer.copycheck.normalise import tokenise
 
@@ -16,8 +17,8 @@ SHARED_CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 
 
 def recipe(name: str, sets: list[str], **index: object) -> dict:
-    return {"name": name, "corpus": {"sets": sets, "ids": [], "heldout": 0.05},
-            "index": {"enabled": True, **index}}
+    return {**DEFAULTS, "name": name, "corpus": {"sets": sets, "ids": [], "heldout": 0.05},
+            "index": {**DEFAULTS["index"], **index}}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def test_factory_step_summary(pkd: tuple[CopyIndex, dict]) -> None:
 
 
 def test_disabled_index_step_is_skipped(tmp_path: Path) -> None:
-    assert "skipped" in build_index({**recipe("x", ["pkd"]), "index": {"enabled": False}}, tmp_path)
+    assert "skipped" in build_index(recipe("x", ["pkd"], enabled=False), tmp_path)
     assert not (tmp_path / "pack").exists()
 
 

@@ -88,7 +88,7 @@ def test_txt_import_and_unsupported_suffix(store: Store, tmp_path: Path) -> None
     assert import_file(store, empty).title == "Empty note"
     with pytest.raises(WriterError, match=r"\.md"):
         import_file(store, tmp_path / "photo.jpg")
-    with pytest.raises(WriterError, match="Cannot read"):
+    with pytest.raises(WriterError, match=r"missing\.md does not exist"):
         import_file(store, tmp_path / "missing.md")
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from writer.copycheck.checker import COPY_WORDS, ECHO_WORDS, Checker, Flag
 from writer.copycheck.index import CopyIndex
 from writer.copycheck.locate import corpus_index_dir, model_index_dir, model_names
 from writer.errors import WriterError
+from writer.textfiles import read_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,19 +27,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--copy-words", type=int, default=COPY_WORDS, metavar="N",
                         help=f"spans this long are copies, not echoes (default {COPY_WORDS})")
     parser.set_defaults(func=run)
-
-
-def _read(file: str) -> str:
-    if file == "-":
-        return sys.stdin.read()
-    try:
-        return Path(file).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise WriterError(f"no such file: {file}") from None
-    except IsADirectoryError:
-        raise WriterError(f"{file} is a folder, not a text file") from None
-    except UnicodeDecodeError as exc:
-        raise WriterError(f"{file} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def _indexes(args: argparse.Namespace) -> list[CopyIndex]:
@@ -75,7 +62,7 @@ def _human(flag: Flag, text: str, file: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    text = _read(args.file)
+    text = read_text(args.file)
     checker = Checker(_indexes(args), echo_words=args.min_words, copy_words=args.copy_words)
     flags = checker.check(text)
     if args.json:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from writer.commands._store import with_store
 from writer.errors import WriterError
 from writer.store import STATUSES, Draft, Store, reading_minutes, restore_backup
 from writer.store.markdown_io import export_markdown, import_file
@@ -61,17 +61,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_restore_backup)
 
 
-def _with_store(action: Callable[[Store, argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        store = Store.open()
-        try:
-            return action(store, args)
-        finally:
-            store.close()
-
-    return run
-
-
 def _as_json(draft: Draft, *, body: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": draft.id,
@@ -97,7 +86,7 @@ def _row(draft: Draft) -> str:
             f"{'edited ' + ago(draft.updated):<22} {draft.word_count:>6} words  {draft.status}")
 
 
-@_with_store
+@with_store
 def _list(store: Store, args: argparse.Namespace) -> int:
     drafts = store.list_drafts(status=args.status, order=args.sort)
     if args.json:
@@ -110,7 +99,7 @@ def _list(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-@_with_store
+@with_store
 def _new(store: Store, args: argparse.Namespace) -> int:
     body = sys.stdin.read() if args.body == "-" else args.body
     draft = store.create_draft(body, title=args.title, tags=args.tag)
@@ -118,7 +107,7 @@ def _new(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-@_with_store
+@with_store
 def _show(store: Store, args: argparse.Namespace) -> int:
     draft = store.get_draft(args.id)
     if args.json:
@@ -138,7 +127,7 @@ def _show(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-@_with_store
+@with_store
 def _search(store: Store, args: argparse.Namespace) -> int:
     hits = store.search(" ".join(args.query), limit=args.limit)
     if args.json:
@@ -153,7 +142,7 @@ def _search(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-@_with_store
+@with_store
 def _export(store: Store, args: argparse.Namespace) -> int:
     text = export_markdown(store.get_draft(args.id))
     if args.output is None:
@@ -169,7 +158,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-@_with_store
+@with_store
 def _import(store: Store, args: argparse.Namespace) -> int:
     failed = 0
     for path in args.files:

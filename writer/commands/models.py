@@ -10,6 +10,7 @@ from typing import Any
 
 from writer.errors import WriterError
 from writer.generation import packs
+from writer.textfiles import read_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -121,14 +122,7 @@ def _perplexity(args: argparse.Namespace) -> int:
     pack = packs.find(args.model)
     pack.require_available()
     for path in args.files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise WriterError(f"{path} does not exist.") from None
-        except UnicodeDecodeError:
-            raise WriterError(f"{path} is not UTF-8 text.") from None
-        except OSError as exc:
-            raise WriterError(f"{path} could not be read ({exc.strerror}).") from None
+        text = read_text(path)
         if not text.strip():
             raise WriterError(f"{path} is empty; there is nothing to score.")
         s = score_text(pack, text)

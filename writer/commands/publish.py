@@ -6,11 +6,11 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from writer.commands._store import with_store
 from writer.errors import WriterError
 from writer.publishing import nudges
 from writer.publishing.credentials import NO_KEYRING, session_credentials
@@ -34,23 +34,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--keep-updating", action=argparse.BooleanOptionalAction, default=None,
                    help="update the post on every later save of the draft")
     p.add_argument("--delete", action="store_true", help="remove the post from the target instead")
-    p.set_defaults(func=_with_store(_publish))
+    p.set_defaults(func=with_store(_publish))
 
     p = subparsers.add_parser("outbox", help="show publishing jobs; --retry sends what is waiting")
     p.add_argument("--retry", action="store_true", help="retry failed jobs now and send everything due")
     p.add_argument("--all", action="store_true", help="include finished jobs")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=_with_store(_outbox))
+    p.set_defaults(func=with_store(_outbox))
 
     p = subparsers.add_parser("targets", help="add, list and remove publishing targets")
-    p.set_defaults(func=_with_store(_targets_list), json=False)
+    p.set_defaults(func=with_store(_targets_list), json=False)
     sub = p.add_subparsers(dest="targets_command", metavar="ACTION")
     lp = sub.add_parser("list", help="list targets")
     lp.add_argument("--json", action="store_true")
-    lp.set_defaults(func=_with_store(_targets_list))
+    lp.set_defaults(func=with_store(_targets_list))
     rp = sub.add_parser("remove", help="forget a target (and its stored secret)")
     rp.add_argument("name")
-    rp.set_defaults(func=_with_store(_targets_remove))
+    rp.set_defaults(func=with_store(_targets_remove))
     ap = sub.add_parser("add", help="add a target: static PATH | wordpress URL --user U | micropub SITE_URL")
     kinds = ap.add_subparsers(dest="kind", metavar="KIND", required=True)
     for kind, helptext in (("static", "a folder of HTML pages with an index, tag pages and a feed"),
@@ -73,24 +73,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             kp.add_argument("--token-stdin", action="store_true",
                             help="read the bearer token from stdin (else $WRITER_MICROPUB_TOKEN)")
         kp.add_argument("--no-check", action="store_true", help="do not contact the server now")
-        kp.set_defaults(func=_with_store(_targets_add))
+        kp.set_defaults(func=with_store(_targets_add))
 
     p = subparsers.add_parser("stalled", help="drafts that have waited too long to be published")
     p.add_argument("--days", type=int, help="stalled after this many days (default: the nudges.stalled_days "
                    "setting)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=_with_store(_stalled))
-
-
-def _with_store(action: Callable[[Store, argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        store = Store.open()
-        try:
-            return action(store, args)
-        finally:
-            store.close()
-
-    return run
+    p.set_defaults(func=with_store(_stalled))
 
 
 def cli_copy_check(text: str) -> list[Any]:

@@ -12,6 +12,7 @@ from writer.copycheck.hashing import window_hashes, winnow
 from writer.copycheck.index import CHECK_MASK, Work, guarantee_text, works_table, write_index
 from writer.copycheck.normalise import tokenise
 from writer.errors import WriterError
+from writer.textfiles import read_text
 
 DEFAULT_K = 8  # the shortest flag (an echo); shorter spans are common phrases, not copies
 DEFAULT_WINNOW = 8  # w <= k keeps sampled windows of one match touching, so spans stay verified
@@ -86,13 +87,5 @@ def index_files(files: list[Path], name: str, out_dir: Path, *, mode: str = "exa
     """Index plain-text files (title = file name without extension) into ``out_dir``."""
     builder = IndexBuilder(name, mode=mode, winnow=winnow_w)
     for file in files:
-        try:
-            text = Path(file).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise WriterError(f"no such file: {file}") from None
-        except IsADirectoryError:
-            raise WriterError(f"{file} is a folder; give text files") from None
-        except UnicodeDecodeError as exc:
-            raise WriterError(f"{file} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-        builder.add(text, title=Path(file).stem)
+        builder.add(read_text(file), title=Path(file).stem)
     return builder.write(out_dir)

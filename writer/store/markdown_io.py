@@ -16,6 +16,7 @@ from writer.errors import WriterError
 from writer.store.models import STATUSES, Draft
 from writer.store.store import Store
 from writer.store.text import derive_title
+from writer.textfiles import read_text
 
 SUFFIXES = (".md", ".markdown", ".txt")
 _FENCE = "---"
@@ -107,18 +108,10 @@ def parse_markdown(text: str, filename: str = "<text>") -> dict[str, Any]:
 
 
 def read_text_file(path: Path) -> str:
-    """A text file's contents, or a WriterError that names it (missing, unreadable, not UTF-8)."""
+    """A .md or .txt file's contents, or a WriterError that names it (wrong kind, unreadable, not UTF-8)."""
     if path.suffix.lower() not in SUFFIXES:
         raise WriterError(f"{path}: only {', '.join(SUFFIXES)} files can be imported.")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise WriterError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise WriterError(f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                          "re-save it as UTF-8 and import it again.") from exc
+    return read_text(path)
 
 
 def import_file(store: Store, path: Path) -> Draft:

@@ -1,0 +1,28 @@
+"""Reading the user's text files: one place that turns every way a read can fail into a clear message."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from writer.errors import WriterError
+
+
+def read_text(path: str | Path) -> str:
+    """The UTF-8 text of ``path`` (``-`` reads standard input), or a WriterError that names the file."""
+    if str(path) == "-":
+        return sys.stdin.read()
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise WriterError(f"{path} does not exist.") from None
+    except IsADirectoryError:
+        raise WriterError(f"{path} is a folder, not a text file.") from None
+    except OSError as exc:
+        raise WriterError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise WriterError(f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                          "re-save it as UTF-8.") from None

@@ -96,6 +96,8 @@ def write_card(recipe: dict[str, Any], rd: Path, *, runs_dir: Path, pack_dir: Pa
     from models.build import REPO
 
     pack = rd / PACK
+    for stale in ("card.json", "CARD.md"):  # the old card describes the files before this build
+        (pack / stale).unlink(missing_ok=True)
     config = _json(rd / "model" / "config.json")
     training = _json(rd / "train_summary.json")
     works = _json(rd / "corpus" / "works.json")["works"]

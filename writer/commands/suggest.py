@@ -52,8 +52,6 @@ def _run(args: argparse.Namespace, prompt: str) -> int:
         top_k=getattr(args, "top_k", None))
     sampler = SamplerSettings(**sampler.as_dict())  # validate the overrides
     stream = not args.json
-    current = [0]
-
     def on_step(_step: int, deltas: list[str]) -> None:
         # one row at a time on a terminal: row 0 live, the others printed as they complete
         if deltas[0]:
@@ -68,10 +66,10 @@ def _run(args: argparse.Namespace, prompt: str) -> int:
         out: dict[str, Any] = {"model": engine.pack.name, "prompt": prompt, **result.as_dict()}
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
-    current[0] = 1
     print()
     for i, text in enumerate(result.texts[1:], start=2):
         print(f"[{i}] {text}")
+    sys.stdout.flush()  # the seed line goes to stderr: keep it after the texts on a terminal
     print(f"(seed {result.seed})", file=sys.stderr)
     return 0
 

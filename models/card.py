@@ -85,6 +85,13 @@ def samples(pack_dir: Path, sampler: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
+def _is_compact(model: Path) -> bool:
+    import onnx
+
+    graph = onnx.load(str(model), load_external_data=False).graph
+    return any(i.name == "total_sequence_length" for i in graph.input)
+
+
 def parameters(model_dir: Path) -> int:
     from safetensors import safe_open
 
@@ -121,6 +128,12 @@ def write_card(recipe: dict[str, Any], rd: Path, *, runs_dir: Path, pack_dir: Pa
     }
     card["training"]["heldout_loss"] = card["training"].pop("eval_loss")
     card["training"]["notes"] = training.get("notes", [])  # how and where it was trained, in words
+    card["graph"] = ("compact onnxruntime graph rebuilt from the weights (models/optimize.py), int8"
+                     if _is_compact(pack / "model.onnx") else "optimum export (text-generation-with-past), int8")
+    index_meta = pack / "copyindex" / "index.json"
+    if index_meta.is_file():
+        meta = _json(index_meta)
+        card["copy_index"] = {"mode": meta["mode"], "guarantees": meta["guarantees"]}
     card["evaluation"] = evaluate(pack, recipe["evaluate"]["sets"], runs_dir)
     card["samples"] = samples(pack, recipe["sampler"])
     card["note"] = honest_note(recipe, card)
@@ -155,6 +168,9 @@ def render_markdown(card: dict[str, Any]) -> str:
              f"{a['n_positions']}-token context, {a['vocab_size']:,}-token byte-level BPE; "
              f"{a['parameters']:,} parameters",
              f"- Base: {card['base'] or 'none (trained from scratch)'}",
+             f"- ONNX graph: {card.get('graph', 'unknown')}",
+             *([f"- Copy index ({card['copy_index']['mode']}): {card['copy_index']['guarantees']}"]
+               if "copy_index" in card else []),
              f"- Training: {t['tokens_seen']:,} tokens in {t['steps']:,} steps, {t['wall_seconds']:.0f} s on "
              f"{t['device']}; final train loss {t['train_loss']:.3f}, held-out loss {t['heldout_loss']:.3f} "
              "(nats/token, PyTorch float32)",

@@ -4,7 +4,8 @@ Runs under Xvfb (re-executes itself with ``xvfb-run`` when there is no display) 
 fonts and rendering match a desktop. ``main.png`` comes from ``writer --screenshot``;
 the other scenes drive the same MainWindow in-process.
 
-    python packaging/screenshots.py
+    python packaging/screenshots.py                    # every scene
+    python packaging/screenshots.py publish stats      # only these (names without .png)
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "screenshots"
+ONLY: set[str] = set()  # scene names from the command line; empty means all
+
+
+def want(*names: str) -> bool:
+    """Whether any of these scenes (``publish``, ``stats``…) was asked for."""
+    return not ONLY or any(name in ONLY for name in names)
 
 DEMO = [
     (9, "# Notes from the harbour\n\nThe boats came in before dawn, *low in the water*, and the gulls "
@@ -66,28 +73,32 @@ def scenes(data: Path) -> None:
         window.grab().save(str(OUT / name), "PNG")
         print(f"wrote {OUT / name}")
 
-    window = MainWindow(store, Settings.load())
-    window.resize(1180, 760)
-    window.show()
-    window.start_search()
-    window.search_field.setText("harbour")
-    window._run_search()
-    shot(window, "search.png")
-    window.cancel_search()
-    window.toggle_focus_mode()
-    shot(window, "focus.png")
-    window.toggle_focus_mode()
-    window.close()
+    if want("search", "focus"):
+        window = MainWindow(store, Settings.load())
+        window.resize(1180, 760)
+        window.show()
+        window.start_search()
+        window.search_field.setText("harbour")
+        window._run_search()
+        shot(window, "search.png")
+        window.cancel_search()
+        window.toggle_focus_mode()
+        shot(window, "focus.png")
+        window.toggle_focus_mode()
+        window.close()
 
-    dark = Settings.load()
-    dark.set("theme", "dark")
-    window = MainWindow(store, dark)
-    window.resize(1180, 760)
-    window.show()
-    shot(window, "dark.png")
-    window.close()
-    help_scenes(app, store, data)
-    suggestion_scenes(app, store, shot)
+    if want("dark"):
+        dark = Settings.load()
+        dark.set("theme", "dark")
+        window = MainWindow(store, dark)
+        window.resize(1180, 760)
+        window.show()
+        shot(window, "dark.png")
+        window.close()
+    if want("settings", "about", "shortcuts", "publish", "stats"):
+        help_scenes(app, store, data)
+    if want("suggestions", "compare"):
+        suggestion_scenes(app, store, shot)
     store.close()
 
 
@@ -143,39 +154,45 @@ def help_scenes(app: object, store: object, data: Path) -> None:
     install_welcome(window)
     settle()
 
-    window.preferences_action.trigger()
-    dialog = window.settings_dialog
-    dialog.pages.setCurrentRow(next(i for i in range(dialog.pages.count()) if dialog.pages.item(i).text() == "Editor"))
-    settle()
-    overlay(window, dialog, "settings.png")
-    dialog.close()
+    if want("settings"):
+        window.preferences_action.trigger()
+        dialog = window.settings_dialog
+        dialog.pages.setCurrentRow(next(i for i in range(dialog.pages.count())
+                                        if dialog.pages.item(i).text() == "Editor"))
+        settle()
+        overlay(window, dialog, "settings.png")
+        dialog.close()
 
-    window.about_action.trigger()
-    about = window.about_dialog
-    settle(lambda: bool(about.cards))
-    about.resize(640, 700)
-    settle()
-    overlay(window, about, "about.png")
-    about.close()
+    if want("about"):
+        window.about_action.trigger()
+        about = window.about_dialog
+        settle(lambda: bool(about.cards))
+        about.resize(640, 700)
+        settle()
+        overlay(window, about, "about.png")
+        about.close()
 
-    window.shortcuts_action.trigger()
-    sheet = window.shortcuts_dialog
-    settle()
-    overlay(window, sheet, "shortcuts.png")
-    sheet.close()
+    if want("shortcuts"):
+        window.shortcuts_action.trigger()
+        sheet = window.shortcuts_dialog
+        settle()
+        overlay(window, sheet, "shortcuts.png")
+        sheet.close()
 
     # publishing: a static site in the demo folder, one post out, the outbox showing it
     outbox.add_target(store, "site", "static", {"path": str(data / "site")}, default=True)  # type: ignore[arg-type]
-    first = window.model.draft_at(0).id
-    window.open_draft(first)
-    controller.publish_current()
-    settle(lambda: store.get_draft(first).status == "published")  # type: ignore[attr-defined]
-    settle(lambda: controller.publish_action.text() == "Update")
-    box = controller.show_outbox()
-    box.resize(760, 260)
-    settle()
-    overlay(window, box, "publish.png")
-    box.close()
+    first, second = window.model.draft_at(0).id, window.model.draft_at(1).id
+    for draft_id in (second, first):  # two posts out; the one on screen last
+        window.open_draft(draft_id)
+        controller.publish_current()
+        settle(lambda draft_id=draft_id: store.get_draft(draft_id).status == "published")  # type: ignore[attr-defined]
+    settle(lambda: controller.publish_action.text() == "Update post")
+    if want("publish"):
+        box = controller.show_outbox()
+        box.resize(820, 300)
+        settle()
+        overlay(window, box, "publish.png")
+        box.close()
 
     # stats: two weeks of writing sessions
     now = store.clock()  # type: ignore[attr-defined]
@@ -189,10 +206,11 @@ def help_scenes(app: object, store: object, data: Path) -> None:
             stats.record_save(store, first, words, at=start + timedelta(minutes=minute))  # type: ignore[arg-type]
         if day in (1, 6, 11):
             outbox.record_activity(store, first, "publish", words, at=start + timedelta(hours=1))  # type: ignore[arg-type]
-    window.show_stats()
-    settle()
-    overlay(window, window.stats_dialog, "stats.png")
-    window.stats_dialog.close()
+    if want("stats"):
+        window.show_stats()
+        settle()
+        overlay(window, window.stats_dialog, "stats.png")
+        window.stats_dialog.close()
     window.close()
 
 
@@ -237,8 +255,10 @@ def suggestion_scenes(app: object, store: object, shot: object) -> None:
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--scenes":
+        ONLY.update(sys.argv[3:])
         scenes(Path(sys.argv[2]))
         return 0
+    ONLY.update(name.removesuffix(".png") for name in sys.argv[1:])
     if not os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
         if not shutil.which("xvfb-run"):
             raise SystemExit("xvfb-run not found: apt-get install xvfb xauth (see packaging/screenshots.py)")
@@ -249,14 +269,16 @@ def main() -> int:
         data = Path(tmp)
         make_demo(data)
         (data / "window.ini").write_text("")  # default layout
-        subprocess.run([sys.executable, "-m", "writer", "--data-dir", str(data), "--screenshot",
-                        str(OUT / "main.png")], cwd=REPO, check=True)
-        print(f"wrote {OUT / 'main.png'}")
-        first_run = Path(tmp) / "empty"
-        subprocess.run([sys.executable, "-m", "writer", "--data-dir", str(first_run), "--screenshot",
-                        str(OUT / "first-run.png")], cwd=REPO, check=True)
-        print(f"wrote {OUT / 'first-run.png'}")
-        subprocess.run([sys.executable, __file__, "--scenes", str(data)], cwd=REPO, check=True)
+        if want("main"):
+            subprocess.run([sys.executable, "-m", "writer", "--data-dir", str(data), "--screenshot",
+                            str(OUT / "main.png")], cwd=REPO, check=True)
+            print(f"wrote {OUT / 'main.png'}")
+        if want("first-run"):
+            first_run = Path(tmp) / "empty"
+            subprocess.run([sys.executable, "-m", "writer", "--data-dir", str(first_run), "--screenshot",
+                            str(OUT / "first-run.png")], cwd=REPO, check=True)
+            print(f"wrote {OUT / 'first-run.png'}")
+        subprocess.run([sys.executable, __file__, "--scenes", str(data), *sorted(ONLY)], cwd=REPO, check=True)
     return 0
 
 

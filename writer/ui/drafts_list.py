@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -14,8 +14,16 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent
-from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+    QWidget,
+)
 
 from writer.store import Draft, SearchHit
 from writer.store.timefmt import ago
@@ -138,19 +146,69 @@ class DraftsModel(QAbstractListModel):
         return sorted(drafts, key=key, reverse=reverse)
 
 
+class Badge(NamedTuple):
+    """A small pill after a draft's title ("stalled"), with the tooltip that explains it."""
+
+    text: str
+    tooltip: str
+
+
 class DraftDelegate(QStyledItemDelegate):
-    """Title on the first line; "edited … · words · status" (or the search snippet) below."""
+    """Title on the first line; "edited … · words · status" (or the search snippet) below.
+
+    A subclass may return a :class:`Badge` from :meth:`badge`; the title then elides
+    before it, so the pill is always whole and never covers the title.
+    """
 
     PAD = 10
+    BADGE_GAP = 6
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.palette: Palette = LIGHT
 
+    def badge(self, draft: Draft) -> Badge | None:
+        """The badge to show after ``draft``'s title, if any (none here)."""
+        return None
+
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         fm = QFontMetrics(option.font)
         lines = 3 if index.data(SnippetRole) else 2
         return QSize(200, self.PAD * 2 + fm.height() * lines + 4 * (lines - 1))
+
+    @staticmethod
+    def _fonts(option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
+        """The row's base, title (semi-bold) and small (meta, badge) fonts."""
+        font = QFont(option.font)  # type: ignore[attr-defined]
+        title = QFont(font)
+        title.setWeight(QFont.Weight.DemiBold)
+        small = QFont(font)
+        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+        return font, title, small
+
+    def _inner(self, option: QStyleOptionViewItem) -> QRect:
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        return rect.adjusted(self.PAD + 4, self.PAD, -self.PAD - 4, -self.PAD)
+
+    def title_layout(self, option: QStyleOptionViewItem, index: _Index) -> tuple[str, QRect, QRect | None]:
+        """The elided title, the rect its text covers, and the badge's rect (None without one)."""
+        draft: Draft | None = index.data(DraftRole)
+        font, title_font, small = self._fonts(option)
+        inner = self._inner(option)
+        line_h = QFontMetrics(font).height()
+        badge = self.badge(draft) if isinstance(draft, Draft) else None
+        badge_rect: QRect | None = None
+        room = inner.width()
+        if badge is not None:
+            fm_badge = QFontMetrics(small)
+            width = fm_badge.horizontalAdvance(badge.text) + 14
+            height = fm_badge.height() + 2
+            badge_rect = QRect(inner.right() - width + 1, inner.top() + (line_h - height) // 2, width, height)
+            room = max(0, inner.width() - width - self.BADGE_GAP)
+        fm_title = QFontMetrics(title_font)
+        text = fm_title.elidedText(index.data() or "Untitled", Qt.TextElideMode.ElideRight, room)
+        title_rect = QRect(inner.left(), inner.top(), min(room, fm_title.horizontalAdvance(text)), line_h)
+        return text, title_rect, badge_rect
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         draft: Draft | None = index.data(DraftRole)
@@ -164,22 +222,20 @@ class DraftDelegate(QStyledItemDelegate):
             painter.fillRect(rect.adjusted(4, 2, -4, -2), pal.selection)
         elif option.state & QStyle.StateFlag.State_MouseOver:  # type: ignore[attr-defined]
             painter.fillRect(rect.adjusted(4, 2, -4, -2), pal.base)
-        font = QFont(option.font)  # type: ignore[attr-defined]
+        font, title_font, small = self._fonts(option)
         fm = QFontMetrics(font)
-        inner = rect.adjusted(self.PAD + 4, self.PAD, -self.PAD - 4, -self.PAD)
+        inner = self._inner(option)
         line = fm.height() + 4
 
-        title_font = QFont(font)
-        title_font.setWeight(QFont.Weight.DemiBold)
+        title, _, badge_rect = self.title_layout(option, index)
         painter.setFont(title_font)
         painter.setPen(pal.text)
-        title = QFontMetrics(title_font).elidedText(index.data() or "Untitled", Qt.TextElideMode.ElideRight,
-                                                     inner.width())
         painter.drawText(QRect(inner.left(), inner.top(), inner.width(), fm.height()),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        badge = self.badge(draft)
+        if badge is not None and badge_rect is not None:
+            self._draw_badge(painter, small, badge_rect, badge.text)
 
-        small = QFont(font)
-        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
         painter.setFont(small)
         painter.setPen(pal.muted)
         meta = QFontMetrics(small).elidedText(meta_line(draft), Qt.TextElideMode.ElideRight, inner.width())
@@ -191,6 +247,36 @@ class DraftDelegate(QStyledItemDelegate):
             self._draw_snippet(painter, small, QRect(inner.left(), inner.top() + 2 * line, inner.width(),
                                                      fm.height()), snippet)
         painter.restore()
+
+    def _draw_badge(self, painter: QPainter, font: QFont, rect: QRect, text: str) -> None:
+        """A rounded pill in a muted orange that stays legible on light, dark and selected rows."""
+        fill, ink = (QColor("#5c3b16"), QColor("#ffcf94")) if self.palette.dark else (QColor("#fbe2c4"),
+                                                                                      QColor("#8a4a0c"))
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        radius = rect.height() / 2
+        painter.drawRoundedRect(rect, radius, radius)
+        painter.setPen(ink)
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    def helpEvent(self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem,
+                  index: _Index) -> bool:
+        """Over a badge, say what it means; elsewhere the row's tooltip gains the same line."""
+        draft = index.data(DraftRole)
+        badge = self.badge(draft) if isinstance(draft, Draft) else None
+        if badge is None or event is None or view is None:
+            return super().helpEvent(event, view, option, index)
+        _, _, badge_rect = self.title_layout(option, index)
+        if badge_rect is not None and badge_rect.contains(event.pos()):
+            text = badge.tooltip
+        else:
+            text = f"{index.data(Qt.ItemDataRole.ToolTipRole)}\n{badge.tooltip}"
+        QToolTip.showText(event.globalPos(), text, view.viewport())
+        return True
 
     def _draw_snippet(self, painter: QPainter, font: QFont, rect: QRect, snippet: str) -> None:
         """Draw the snippet with matches in bold accent colour, clipped to one line."""

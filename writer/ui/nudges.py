@@ -3,85 +3,139 @@ in the drafts list, and the posting rhythm in the status bar."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyleOptionViewItem, QToolBar, QWidget
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolBar, QToolButton, QWidget
 
 from writer.errors import WriterError
 from writer.publishing import nudges
 from writer.store import Draft
 from writer.store import outbox as ob
-from writer.ui.drafts_list import DraftDelegate, DraftRole
+from writer.ui.drafts_list import Badge, DraftDelegate
 
 SNOOZE = timedelta(days=3)
 
 
 class StalledDelegate(DraftDelegate):
-    """The drafts list's delegate plus a small "stalled" badge on drafts waiting too long."""
+    """The drafts list's delegate plus a "stalled" badge on drafts waiting too long."""
 
-    def __init__(self, parent: QWidget | None, is_stalled: Callable[[Draft], bool]) -> None:
+    def __init__(self, parent: QWidget | None, is_stalled: Callable[[Draft], bool],
+                 clock: Callable[[], datetime]) -> None:
         super().__init__(parent)
-        self.is_stalled = is_stalled
+        self.is_stalled, self.clock = is_stalled, clock
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
-        super().paint(painter, option, index)
-        draft = index.data(DraftRole)
-        if not isinstance(draft, Draft) or not self.is_stalled(draft):
-            return
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        badge = QRect(rect.right() - 64, rect.top() + 8, 52, 16)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#d9822b"))
-        painter.drawRoundedRect(badge, 8, 8)
-        painter.setPen(QColor("white"))
-        font = painter.font()
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.75))
-        painter.setFont(font)
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "stalled")
-        painter.restore()
+    def badge(self, draft: Draft) -> Badge | None:
+        if not self.is_stalled(draft):
+            return None
+        days = nudges.age_days(draft, self.clock())
+        return Badge("stalled", f"Started {days} days ago and not published yet")
 
 
 class NudgeBanner(QToolBar):
-    """"“Title” has waited 12 days." with Open, Publish as-is, Snooze and Archive."""
+    """"“Title” has waited 12 days." with Open, Publish as-is, Snooze and Archive.
+
+    Esc (while it has focus) or its close button dismisses it until the next start:
+    a nudge that cannot be waved away becomes noise.
+    """
+
+    ACTIONS = (("Open", "&Open", "Open this draft"),
+               ("Publish as-is", "&Publish as-is", "Publish this draft now, as it is"),
+               ("Snooze", "S&nooze 3 days", "Ask again in 3 days"),
+               ("Archive", "&Archive", "Archive this draft: it stays in the store but stops nagging"))
 
     def __init__(self, window: Any, controller: Any, clock: Callable[[], datetime]) -> None:
-        super().__init__("Nudge", window)
+        super().__init__("Reminder", window)
         self.setObjectName("nudgeBanner")
         self.setMovable(False)
+        self.setFloatable(False)
+        self.toggleViewAction().setVisible(False)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
         self.window_, self.controller, self.clock = window, controller, clock
         self.draft_id: int | None = None
+        self.dismissed = False
         box = QWidget(self)
+        box.setObjectName("nudgeBox")
         row = QHBoxLayout(box)
-        row.setContentsMargins(8, 2, 8, 2)
+        row.setContentsMargins(10, 4, 4, 4)
+        row.setSpacing(6)
         self.label = QLabel(box)
+        self.label.setObjectName("nudgeText")
+        self.label.setTextFormat(Qt.TextFormat.RichText)
         row.addWidget(self.label, 1)
         self.buttons: dict[str, QPushButton] = {}
-        for name, slot in (("Open", self.open_draft), ("Publish as-is", self.publish), ("Snooze", self.snooze),
-                           ("Archive", self.archive)):
-            button = QPushButton(name, box)
-            button.clicked.connect(slot)
+        slots = {"Open": self.open_draft, "Publish as-is": self.publish, "Snooze": self.snooze,
+                 "Archive": self.archive}
+        for name, text, tip in self.ACTIONS:
+            button = QPushButton(text, box)
+            button.setObjectName(f"nudge{name.split()[0]}")
+            key = button.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            button.setToolTip(f"{tip} ({key})" if key else tip)
+            button.setAccessibleName(text.replace("&", ""))
+            button.setAccessibleDescription(tip)
+            button.clicked.connect(slots[name])
             row.addWidget(button)
             self.buttons[name] = button
+        self.close_button = QToolButton(box)
+        self.close_button.setObjectName("nudgeClose")
+        self.close_button.setText("✕")
+        self.close_button.setAutoRaise(True)
+        self.close_button.setToolTip("Dismiss until Writer starts again (Esc)")
+        self.close_button.setAccessibleName("Dismiss reminder")
+        self.close_button.clicked.connect(self.dismiss)
+        row.addWidget(self.close_button)
         self.addWidget(box)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.dismiss)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """A warm, quiet strip in either theme (the colours come from the window's palette)."""
+        pal = getattr(self.window_, "palette_", None)
+        dark = bool(pal and pal.dark)
+        fill, edge, ink = ("#33291c", "#4d3b22", "#f1e3cc") if dark else ("#fbf1e2", "#ecd9bb", "#4a3617")
+        css = (
+            f"QToolBar#nudgeBanner {{ background: {fill}; border: none; border-bottom: 1px solid {edge};"
+            " padding: 0; spacing: 0; }"
+            f" QLabel#nudgeText {{ color: {ink}; }}"
+            f" QToolButton#nudgeClose {{ color: {ink}; border: none; padding: 2px 6px; }}"
+            f" QToolButton#nudgeClose:hover {{ background: {edge}; border-radius: 4px; }}")
+        if css != self.styleSheet():  # setting it again would re-trigger the palette change
+            self.setStyleSheet(css)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            QTimer.singleShot(0, self.restyle)  # the window records its new palette just after
 
     def refresh(self) -> None:
         store = self.window_.store
-        found = nudges.oldest_stalled(store, self.clock(), self.window_.settings.get("nudges.stalled_days"))
+        found = None if self.dismissed else nudges.oldest_stalled(store, self.clock(),
+                                                                   self.window_.settings.get("nudges.stalled_days"))
         if found is None:
             self.draft_id = None
             self.hide()
             return
         self.draft_id = found.draft.id
-        self.label.setText(f"“{found.draft.title or 'Untitled'}” has waited {found.age_days} days. "
+        title = found.draft.title or "Untitled"
+        shown = title if len(title) <= 60 else title[:57].rstrip() + "…"
+        self.label.setText(f"<b>“{html.escape(shown)}”</b> has waited {found.age_days} days. "
                            "Ship it, or let it go?")
+        self.label.setToolTip(title if shown != title else "")
+        self.label.setAccessibleName(f"Reminder: “{title}” has waited {found.age_days} days")
         self.show()
+
+    def dismiss(self) -> None:
+        """Hide until the next start; focus goes back to the text."""
+        self.dismissed = True
+        self.hide()
+        editor = getattr(self.window_, "editor", None)
+        if editor is not None and editor.isVisible():
+            editor.setFocus()
 
     def open_draft(self) -> None:
         if self.draft_id is not None:
@@ -119,7 +173,7 @@ class Nudges:
         self.rhythm_label = QLabel("", window.statusBar())
         self.rhythm_label.setObjectName("rhythmLabel")
         window.statusBar().addPermanentWidget(self.rhythm_label)
-        self.delegate = StalledDelegate(window.list, self.is_stalled)
+        self.delegate = StalledDelegate(window.list, self.is_stalled, clock)
         self.delegate.palette = window.delegate.palette
         window.list.setItemDelegate(self.delegate)
         window.delegate = self.delegate

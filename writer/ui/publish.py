@@ -6,12 +6,25 @@ window's worker (never the GUI thread); the outbox is retried on a timer and at 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
+from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QDesktopServices,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,8 +37,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +53,8 @@ from writer.publishing.micropub import discover
 from writer.publishing.publisher import Publisher
 from writer.publishing.static_site import default_site_dir
 from writer.store import outbox as ob
+from writer.store.timefmt import ago
+from writer.ui import icons
 
 RETRY_MS = 60_000
 
@@ -114,46 +131,186 @@ class TargetDialog(QDialog):
         return ob.add_target(store, kind, kind, config, default=True)
 
 
-class OutboxDialog(QDialog):
-    """Every publishing job with its state, and a button to retry failed ones now."""
+#: How each job state reads in the outbox, and its dot's colour (legible on light and dark).
+STATES: dict[str, tuple[str, str]] = {
+    "queued": ("Queued", "#8a877d"),
+    "sending": ("Sending…", "#2f6fdb"),
+    "failed": ("Failed", "#d1453b"),
+    "done": ("Done", "#3c9a4f"),
+}
 
-    COLUMNS = ("Draft", "Action", "Target", "State", "Tries", "Details")
+
+def short_url(url: str) -> str:
+    """What a link cell shows: ``example.org/posts/slug``, or a local page's file name."""
+    parsed = urlsplit(url)
+    if parsed.scheme == "file":
+        return PurePosixPath(unquote(parsed.path)).name or url
+    return (parsed.netloc + parsed.path.rstrip("/")) or url
+
+
+@cache
+def _dot(colour: str) -> QIcon:
+    pixmap = QPixmap(24, 24)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    painter.drawEllipse(6, 6, 12, 12)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class OutboxDialog(QDialog):
+    """Every publishing job: which draft, its state, when, and the post's link once it is out."""
+
+    COLUMNS = ("Draft", "Action", "Target", "State", "When", "Tries", "Details")
+    URL_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent: QWidget | None, controller: PublishController) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Outbox")
+        self.setWindowTitle("Publishing outbox")
+        self.setObjectName("outboxDialog")
         self.controller = controller
+        heading = QLabel("<b>Outbox</b>", self)
+        heading.setObjectName("outboxHeading")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        heading.setFont(font)
+        hint = QLabel("Posts on their way to your site. Failed sends are retried every minute.", self)
+        hint.setObjectName("outboxHint")
+        hint.setEnabled(False)  # drawn in the muted colour
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setObjectName("outboxTable")
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        retry = QPushButton("Retry failed now", self)
-        retry.clicked.connect(controller.retry_all)
+        self.table.setMouseTracking(True)
+        self.table.setIconSize(QSize(14, 14))
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setHighlightSections(False)
+        for col, mode in enumerate((QHeaderView.ResizeMode.Interactive, *[QHeaderView.ResizeMode.ResizeToContents] * 5,
+                                    QHeaderView.ResizeMode.Stretch)):
+            header.setSectionResizeMode(col, mode)
+        header.resizeSection(0, 200)
+        self.table.cellClicked.connect(self._clicked)
+        self.table.cellEntered.connect(self._hovered)
+        self.empty = QLabel("Nothing waiting to be published.\nPress Ctrl+Shift+P to publish the open draft.", self)
+        self.empty.setObjectName("outboxEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setEnabled(False)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.table)
+        self.pages.addWidget(self.empty)
+        self.retry = QPushButton("Retry failed now", self)
+        self.retry.clicked.connect(controller.retry_all)
         close = QPushButton("Close", self)
+        close.setDefault(True)
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
         row.addStretch(1)
-        row.addWidget(retry)
+        row.addWidget(self.retry)
         row.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
+        layout.setContentsMargins(16, 14, 16, 14)
+        layout.addWidget(heading)
+        layout.addWidget(hint)
+        layout.addSpacing(4)
+        layout.addWidget(self.pages, 1)
         layout.addLayout(row)
-        self.resize(720, 320)
+        self.resize(820, 340)
+        self.ticker = QTimer(self, interval=30_000)  # keeps "2 minutes ago" true while open
+        self.ticker.timeout.connect(self.refresh)
+        self.ticker.start()
         controller.changed.append(self.refresh)
         self.refresh()
 
+    def column(self, name: str) -> int:
+        return self.COLUMNS.index(name)
+
+    def cell(self, row: int, name: str) -> str:
+        """The text shown in ``row`` under the column ``name``."""
+        item = self.table.item(row, self.column(name))
+        return item.text() if item is not None else ""
+
     def refresh(self) -> None:
-        jobs = ob.list_jobs(self.controller.store, limit=200)
+        store = self.controller.store
+        jobs = ob.list_jobs(store, limit=200)
+        now = store.clock()
+        titles: dict[int, str] = {}
         self.table.setRowCount(len(jobs))
         for row, job in enumerate(jobs):
-            state = job.state + (" (needs you)" if job.permanent else "")
-            detail = job.url if job.state == "done" else (job.reason or "")
-            for col, text in enumerate((str(job.draft_id), job.action, job.target, state, str(job.attempts),
-                                        detail or "")):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.table.setItem(row, col, item)
+            if job.draft_id not in titles:
+                titles[job.draft_id] = self._title(job)
+            self._fill(row, job, titles[job.draft_id], now)
+        self.pages.setCurrentWidget(self.table if jobs else self.empty)
+        self.retry.setEnabled(any(j.state == "failed" for j in jobs))
+
+    def _title(self, job: ob.Job) -> str:
+        try:
+            draft = self.controller.store.get_draft(job.draft_id)
+        except WriterError:  # deleted since: the job still knows what it sent
+            return f"{job.payload.get('title') or 'Untitled'} (deleted)"
+        return draft.title or "Untitled"
+
+    def _fill(self, row: int, job: ob.Job, title: str, now: datetime) -> None:
+        label, colour = STATES.get(job.state, (job.state.title(), "#8a877d"))
+        when_tip = f"Queued {job.created.astimezone():%d %b %Y, %H:%M} · last change {job.updated.astimezone():%H:%M}"
+        if job.state == "failed":
+            label = "Failed — needs you" if job.permanent else "Failed — will retry"
+            detail = job.reason or "No reason given"
+            tip = detail if job.permanent else f"{detail}\nNext try {_until(job.next_attempt, now)}."
+        elif job.state == "done" and job.url:
+            detail, tip = short_url(job.url), f"Open {job.url}"
+        else:
+            detail = tip = ""
+        cells = [(title, title), (job.action.capitalize(), ""), (job.target, ""), (label, tip),
+                 (ago(job.updated, now), when_tip), (str(job.attempts), ""), (detail, tip or detail)]
+        for col, (text, tooltip) in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if tooltip:
+                item.setToolTip(tooltip)
+            self.table.setItem(row, col, item)
+        self.table.item(row, self.column("State")).setIcon(_dot(colour))
+        self.table.item(row, self.column("Tries")).setTextAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        details = self.table.item(row, self.column("Details"))
+        if job.state == "done" and job.url:
+            details.setData(self.URL_ROLE, job.url)
+            details.setForeground(self.palette().color(QPalette.ColorRole.Link))
+            font = details.font()
+            font.setUnderline(True)
+            details.setFont(font)
+        elif job.state == "failed":
+            details.setForeground(QColor(STATES["failed"][1]))
+
+    def link_at(self, row: int) -> str | None:
+        item = self.table.item(row, self.column("Details"))
+        url = item.data(self.URL_ROLE) if item is not None else None
+        return str(url) if url else None
+
+    def _clicked(self, row: int, col: int) -> None:
+        url = self.link_at(row) if col == self.column("Details") else None
+        if url:
+            QDesktopServices.openUrl(QUrl(url))
+
+    def _hovered(self, row: int, col: int) -> None:
+        linked = col == self.column("Details") and self.link_at(row) is not None
+        self.table.viewport().setCursor(Qt.CursorShape.PointingHandCursor if linked else Qt.CursorShape.ArrowCursor)
+
+
+def _until(when: datetime, now: datetime) -> str:
+    """"in 3 minutes" / "now": the next retry, for the failed state's tooltip."""
+    seconds = (when - now).total_seconds()
+    if seconds <= 30:
+        return "any moment now"
+    minutes = round(seconds / 60)
+    return f"in {minutes} minute{'s' if minutes != 1 else ''}" if minutes < 90 else f"in {round(minutes / 60)} hours"
 
 
 class PublishController(QObject):
@@ -169,15 +326,25 @@ class PublishController(QObject):
         self.publish_action.setObjectName("publishAction")
         self.publish_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
         self.publish_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.publish_action.setToolTip("Publish this draft (Ctrl+Shift+P)")
         self.publish_action.triggered.connect(self.publish_current)
-        self.outbox_action = QAction("Outbox…", window)
+        self.outbox_action = QAction("Publishing Outbox…", window)
+        self.outbox_action.setObjectName("outboxAction")
         self.outbox_action.triggered.connect(self.show_outbox)
         window.addAction(self.publish_action)
-        window.toolbar.addAction(self.publish_action)
+        _place_with_document_actions(window.toolbar, self.publish_action, after=window.new_action)
         file_menu = window.menus["file"]
         file_menu.addSeparator()
         file_menu.addActions([self.publish_action, self.outbox_action])
+        self.published_label = QLabel(window.statusBar())
+        self.published_label.setObjectName("publishedLabel")
+        self.published_label.setTextFormat(Qt.TextFormat.RichText)
+        self.published_label.linkActivated.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+        window.statusBar().addWidget(self.published_label, 1)
+        self.published_label.hide()
+        self._published_timer = QTimer(self, singleShot=True, interval=20_000)
+        self._published_timer.timeout.connect(self.published_label.hide)
+        self._tint_icon()
+        window.installEventFilter(self)
         window.draftOpened.connect(lambda _id: self.update_action())
         window.draftSaved.connect(self._on_saved)
         self.timer = QTimer(self, interval=RETRY_MS)
@@ -195,8 +362,23 @@ class PublishController(QObject):
                 published = self.store.get_draft(draft_id).status == "published"
             except WriterError:
                 published = False
-        self.publish_action.setText("Update" if published else "Publish")
+        key = self.publish_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.publish_action.setText("Update post" if published else "Publish")
+        tip = "Send your changes to the published post" if published else "Publish this draft"
+        self.publish_action.setToolTip(f"{tip} ({key})")
+        self.publish_action.setStatusTip(tip)
         self.publish_action.setEnabled(draft_id is not None and not self.store.read_only)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.ApplicationPaletteChange:
+            QTimer.singleShot(0, self._tint_icon)  # the window records its new palette just after
+        return False
+
+    def _tint_icon(self) -> None:
+        """The toolbar icon in the theme's text colour, like the window's own actions."""
+        palette = getattr(self.window, "palette_", None)
+        colour = palette.text if palette is not None else self.window.palette().color(QPalette.ColorRole.WindowText)
+        self.publish_action.setIcon(icons.icon("publish", colour))
 
     def publish_current(self, *, force: bool = False) -> int | None:
         """Publish (or update) the open draft on the default target; returns the worker request id."""
@@ -223,6 +405,7 @@ class PublishController(QObject):
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def _send(self, draft_id: int) -> int:
+        self.published_label.hide()
         self.window.statusBar().showMessage("Publishing…")
         return self.window.worker.submit(self.publisher.process, channel=f"publish-{draft_id}", draft_id=draft_id,
                                          on_result=lambda jobs: self._sent(draft_id, jobs),
@@ -240,9 +423,20 @@ class PublishController(QObject):
         elif failed:
             self.window.statusBar().showMessage(f"Not published yet: {failed[-1].reason}")
         elif draft.url:
-            self.window.statusBar().showMessage(f"Published: {draft.url}", 8000)
+            self.show_published(draft.title or "Untitled", draft.url)
         self.update_action()
         self._notify()
+
+    def show_published(self, title: str, url: str) -> None:
+        """"Published “Title” — Open" in the status bar for a while; the URL sits in the tooltip."""
+        bar = self.window.statusBar()
+        bar.clearMessage()
+        shown = title if len(title) <= 48 else title[:45].rstrip() + "…"
+        self.published_label.setText(f"Published “{html.escape(shown)}” — "
+                                     f"<a href=\"{html.escape(url, quote=True)}\">Open</a>")
+        self.published_label.setToolTip(url)
+        self.published_label.show()
+        self._published_timer.start()
 
     def _on_saved(self, draft_id: int) -> None:
         try:
@@ -275,6 +469,17 @@ class PublishController(QObject):
                 callback()
             except WriterError:  # the store closed while work was in flight (shutdown)
                 return
+
+
+def _place_with_document_actions(toolbar: QToolBar, action: QAction, *, after: QAction) -> None:
+    """Put ``action`` right after ``after`` (New Draft) rather than stranded past the spacer."""
+    actions = toolbar.actions()
+    following = actions[actions.index(after) + 1] if after in actions and actions.index(after) + 1 < len(actions) \
+        else None
+    if following is None:
+        toolbar.addAction(action)
+    else:
+        toolbar.insertAction(following, action)
 
 
 def _copy_check(window: Any) -> Callable[[str], list[Any]]:

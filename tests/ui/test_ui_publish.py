@@ -12,6 +12,7 @@ from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.store import Store
 from writer.store import outbox as ob
+from writer.store.timefmt import ago
 from writer.ui.publish import TargetDialog, install_publishing
 
 NOW = datetime(2030, 3, 6, 12, 0, tzinfo=UTC)
@@ -41,7 +42,11 @@ def test_one_click_publish_then_update(window, store: Store, qtbot: QtBot, write
     assert controller.publish_action.shortcut().toString() == "Ctrl+Shift+P"
     controller.publish_action.trigger()
     qtbot.waitUntil(lambda: store.get_draft(draft.id).status == "published", timeout=5000)
-    qtbot.waitUntil(lambda: controller.publish_action.text() == "Update", timeout=5000)
+    qtbot.waitUntil(lambda: controller.publish_action.text() == "Update post", timeout=5000)
+    assert "Ctrl+Shift+P" in controller.publish_action.toolTip()
+    label = controller.published_label
+    assert label.isVisible() and "“Ship it”" in label.text() and "Open" in label.text()
+    assert label.toolTip() == store.get_draft(draft.id).url and "file://" not in label.text().split("href")[0]
     page = next((writer_home / "site" / "posts").glob("*.html"))
     assert "first version" in page.read_text()
     window.editor.document().setPlainText("Ship it\n\nsecond version")
@@ -61,8 +66,12 @@ def test_outbox_view_shows_failed_jobs(window, store: Store, qtbot: QtBot, monke
     dialog = controller.show_outbox()
     controller.publish_current()
     table = dialog.table
-    qtbot.waitUntil(lambda: table.rowCount() == 1 and table.item(0, 3).text() == "failed", timeout=10000)
-    assert "Could not reach" in table.item(0, 5).text()
+    qtbot.waitUntil(lambda: table.rowCount() == 1 and dialog.cell(0, "State").startswith("Failed"), timeout=10000)
+    assert "Could not reach" in dialog.cell(0, "Details")
+    assert dialog.cell(0, "Draft") == "Offline"  # the title, not the id
+    job = ob.list_jobs(store)[0]
+    assert dialog.cell(0, "When") == ago(job.updated, store.clock())
+    assert dialog.retry.isEnabled() and dialog.link_at(0) is None
     assert "Not published yet" in window.statusBar().currentMessage()
 
 
@@ -91,4 +100,4 @@ def test_banner_archive_and_stats_view(make_window, store: Store) -> None:  # ty
     window.draftSaved.emit(old.id)
     dialog = window.show_stats()
     assert dialog.chart.series() and len(dialog.data.days) == 14
-    assert "hours of writing" in dialog.summary.text()
+    assert "of writing in all" in dialog.summary.text()

@@ -194,6 +194,7 @@ class OutboxDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setHighlightSections(False)
+        header.setMinimumSectionSize(64)  # room to breathe for short headings like Tries
         for col, mode in enumerate((QHeaderView.ResizeMode.Interactive, *[QHeaderView.ResizeMode.ResizeToContents] * 5,
                                     QHeaderView.ResizeMode.Stretch)):
             header.setSectionResizeMode(col, mode)
@@ -277,8 +278,7 @@ class OutboxDialog(QDialog):
                 item.setToolTip(tooltip)
             self.table.setItem(row, col, item)
         self.table.item(row, self.column("State")).setIcon(_dot(colour))
-        self.table.item(row, self.column("Tries")).setTextAlignment(
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.table.item(row, self.column("Tries")).setTextAlignment(Qt.AlignmentFlag.AlignCenter)
         details = self.table.item(row, self.column("Details"))
         if job.state == "done" and job.url:
             details.setData(self.URL_ROLE, job.url)

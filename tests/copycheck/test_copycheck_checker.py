@@ -3,7 +3,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import Corpus, prose
+from synthcorpus import Corpus, prose
 
 from writer.copycheck import Checker
 from writer.copycheck.normalise import tokenise, words
@@ -77,7 +77,7 @@ def test_short_spans_and_thresholds(corpus: Corpus, filler_vocab: list[str]) -> 
 
 
 def test_repeated_passage_lists_every_source(tmp_path, filler_vocab: list[str]) -> None:
-    from conftest import build_corpus
+    from synthcorpus import build_corpus
 
     from writer.copycheck import CopyIndex, IndexBuilder
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import Corpus, build_corpus, prose
+from synthcorpus import Corpus, build_corpus, prose
 
 from writer.copycheck import Checker, CopyIndex, IndexBuilder, index_files
 from writer.errors import WriterError

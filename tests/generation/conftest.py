@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from tinypack import build
+from tinypack import build, install
 
 from writer import paths
 
@@ -17,15 +16,6 @@ def tiny_build() -> dict[str, Path]:
     for module in ("torch", "transformers", "optimum.exporters.onnx"):
         pytest.importorskip(module)
     return build()
-
-
-def install(folder: Path, name: str, card: dict | None = None) -> Path:
-    """Copy a pack folder into the user models folder, optionally with a card."""
-    dest = paths.user_models_dir() / name
-    shutil.copytree(folder, dest)
-    if card is not None:
-        (dest / "card.json").write_text(json.dumps(card), encoding="utf-8")
-    return dest
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import install
+from tinypack import install
 
 from writer import paths
 from writer.errors import WriterError

@@ -7,9 +7,12 @@ extra (torch, transformers, optimum), so callers skip when it is missing.
 from __future__ import annotations
 
 import functools
+import json
 import shutil
 import tempfile
 from pathlib import Path
+
+from writer import paths
 
 TEXT = [
     "The quick brown fox jumps over the lazy dog. Mr. Smith went to Washington!",
@@ -57,3 +60,12 @@ def build() -> dict[str, Path]:
     for name in ("config.json", "tokenizer.json"):
         shutil.copyfile(raw / name, int8 / name)
     return {"root": root, "raw": raw, "fp32": fp32, "int8": int8, "hf": hf}
+
+
+def install(folder: Path, name: str, card: dict | None = None) -> Path:
+    """Copy a pack folder into the user models folder, optionally with a card."""
+    dest = paths.user_models_dir() / name
+    shutil.copytree(folder, dest)
+    if card is not None:
+        (dest / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    return dest

@@ -77,7 +77,7 @@ checkpoint_every = 20
 warmup_steps = 5
 bf16 = false
 [evaluate]
-sets = ["general", "style"]
+sets = ["general"]  # the style corpus is prepared later, by the fine-tune
 """, encoding="utf-8")
     tune = where / "tinystyle.toml"
     tune.write_text("""

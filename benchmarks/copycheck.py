@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models import corpus as corpus_mod
 from models.index import build_index
+from models.recipe import load_recipe
 from writer import paths
 from writer.copycheck import Checker, CopyIndex
 from writer.copycheck.normalise import tokenise
@@ -113,7 +114,7 @@ def main() -> int:
     if not args.skip_build:
         print("\n== build: general corpus (vanilla factory step, cleaning included) ==")
         with tempfile.TemporaryDirectory() as tmp:
-            recipe = {"name": "vanilla", "corpus": {"sets": ["general"], "ids": []}, "index": {"enabled": True}}
+            recipe = load_recipe("vanilla")
             t0 = time.perf_counter()
             summary = build_index(recipe, Path(tmp), corpus_dir=corpus_dir)
             print(f"{time.perf_counter() - t0:.1f} s for {summary['words']:,} words (target <= 90 s)")

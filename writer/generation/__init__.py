@@ -4,9 +4,20 @@ Plain Python (onnxruntime, tokenizers, numpy): no Qt, so the CLI, the UI's worke
 model factory all use the same code.
 """
 
-from writer.generation.engine import Engine, EngineCache, Generation, engines
-from writer.generation.packs import Pack, PackInfo, add_pack, discover, find
-from writer.generation.sampling import SamplerSettings
+from importlib import import_module
+from typing import Any
 
-__all__ = ["Engine", "EngineCache", "Generation", "Pack", "PackInfo", "SamplerSettings", "add_pack", "discover",
-           "engines", "find"]
+# Names re-exported lazily (PEP 562): importing a submodule such as ``packs`` must not load
+# numpy and onnxruntime, which the app's window does not need to open.
+_EXPORTS = {
+    "Engine": "engine", "EngineCache": "engine", "Generation": "engine", "engines": "engine",
+    "Pack": "packs", "PackInfo": "packs", "add_pack": "packs", "discover": "packs", "find": "packs",
+    "SamplerSettings": "sampler_settings",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(f"writer.generation.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'writer.generation' has no attribute {name!r}")

@@ -7,16 +7,24 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+if TYPE_CHECKING:  # keyring is imported on first use: loading its backends costs ~0.3 s at start-up
+    from keyring.backend import KeyringBackend
 
 SERVICE = "writer-publishing"
 
 
+def _keyring_error() -> type[Exception]:
+    import keyring.errors
+
+    return keyring.errors.KeyringError
+
+
 def keyring_available(backend: KeyringBackend | None = None) -> bool:
     """Whether a real keyring backend exists (the "fail" and null backends have priority <= 0)."""
+    import keyring
+
     backend = backend or keyring.get_keyring()
     try:
         return float(backend.priority) > 0  # type: ignore[arg-type]
@@ -34,6 +42,8 @@ class Credentials:
 
     @property
     def backend(self) -> KeyringBackend:
+        import keyring
+
         return self._backend or keyring.get_keyring()
 
     @property
@@ -49,7 +59,7 @@ class Credentials:
             return False
         try:
             self.backend.set_password(SERVICE, target, secret)
-        except keyring.errors.KeyringError:
+        except _keyring_error():
             return False
         return True
 
@@ -61,14 +71,14 @@ class Credentials:
             return None
         try:
             return self.backend.get_password(SERVICE, target)
-        except keyring.errors.KeyringError:
+        except _keyring_error():
             return None
 
     def delete(self, target: str) -> None:
         with self._lock:
             self._memory.pop(target, None)
         if self.persistent:
-            with contextlib.suppress(keyring.errors.KeyringError):
+            with contextlib.suppress(_keyring_error()):
                 self.backend.delete_password(SERVICE, target)
 
 

@@ -13,22 +13,19 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from writer.errors import WriterError
-from writer.publishing import http
 from writer.publishing.credentials import Credentials, session_credentials
 from writer.publishing.errors import CopyFlagged, PublishError
-from writer.publishing.micropub import Micropub
-from writer.publishing.render import markdown_to_html
 from writer.publishing.static_site import StaticSite, default_site_dir
 from writer.publishing.target import POST_STATUSES, Post, Remote, Target
-from writer.publishing.wordpress import WordPress
 from writer.settings import Settings
 from writer.store import Store
 from writer.store import outbox as ob
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +42,12 @@ CopyCheck = Callable[[str], list[Any]]
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, ... capped at 6 h: offline for a day costs a few dozen tries."""
     return min(BACKOFF_BASE * (2 ** max(0, attempts - 1)), BACKOFF_MAX)
+
+
+def _render(markdown: str) -> str:
+    from writer.publishing.render import markdown_to_html  # markdown-it and nh3 load on first publish
+
+    return markdown_to_html(markdown)
 
 
 def copy_flags(flags: list[Any]) -> list[Any]:
@@ -85,6 +88,8 @@ class Publisher:
         return self.credentials.get(target.name) or (os.environ.get(env) if env else None)
 
     def client(self) -> httpx.Client:
+        from writer.publishing import http  # httpx is imported on first use, not at start-up
+
         return http.make_client(self.settings.get("publishing.timeout_s"), transport=self.transport)
 
     def make_target(self, name: str) -> Target:
@@ -96,8 +101,12 @@ class Publisher:
                               base_url=c.get("base_url") or self.settings.get("publishing.site_base_url"),
                               clock=self.clock)
         if config.kind == "wordpress":
+            from writer.publishing.wordpress import WordPress
+
             return WordPress(name, c["url"], c["user"], self.secret(config), client=self.client())
         if config.kind == "micropub":
+            from writer.publishing.micropub import Micropub
+
             return Micropub(name, c["endpoint"], self.secret(config), client=self.client())
         raise WriterError(f"Target {name!r} has an unknown kind {config.kind!r}; remove and add it again.")
 
@@ -208,7 +217,7 @@ class Publisher:
     def _post(job: ob.Job, marker: str) -> Post:
         p = job.payload
         return Post(draft_id=job.draft_id, title=p.get("title", ""), markdown=p.get("markdown", ""),
-                    html=markdown_to_html(p.get("markdown", "")), marker=marker, tags=tuple(p.get("tags", ())),
+                    html=_render(p.get("markdown", "")), marker=marker, tags=tuple(p.get("tags", ())),
                     categories=tuple(p.get("categories", ())), status=p.get("status", "publish"),
                     date=datetime.fromisoformat(p["date"]) if p.get("date") else None,
                     created=datetime.fromisoformat(p["created"]) if p.get("created") else None)

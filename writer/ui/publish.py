@@ -49,7 +49,6 @@ from writer.errors import WriterError
 from writer.publishing import stats
 from writer.publishing.credentials import NO_KEYRING
 from writer.publishing.errors import CopyFlagged
-from writer.publishing.micropub import discover
 from writer.publishing.publisher import Publisher
 from writer.publishing.static_site import default_site_dir
 from writer.store import outbox as ob
@@ -126,6 +125,8 @@ class TargetDialog(QDialog):
         if kind == "wordpress":
             config: dict[str, Any] = {"url": where.rstrip("/"), "user": self.user.text().strip()}
         else:
+            from writer.publishing.micropub import discover
+
             config = {"site": where, "endpoint": discover(where, self.publisher.client())}
         self.publisher.credentials.set(kind, secret)
         return ob.add_target(store, kind, kind, config, default=True)

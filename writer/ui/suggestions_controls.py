@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from writer.errors import WriterError
 from writer.generation.packs import Pack
-from writer.generation.sampling import SamplerSettings
+from writer.generation.sampler_settings import SamplerSettings
 from writer.settings import Settings
 
 TUNED = ("temperature", "top_p", "max_new_tokens")

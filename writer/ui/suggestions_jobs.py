@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from writer.errors import WriterError
 from writer.generation.packs import Pack
-from writer.generation.sampling import SamplerSettings
+from writer.generation.sampler_settings import SamplerSettings
 from writer.generation.streaming import Stop
 
 

@@ -9,23 +9,34 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from typing import TYPE_CHECKING
 
-import nh3
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
-_md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table") \
-    .enable("strikethrough")
 URL_SCHEMES = {"http", "https", "mailto"}
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@cache
+def _markdown() -> MarkdownIt:
+    """The renderer, built on first use: markdown-it's import is ~0.3 s the app's start-up need not pay."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}) \
+        .enable("table").enable("strikethrough")
+
+
 def markdown_to_html(text: str) -> str:
     """Sanitised HTML for a draft body."""
-    return sanitize(_md.render(text))
+    return sanitize(_markdown().render(text))
 
 
 def sanitize(html: str) -> str:
     """Drop everything that could run code; links get ``rel="noopener noreferrer"``."""
+    import nh3
+
     return nh3.clean(html, url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
 
 

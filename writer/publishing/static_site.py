@@ -15,14 +15,15 @@ import threading
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from writer import paths
 from writer.publishing.errors import PublishError
 from writer.publishing.render import slugify
 from writer.publishing.target import Post, Remote
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 MANIFEST = ".writer-site.json"
 _lock = threading.Lock()  # one site rebuild at a time within the process
@@ -33,6 +34,8 @@ def default_site_dir() -> Path:
 
 
 def _environment() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape  # on first render, not at start-up
+
     return Environment(loader=FileSystemLoader(paths.resources_dir() / "templates"),
                        autoescape=select_autoescape(["html", "xml"]), keep_trailing_newline=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
@@ -49,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     except WriterError as exc:
         print(f"models: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        print(f"models: the disk is full ({exc.filename or 'writing'}): free some space and run the same "
+              "command again; training resumes from its last checkpoint, finished steps are kept", file=sys.stderr)
+        return 28
     return 0
 
 

@@ -37,3 +37,18 @@ def test_wrong_type_and_overrides(tmp_path: Path) -> None:
     assert load_recipe("vanilla", {"train.batch_size": "64"})["train"]["batch_size"] == 64
     with pytest.raises(WriterError, match="unknown override"):
         load_recipe("vanilla", {"train.nope": "1"})
+
+
+def test_a_full_disk_is_a_clear_message(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    from models import build
+    from models.__main__ import main
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "runs/vanilla/tokens/train.bin")
+
+    monkeypatch.setattr(build, "run_step", full)
+    assert main(["tokenize", "vanilla"]) == 28
+    err = capsys.readouterr().err
+    assert "disk is full" in err and "train.bin" in err and "resumes" in err

@@ -97,32 +97,25 @@ def _ask_corrupt(parent: QWidget | None, exc: StoreCorrupt, db_path: Path) -> st
         + (f", or restore the last backup ({backup.name}); the damaged file is kept beside it."
            if backup else ". There is no backup to restore yet."))
     box.setDetailedText(str(exc))
-    read_only = box.addButton("Open Read-Only", QMessageBox.ButtonRole.AcceptRole)
-    restore = box.addButton("Restore Last Backup", QMessageBox.ButtonRole.ActionRole) if backup else None
-    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(read_only)
-    box.exec()
-    clicked = box.clickedButton()
-    if clicked is read_only:
-        return "read-only"
-    if restore is not None and clicked is restore:
-        return "restore"
-    return "quit"
+    return _choose(box, [("Open Read-Only", QMessageBox.ButtonRole.AcceptRole, "read-only"),
+                         *([("Restore Last Backup", QMessageBox.ButtonRole.ActionRole, "restore")] if backup else []),
+                         ("Quit", QMessageBox.ButtonRole.RejectRole, "quit")])
 
 
 def _ask(parent: QWidget | None, title: str, message: str, *, retry: bool) -> str:
     box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
-    read_only = box.addButton("Open Read-Only", QMessageBox.ButtonRole.AcceptRole)
-    again = box.addButton("Try Again", QMessageBox.ButtonRole.ActionRole) if retry else None
-    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(read_only)
+    return _choose(box, [("Open Read-Only", QMessageBox.ButtonRole.AcceptRole, "read-only"),
+                         *([("Try Again", QMessageBox.ButtonRole.ActionRole, "retry")] if retry else []),
+                         ("Quit", QMessageBox.ButtonRole.RejectRole, "quit")])
+
+
+def _choose(box: QMessageBox, options: list[tuple[str, QMessageBox.ButtonRole, str]]) -> str:
+    """Show ``box`` with one button per option (the first is the default); the chosen option's name."""
+    buttons = [(box.addButton(label, role), name) for label, role, name in options]
+    box.setDefaultButton(buttons[0][0])
     box.exec()
     clicked = box.clickedButton()
-    if clicked is read_only:
-        return "read-only"
-    if again is not None and clicked is again:
-        return "retry"
-    return "quit"
+    return next((name for button, name in buttons if button is clicked), "quit")
 
 
 def run_app(argv: Sequence[str], screenshot: str | None = None) -> int:

@@ -25,24 +25,28 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit
 app = QApplication([])
 w = QMainWindow(); w.setCentralWidget(QPlainTextEdit()); w.resize(1180, 760); w.show()
-QTimer.singleShot(0, lambda: (print("writer-ready", flush=True), app.quit()))
+QTimer.singleShot(0, lambda: (print("writer-ready", flush=True), print("bare", flush=True), app.quit()))
 app.exec()
 """
 
 
-def time_once(cmd: list[str], env: dict[str, str]) -> float:
+def time_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Seconds to an editable window, and to the complete one (side panels in; bare: the same)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True)
     assert proc.stdout is not None
+    ready = None
     for line in proc.stdout:
         if line.startswith("writer-ready"):
-            elapsed = time.perf_counter() - start
+            ready = time.perf_counter() - start
+        if line.startswith("writer-complete") or (ready is not None and "bare" in line):
             break
-    else:
+    if ready is None:
         raise SystemExit(f"{cmd} never became ready (exit {proc.wait()})")
+    complete = time.perf_counter() - start
     proc.wait(30)
-    return elapsed
+    return ready, complete
 
 
 def main() -> int:
@@ -62,15 +66,19 @@ def main() -> int:
         bare_cmd = [sys.executable, "-c", BARE]
         time_once(writer_cmd, env)  # warm the OS file cache for both, like any second launch
         time_once(bare_cmd, env)
-        writer, bare = [], []
+        writer, complete, bare = [], [], []
         for _ in range(args.runs):  # interleaved, so load on the machine hits both alike
-            writer.append(time_once(writer_cmd, env))
-            bare.append(time_once(bare_cmd, env))
-    w, b = statistics.median(writer), statistics.median(bare)
+            ready, done = time_once(writer_cmd, env)
+            writer.append(ready)
+            complete.append(done)
+            bare.append(time_once(bare_cmd, env)[0])
+    w, b, c = statistics.median(writer), statistics.median(bare), statistics.median(complete)
     print(f"bare QMainWindow : median {b:.3f} s  (runs: {', '.join(f'{x:.2f}' for x in bare)})")
-    print(f"Writer           : median {w:.3f} s  (runs: {', '.join(f'{x:.2f}' for x in writer)})")
-    print(f"ratio Writer/bare: {w / b:.2f}x   targets: <= 1.0 s and <= 2.5x -> "
-          f"{'OK' if w <= 1.0 and w / b <= 2.5 else 'MISSED'}")
+    print(f"Writer           : median {w:.3f} s  (runs: {', '.join(f'{x:.2f}' for x in writer)})  editable")
+    print(f"Writer, complete : median {c:.3f} s  (runs: {', '.join(f'{x:.2f}' for x in complete)})  "
+          "side panels and publishing in (they load after the window is editable)")
+    print(f"ratio Writer/bare: {w / b:.2f}x editable, {c / b:.2f}x complete   targets (editable): <= 1.0 s and "
+          f"<= 2.5x -> {'OK' if w <= 1.0 and w / b <= 2.5 else 'MISSED'}")
     return 0
 
 

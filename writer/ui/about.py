@@ -147,6 +147,7 @@ class AboutDialog(QDialog):
         self.cards = [PackCard(self.list, pack) for pack in packs]
         for index, card in enumerate(self.cards):
             self.list_layout.insertWidget(index, card)
+            card.show()  # a layout shows a late child only on the next event-loop turn
         self.status.setText("" if packs else "No model packs installed. Add one with: writer models add FOLDER")
         self.status.setVisible(not packs)
 

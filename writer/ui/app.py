@@ -7,7 +7,8 @@ Test hooks (environment variables, ignored in normal use):
     Text the app types into a new draft through real key events (see
     :mod:`writer.ui.autotype`), reporting progress on stdout.
 ``WRITER_EXIT_WHEN_READY``
-    Print ``writer-ready <seconds>`` once the window is shown and editable, then quit
+    Print ``writer-ready <seconds>`` once the window is shown and editable, then
+    ``writer-complete <seconds>`` once the side panels and publishing are in, and quit
     (``benchmarks/startup.py`` measures cold start with it).
 """
 
@@ -29,6 +30,7 @@ from writer.settings import Settings
 
 if TYPE_CHECKING:
     from writer.store import Store, StoreCorrupt
+    from writer.ui.main_window import MainWindow
 
 _T0 = time.perf_counter()
 
@@ -127,15 +129,12 @@ def run_app(argv: Sequence[str], screenshot: str | None = None) -> int:
     store, note = open_store()
     if store is None:
         return 1
-    window = MainWindow(store, settings, read_only_note=note)
-    from writer.ui.publish import install_publishing  # here, not at the top: it loads httpx
-
-    install_publishing(window)
-    __import__("writer.ui.welcome", fromlist=["install_welcome"]).install_welcome(window)
+    window = MainWindow(store, settings, read_only_note=note, features=False)
     if settings.warnings:
         window.statusBar().showMessage("Some settings were reset: " + "; ".join(settings.warnings))
     window.show()
     _start_hooks(app, window, screenshot)
+    QTimer.singleShot(0, lambda: _complete(app, window))
     try:
         return app.exec()
     finally:
@@ -144,15 +143,26 @@ def run_app(argv: Sequence[str], screenshot: str | None = None) -> int:
         store.close()
 
 
+def _complete(app: QApplication, window: MainWindow) -> None:
+    """Everything beyond the editor, added once the window is on screen and editable: the side
+    panels, publishing, and the welcome draft on a first run (about 0.3 s that need not delay typing)."""
+    from writer.ui.publish import install_publishing
+    from writer.ui.welcome import install_welcome
+
+    window.install_features()
+    install_publishing(window)
+    install_welcome(window)
+    if os.environ.get("WRITER_EXIT_WHEN_READY"):
+        print(f"writer-complete {time.perf_counter() - _T0:.3f}", flush=True)
+        app.quit()
+
+
 def _start_hooks(app: QApplication, window: QWidget, screenshot: str | None) -> None:
     if screenshot:
         QTimer.singleShot(600, lambda: _grab(app, window, Path(screenshot)))
     if os.environ.get("WRITER_EXIT_WHEN_READY"):
-        def ready() -> None:
-            print(f"writer-ready {time.perf_counter() - _T0:.3f}", flush=True)
-            app.quit()
-
-        QTimer.singleShot(0, ready)
+        # the window is editable now; ``_complete`` prints writer-complete and quits after the panels
+        QTimer.singleShot(0, lambda: print(f"writer-ready {time.perf_counter() - _T0:.3f}", flush=True))
     text = os.environ.get("WRITER_TEST_AUTOTYPE")
     if text is not None:
         from writer.ui.autotype import AutoTyper

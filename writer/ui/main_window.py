@@ -71,7 +71,8 @@ class MainWindow(QMainWindow):
     draftSaved = Signal(int)
     focusModeChanged = Signal(bool)
 
-    def __init__(self, store: Store, settings: Settings, *, read_only_note: str | None = None) -> None:
+    def __init__(self, store: Store, settings: Settings, *, read_only_note: str | None = None,
+                 features: bool = True) -> None:
         super().__init__()
         self.store = store
         self.settings = settings
@@ -125,7 +126,8 @@ class MainWindow(QMainWindow):
         self.apply_theme()
         self.apply_editor_settings()
         self.reload_list()
-        self._install_features()
+        if features:
+            self._install_features()
         self._restore_layout()
         if self.model.rowCount():
             self.open_draft(self.model.draft_at(0).id)
@@ -144,6 +146,16 @@ class MainWindow(QMainWindow):
 
         install_copycheck(self)
         install_suggestions(self)
+
+    def install_features(self) -> None:
+        """For a window made with ``features=False``: add the side panels once it is on screen
+        (the app opens editable first), then give their docks their saved places back."""
+        self._install_features()
+        state = self._layout_settings().value("state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        if self.current_draft_id is not None:
+            self.draftOpened.emit(self.current_draft_id)  # the new panels learn which draft is open
 
     # -- construction ------------------------------------------------------------------------
 

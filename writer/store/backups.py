@@ -50,19 +50,24 @@ def is_due(folder: Path, now: datetime) -> bool:
     return taken is None or now - taken >= DUE_AFTER
 
 
+def _copy_to_partial(conn: sqlite3.Connection, target: Path, suffix: str) -> Path:
+    """Copy the open database beside ``target`` under a temporary suffix (sqlite's backup API)."""
+    partial = target.with_name(target.name + suffix)
+    partial.unlink(missing_ok=True)
+    dest = sqlite3.connect(partial)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    return partial
+
+
 def write_backup(conn: sqlite3.Connection, folder: Path, now: datetime, keep: int = KEEP) -> Path:
     """Copy the open database into ``folder/writer-YYYYmmdd-HHMMSS.db`` and keep the newest ``keep``."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{_PREFIX}{now.astimezone(UTC):{_STAMP}}.db"
-        partial = target.with_name(target.name + ".part")
-        partial.unlink(missing_ok=True)
-        dest = sqlite3.connect(partial)
-        try:
-            conn.backup(dest)
-        finally:
-            dest.close()
-        os.replace(partial, target)  # a half-written backup never looks like a real one
+        os.replace(_copy_to_partial(conn, target, ".part"), target)  # a half-written backup never looks real
     except (OSError, sqlite3.Error) as exc:
         raise WriterError(f"Could not write a backup into {folder}: {exc}. Check free space and "
                           "permissions there.") from exc
@@ -94,13 +99,7 @@ def restore_backup(backup: Path | None = None, target: Path | None = None) -> Pa
             ok = src.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             if not ok:
                 raise WriterError(f"Backup {backup} is damaged too; try an older one in {backup.parent}.")
-            partial = target.with_name(target.name + ".restoring")
-            partial.unlink(missing_ok=True)
-            dest = sqlite3.connect(partial)
-            try:
-                src.backup(dest)
-            finally:
-                dest.close()
+            partial = _copy_to_partial(src, target, ".restoring")
         finally:
             src.close()
     except sqlite3.DatabaseError as exc:

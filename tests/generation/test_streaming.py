@@ -70,3 +70,10 @@ def test_a_dangling_opening_quote_is_trimmed_with_its_word() -> None:
     shown, text = feed(RowText(), [" She", " said", " \"", "no", "\"", " and", " left", " qu"])
     assert text == ' She said "no" and left'
     assert "".join(shown) == text
+
+
+def test_no_break_spaces_become_plain_spaces() -> None:
+    """No-break spaces (the books have some) become plain ones, as the editor would store them."""
+    row = RowText()
+    shown = row.push("on.\xa0\xa0You hear ") + row.finish("eos")
+    assert "\xa0" not in shown and shown.startswith("on.  You")

@@ -96,7 +96,7 @@ class RowText:
         """Add freshly decoded text; returns the part that is now safe to show."""
         if self.done or not delta:
             return ""
-        self.raw += delta
+        self.raw += delta.replace("\xa0", " ")  # the books' no-break spaces: the editor stores plain ones
         cut = self._stop_at()
         if cut is not None:
             self.raw = self.raw[: max(cut, self.shown)]
@@ -118,7 +118,7 @@ class RowText:
         """End the row. ``"length"`` trims a dangling word or sentence; ``"cancel"`` shows nothing more."""
         if self.done:
             return ""
-        self.raw += extra
+        self.raw += extra.replace("\xa0", " ")
         self.done, self.reason = True, reason
         if reason == "cancel":
             self.raw = self.raw[: self.shown]

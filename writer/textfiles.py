@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -26,3 +27,15 @@ def read_text(path: str | Path) -> str:
     except UnicodeDecodeError as exc:
         raise WriterError(f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
                           "re-save it as UTF-8.") from None
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` so that nobody ever sees half a file (temp file, then rename)."""
+    partial = path.with_name(f".{path.name}.writing")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise WriterError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+    return path

@@ -87,3 +87,29 @@ def test_save_errors_keep_the_text_and_retry(qtbot: QtBot, store: Store, make_wi
     assert window.editor.toPlainText() == "precious"
     monkeypatch.setattr(store, "save_draft", real_save)
     qtbot.waitUntil(lambda: stored_body(draft_id) == "precious", timeout=4000)
+
+
+def test_a_pasted_novel_is_saved_off_the_gui_thread_and_in_order(qtbot: QtBot, make_window) -> None:
+    """Writing a 1.5 MB draft and its search index takes ~0.5 s: the editor must not stall for it."""
+    import threading
+
+    from writer.ui import autosave
+
+    window = make_window(autosave__delay_ms=200)
+    draft_id = window.new_draft()
+    threads: list[bool] = []
+    original = window.store.save_draft
+
+    def spy(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return original(*args, **kwargs)
+
+    window.store.save_draft = spy  # type: ignore[method-assign]
+    novel = "\n".join(f"Line {i} of a long pasted novel, with some words." for i in range(35_000))
+    assert len(novel) > autosave.LARGE_CHARS
+    window.editor.insertPlainText(novel)
+    qtbot.waitUntil(lambda: stored_body(draft_id) == novel, timeout=10_000)
+    assert threads == [False], "the timed save of a large draft ran on a worker"
+    qtbot.keyClicks(window.editor, " The end.")  # typed while it may still be saving
+    window.close()  # close saves at once, after any background save of the same draft
+    assert stored_body(draft_id) == novel + " The end."

@@ -14,6 +14,7 @@ from writer.store import STATUSES, Draft, Store, reading_minutes, restore_backup
 from writer.store.markdown_io import export_markdown, import_file
 from writer.store.store import ORDERS
 from writer.store.timefmt import ago
+from writer.textfiles import write_text_atomic
 
 TITLE_WIDTH = 40
 
@@ -150,10 +151,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         return 0
     if args.output.exists() and not args.force:
         raise WriterError(f"{args.output} already exists; pass --force to replace it.")
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise WriterError(f"Cannot write {args.output}: {exc.strerror or exc}.") from exc
+    write_text_atomic(args.output, text)
     print(f"Wrote {args.output}")
     return 0
 

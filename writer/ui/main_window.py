@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
 
-        self.autosave = Autosave(self, store, delay_ms=settings.get("autosave.delay_ms"))
+        self.autosave = Autosave(self, store, delay_ms=settings.get("autosave.delay_ms"), worker=self.worker)
         self.autosave.saved.connect(self._on_saved)
         self.autosave.failed.connect(self._on_save_failed)
 
@@ -904,7 +904,7 @@ def _import_all(store: Store, files: list[Path]) -> tuple[list[Draft], list[str]
 def _export(draft: Draft, target: Path) -> Path:
     """Runs in a worker: write the draft with its front matter."""
     from writer.store.markdown_io import export_markdown
+    from writer.textfiles import write_text_atomic
 
-    target.write_text(export_markdown(draft), encoding="utf-8")
-    return target
+    return write_text_atomic(target, export_markdown(draft))
 

@@ -38,3 +38,16 @@ def test_derive_title_shortens_very_long_lines() -> None:
 @pytest.mark.parametrize(("words", "minutes"), [(0, 0), (1, 1), (230, 1), (231, 2), (2300, 10)])
 def test_reading_minutes_at_about_230_wpm(words: int, minutes: int) -> None:
     assert reading_minutes(words) == minutes
+
+
+def test_long_texts_are_counted_in_pieces_with_the_same_result() -> None:
+    """A pasted novel is counted in whitespace-cut pieces (so a worker never holds the GIL for long)."""
+    import random
+
+    from writer.store.text import _WORD
+
+    rng = random.Random(5)
+    vocab = ["don't", "well-known", "—", "a—b", "#", "**bold**", "naïve", "x_y", "1984", "end."]
+    text = "\n".join(" ".join(rng.choices(vocab, k=rng.randint(1, 30))) for _ in range(20_000))
+    assert len(text) > 200_000
+    assert word_count(text) == len(_WORD.findall(text))

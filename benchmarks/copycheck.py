@@ -21,13 +21,14 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timing import median_ms
 
 from models import corpus as corpus_mod
 from models.index import build_index
@@ -38,15 +39,6 @@ from writer.copycheck.normalise import tokenise
 
 PACKS = ("pkd", "ja", "vanilla")
 _NAIVE_WORD = re.compile(r"[^\W_]+")
-
-
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def work_texts(corpus_dir: Path, sets: list[str]) -> list[tuple[str, str]]:

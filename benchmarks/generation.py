@@ -30,11 +30,12 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timing import median_ms
 
 REPO = Path(__file__).resolve().parent.parent
 PACK = REPO / "resources" / "models" / "vanilla"
@@ -93,16 +94,6 @@ def prompt_text(tokenizer_file: Path) -> str:
     return tok.decode(tok.encode(text).ids[:PROMPT])
 
 
-def median_ms(fn, repeat: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
-
-
 def bench(label: str, work: Path, repeat: int, threads: int) -> dict:
     import onnxruntime as ort
     import torch
@@ -127,8 +118,8 @@ def bench(label: str, work: Path, repeat: int, threads: int) -> dict:
         r = eng.generate(text, n=K, settings=settings, seed=len(made))
         made.append(sum(len(t) for t in r.token_ids))
 
-    results = {"writer_ms": median_ms(writer_run, repeat),
-               "writer_optimum_graph_ms": median_ms(lambda: writer_run(plain), repeat)}
+    results = {"writer_ms": median_ms(writer_run, repeat, warmup=True),
+               "writer_optimum_graph_ms": median_ms(lambda: writer_run(plain), repeat, warmup=True)}
     first_cold, first_warm, first_bg = [], [], []
     for i in range(repeat):
         engine.forget_prompt()
@@ -156,12 +147,12 @@ def bench(label: str, work: Path, repeat: int, threads: int) -> dict:
     gen_kwargs = {"do_sample": True, "max_new_tokens": NEW, "min_new_tokens": NEW, "pad_token_id": 0, **SAMPLER}
     model = GPT2LMHeadModel.from_pretrained(work / "hf").eval()
     with torch.inference_mode():
-        results["transformers_ms"] = median_ms(lambda: model.generate(input_ids, **gen_kwargs), repeat)
+        results["transformers_ms"] = median_ms(lambda: model.generate(input_ids, **gen_kwargs), repeat, warmup=True)
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
     ortm = ORTModelForCausalLM.from_pretrained(work / "pack", use_cache=True, use_io_binding=False,
                                                session_options=so, provider="CPUExecutionProvider")
-    results["ort_ms"] = median_ms(lambda: ortm.generate(input_ids, **gen_kwargs), repeat)
+    results["ort_ms"] = median_ms(lambda: ortm.generate(input_ids, **gen_kwargs), repeat, warmup=True)
     results["writer_tokens_per_run"] = statistics.median(made)
     results["vs_transformers"] = results["transformers_ms"] / results["writer_ms"]
     results["vs_ort"] = results["ort_ms"] / results["writer_ms"]

@@ -328,13 +328,17 @@ def next_due(store: Store) -> datetime | None:
 # -- per-draft preferences -------------------------------------------------------------------
 
 
+def _set_preference(store: Store, draft_id: int, column: str, value: object) -> None:
+    """Set one column of a draft's publishing preferences (``column`` is ours, never user input)."""
+    with store._write():
+        store.db.execute(f"INSERT INTO draft_publishing (draft_id, {column}) VALUES (?, ?) "
+                         f"ON CONFLICT (draft_id) DO UPDATE SET {column} = excluded.{column}", [draft_id, value])
+
+
 @_guarded
 def set_keep_updating(store: Store, draft_id: int, on: bool) -> None:
     """"Publish now, keep editing": every save of this draft updates its remote post."""
-    with store._write():
-        store.db.execute("INSERT INTO draft_publishing (draft_id, keep_updating) VALUES (?, ?) "
-                         "ON CONFLICT (draft_id) DO UPDATE SET keep_updating = excluded.keep_updating",
-                         [draft_id, int(on)])
+    _set_preference(store, draft_id, "keep_updating", int(on))
 
 
 @_guarded
@@ -346,10 +350,7 @@ def keep_updating(store: Store, draft_id: int) -> bool:
 @_guarded
 def snooze(store: Store, draft_id: int, until: datetime) -> None:
     """Keep a stalled draft out of the start-up nudge until ``until``."""
-    with store._write():
-        store.db.execute("INSERT INTO draft_publishing (draft_id, snoozed_until) VALUES (?, ?) "
-                         "ON CONFLICT (draft_id) DO UPDATE SET snoozed_until = excluded.snoozed_until",
-                         [draft_id, _iso(until)])
+    _set_preference(store, draft_id, "snoozed_until", _iso(until))
 
 
 @_guarded

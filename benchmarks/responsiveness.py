@@ -59,7 +59,9 @@ class StallMeter:
 
 
 def p99(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100)[98] if len(values) >= 2 else (values[0] if values else 0.0)
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[98]
 
 
 def report(name: str, stalls: list[float], baseline: list[float] | None) -> None:

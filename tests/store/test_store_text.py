@@ -40,14 +40,28 @@ def test_reading_minutes_at_about_230_wpm(words: int, minutes: int) -> None:
     assert reading_minutes(words) == minutes
 
 
-def test_long_texts_are_counted_in_pieces_with_the_same_result() -> None:
-    """A pasted novel is counted in whitespace-cut pieces (so a worker never holds the GIL for long)."""
+def test_long_texts_are_counted_line_by_line_with_the_same_result() -> None:
+    """A pasted novel is counted per line, remembering lines already counted, and after edits
+    (a line changed, one added, one removed) the count is still exactly one regex pass's."""
     import random
 
     from writer.store.text import _WORD
 
     rng = random.Random(5)
-    vocab = ["don't", "well-known", "—", "a—b", "#", "**bold**", "naïve", "x_y", "1984", "end."]
-    text = "\n".join(" ".join(rng.choices(vocab, k=rng.randint(1, 30))) for _ in range(20_000))
+    vocab = ["don't", "well-known", "—", "a—b", "#", "**bold**", "naïve", "x_y", "1984", "end.", "\t"]
+    lines = [" ".join(rng.choices(vocab, k=rng.randint(0, 30))) for _ in range(20_000)]
+    text = "\n".join(lines)
     assert len(text) > 200_000
+    assert word_count(text) == len(_WORD.findall(text))
+    lines[7] += " and three more"
+    lines.insert(100, lines[5])  # a repeated line counts twice
+    del lines[2000]
+    edited = "\n".join(lines)
+    assert word_count(edited) == len(_WORD.findall(edited))
+
+
+def test_a_line_of_megabytes_is_counted_in_pieces_with_the_same_result() -> None:
+    from writer.store.text import _WORD
+
+    text = "naïve well-known words, " * 40_000 + "\n" + "and a short line"
     assert word_count(text) == len(_WORD.findall(text))

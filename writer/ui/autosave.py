@@ -72,10 +72,10 @@ class Autosave(QObject):
         self._dirty.discard(draft_id)
 
     def changed(self, draft_id: int) -> None:
-        """The document changed: schedule a save."""
+        """The text of a document changed (the window calls this for edits, not re-colouring): schedule a save."""
         doc = self._docs.get(draft_id)
-        if doc is None or self.store.read_only or not doc.isModified():
-            return  # re-highlighting emits contentsChanged too, but never sets "modified"
+        if doc is None or self.store.read_only:
+            return
         self._dirty.add(draft_id)
         self._debounce.start()
         if not self._max_wait.isActive():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent, QResizeEvent, QTextOption
+from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent, QResizeEvent, QTextBlock, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 
@@ -42,6 +42,18 @@ class Editor(QPlainTextEdit):
         """Drop every layer's marks (a different draft is shown)."""
         self._layers.clear()
         self.setExtraSelections([])
+
+    def visible_blocks(self) -> list[QTextBlock]:
+        """The lines on screen now, top to bottom."""
+        blocks = []
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        bottom = self.viewport().height()
+        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() <= bottom:
+            if block.isVisible():
+                blocks.append(block)
+            block = block.next()
+        return blocks
 
     def set_font(self, family: str, size: int) -> None:
         """Use ``family`` (or a readable default) at ``size`` points."""

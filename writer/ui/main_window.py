@@ -65,9 +65,11 @@ def shortcut_text(action: QAction) -> str:
 
 class MainWindow(QMainWindow):
     """The main window. Later features plug in via :attr:`toolbar`, :meth:`add_side_panel`,
-    :attr:`editor`, :attr:`worker` and the :attr:`draftOpened` / :attr:`draftSaved` signals."""
+    :attr:`editor`, :attr:`worker` and the :attr:`draftOpened` / :attr:`draftEdited` /
+    :attr:`draftSaved` signals."""
 
     draftOpened = Signal(int)
+    draftEdited = Signal(int)  # the text changed (typing, paste, undo), not just its colours
     draftSaved = Signal(int)
     focusModeChanged = Signal(bool)
 
@@ -436,10 +438,13 @@ class MainWindow(QMainWindow):
         doc.setPlainText(draft.body)
         doc.setUndoRedoEnabled(True)
         doc.setModified(False)
-        self._highlighters[draft.id] = MarkdownHighlighter(doc, self.palette_)
+        highlighter = MarkdownHighlighter(doc, self.palette_)
+        highlighter.visible_blocks = self.editor.visible_blocks
+        self._highlighters[draft.id] = highlighter
         self._docs[draft.id] = doc
         self.autosave.track(draft.id, doc, draft.body)
-        doc.contentsChanged.connect(lambda: self._on_edited(draft.id))
+        # contentsChange, not contentsChanged: colouring lines in the background is no edit
+        doc.contentsChange.connect(lambda _at, removed, added: (removed or added) and self._on_edited(draft.id))
         return doc
 
     def _leave_current(self) -> None:
@@ -538,12 +543,14 @@ class MainWindow(QMainWindow):
         if draft_id == self.current_draft_id:
             self.status_state.setText("Editing…" if self.autosave.is_dirty(draft_id) else "Saved")
             self._count_timer.start()
+        self.draftEdited.emit(draft_id)
 
     def _on_saved(self, draft: Draft) -> None:
         self.model.update_draft(draft)
         if draft.id == self.current_draft_id:
             self.status_state.setText("Saved")
             self._update_title()
+            self._update_counts()
         self.draftSaved.emit(draft.id)
 
     def _on_save_failed(self, draft_id: int, message: str) -> None:
@@ -551,14 +558,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Could not save: {message} Your text is kept; Writer will retry.")
 
     def _update_counts(self) -> None:
-        doc = self.editor.document()
-        if self.current_draft_id is None:
+        """Live counts while typing; a long draft's count comes with each save instead.
+
+        The store counts the words of every save anyway, and copying megabytes out of the editor
+        at every pause in typing (then counting them) would stall the editor.
+        """
+        draft_id = self.current_draft_id
+        if draft_id is None:
             return
-        if doc.characterCount() > BIG_TEXT:
-            text = doc.toPlainText()
-            self.worker.submit(word_count, text, channel="wordcount", on_result=self._show_counts)
-        else:
+        doc = self.editor.document()
+        if doc.characterCount() <= BIG_TEXT:
             self._show_counts(word_count(doc.toPlainText()))
+        elif (row := self.model.row_of(draft_id)) is not None:
+            self._show_counts(self.model.draft_at(row).word_count)
 
     def _show_counts(self, words: int) -> None:
         self.status_words.setText(f"{words:,} word{'s' if words != 1 else ''}")

@@ -95,7 +95,6 @@ class SuggestionsPanel(QWidget):
         self._badges: dict[tuple[int, int], tuple[str, str]] = {}
         self._anchor: tuple[QTextDocument, int] | None = None
         self._accepting = False
-        self._revision: tuple[QTextDocument | None, int] = (None, -1)
         self._cancels: list[threading.Event] = []
         self.dock: QDockWidget | None = None
 
@@ -113,7 +112,7 @@ class SuggestionsPanel(QWidget):
         self.worker.progressed.connect(self._on_progress)
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(self._on_failed)
-        self.editor.textChanged.connect(self._on_text_changed)
+        window.draftEdited.connect(self._on_text_changed)  # type: ignore[attr-defined]
         self.editor.cursorPositionChanged.connect(self._on_cursor_moved)
         self.editor.installEventFilter(self)
         self.editor.escapePressed.connect(self.dismiss)
@@ -121,7 +120,6 @@ class SuggestionsPanel(QWidget):
         window.draftOpened.connect(self._on_draft_opened)  # type: ignore[attr-defined]
         cancels = self._cancels
         self.destroyed.connect(lambda *_: [event.set() for event in cancels])
-        self._remember_revision()
         self.show_idle()
         self.reload_packs()
 
@@ -535,7 +533,6 @@ class SuggestionsPanel(QWidget):
             cursor.endEditBlock()
         finally:
             self._accepting = False
-        self._remember_revision()
         end = cursor.position()
         self.editor.setTextCursor(cursor)
         self.provenance.record(position, end, item.model, batch.seed)
@@ -549,18 +546,9 @@ class SuggestionsPanel(QWidget):
         return self.shown >= 0 and any(item.text.strip() for item in self.batches[self.shown].items[:1])
 
     # -- watching the editor ---------------------------------------------------------------
-    def _remember_revision(self) -> None:
-        doc = self.editor.document()
-        self._revision = (doc, doc.revision())
-
-    def _on_text_changed(self) -> None:
-        doc = self.editor.document()
-        if self._accepting:
+    def _on_text_changed(self, draft_id: int) -> None:
+        if self._accepting or draft_id != self.window_.current_draft_id:  # type: ignore[attr-defined]
             return
-        previous_doc, previous = self._revision
-        self._remember_revision()
-        if previous_doc is not doc or previous == doc.revision():
-            return  # another draft shown, or only formatting changed
         self.dismiss()
         if self._panel_visible():
             self._prefill_timer.start()
@@ -608,7 +596,6 @@ class SuggestionsPanel(QWidget):
     def _on_draft_opened(self, _draft_id: int) -> None:
         self._pause.stop()
         self.dismiss()
-        self._remember_revision()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.editor and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtWidgets import QPlainTextDocumentLayout
 from pytestqt.qtbot import QtBot
 
 from writer.store import Store
 from writer.ui.main_window import MainWindow
-from writer.ui.provenance import TINT
+from writer.ui.provenance import HISTORY, TINT, SpanTracker
 
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -122,3 +123,35 @@ def test_toggle_tints_machine_text(qtbot: QtBot, make_window: Any) -> None:
     qtbot.mouseClick(window.provenance.button, Qt.MouseButton.LeftButton)
     assert tinted() == [suggestion] and window.provenance.toggle_action.isChecked()
     assert window.provenance.toggle_action in window.view_menu.actions()
+
+
+def test_a_tracker_follows_text_written_before_and_after_machine_text(qapp: Any) -> None:
+    """A draft without machine text is not followed keystroke by keystroke (a pasted novel would
+    pay for it); an accept picks the text up as it is then, and spans stay right after that."""
+
+    def spans() -> list[tuple[int, int]]:
+        return [(span.start, span.end) for span in tracker.spans]
+
+    doc = QTextDocument()
+    doc.setDocumentLayout(QPlainTextDocumentLayout(doc))  # Qt reports changes only with a layout
+    doc.setPlainText("Hello world")
+    tracker = SpanTracker(doc, [])
+    cursor = QTextCursor(doc)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    cursor.insertText(" and more")
+    tracker.add(11, 20, "pkd", 1)
+    cursor.setPosition(0)
+    cursor.insertText("Oh. ")
+    assert spans() == [(15, 24)]
+
+    cursor.setPosition(15)
+    cursor.setPosition(24, QTextCursor.MoveMode.KeepAnchor)
+    cursor.removeSelectedText()
+    for _ in range(HISTORY + 1):  # beyond undo's memory of the machine text
+        cursor.insertText("x")
+    assert spans() == []
+    tracker.add(0, 3, "ja", 2)
+    cursor.setPosition(0)
+    cursor.insertText("ab")
+    assert spans() == [(2, 5)]
+    assert tracker.length == len(doc.toPlainText())

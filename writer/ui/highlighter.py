@@ -8,26 +8,32 @@ Qt colours every changed line at once, on the GUI thread: for a 5 MB paste, a lo
 draft opened, or a ``` typed above 70,000 lines, that is seconds of frozen window.
 So one edit colours at most ``LINES_AT_ONCE`` lines on the spot; for the rest only
 the fenced-code state is worked out (a regex per line, which later lines need), and
-they are coloured in the background a few milliseconds at a time, those on screen first.
+a line is coloured when it comes into view (:meth:`MarkdownHighlighter.colour`).
+Colouring lines nobody looks at in the background was tried: re-laying out tens of
+thousands of lines cost the editor stalls of ~100 ms while typing for ~15 s.
 """
 
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
+from collections.abc import Iterable
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QSyntaxHighlighter,
+    QTextBlock,
+    QTextBlockUserData,
+    QTextCharFormat,
+    QTextDocument,
+)
 
 from writer.ui.theme import Palette
 
 #: Lines longer than this get only heading/quote/list styling, not inline spans.
 INLINE_LIMIT = 4000
-#: Lines one edit colours on the spot (about 25 ms); the rest are coloured in the background.
+#: Lines one edit colours on the spot (about 25 ms); the rest are coloured when they come into view.
 LINES_AT_ONCE = 1000
-#: How long one background step may hold the GUI thread.
-SLICE_SECONDS = 0.008
 
 _NORMAL = -1  # Qt's state of a line never coloured, so new lines start out normal
 _IN_FENCE = 1
@@ -63,24 +69,27 @@ def _fmt(color: QColor | None = None, *, bold: bool = False, italic: bool = Fals
     return fmt
 
 
+class _Coloured(QTextBlockUserData):
+    """Set on a line coloured with palette number ``generation``."""
+
+    def __init__(self, generation: int) -> None:
+        super().__init__()
+        self.generation = generation
+
+
 class MarkdownHighlighter(QSyntaxHighlighter):
     """Headings, emphasis, code (inline and fenced), links, quotes, lists and rules."""
 
     def __init__(self, document: QTextDocument, palette: Palette) -> None:
         super().__init__(document)
+        self._generation = 0
         self.set_palette(palette, rehighlight=False)
-        #: The blocks the editor shows (set by the window): coloured first after a big change.
-        self.visible_blocks: Callable[[], list[QTextBlock]] | None = None
         self._depth = 0  # nesting of contentsChange signals
         self._budget: int | None = None  # lines this edit may still colour on the spot
         self._skipping = False
         self._skip_fence: bool | None = None
-        self._skip_start = 0
-        self._skipped = 0
-        self._todo: tuple[QTextCursor, QTextCursor] | None = None
-        self._shown: tuple[int, int] | None = None
-        self._timer = QTimer(self, interval=0)
-        self._timer.timeout.connect(self._work)
+        self._partial = False  # some lines may wait for their colours
+        self._unmark = False
         # Qt's own handler must run between these two: detach it, and attach it again in the middle.
         self.setDocument(None)
         document.contentsChange.connect(self._before_change)
@@ -89,15 +98,11 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         if document.blockCount() > LINES_AT_ONCE:
             self._start_skipping()
             self.rehighlight()  # fence states only; this also cancels Qt's queued full pass
-            self._finish_skipping()
-
-    @property
-    def pending(self) -> bool:
-        """Whether some lines still wait for their colours."""
-        return self._todo is not None
+            self._skipping = False
 
     def set_palette(self, palette: Palette, *, rehighlight: bool = True) -> None:
-        """Recolour for a light or dark theme."""
+        """Recolour for a light or dark theme (a long draft: the lines in view, the rest when shown)."""
+        self._generation += 1
         self.formats = {
             "heading": _fmt(palette.heading, bold=True),
             "marker": _fmt(palette.muted),
@@ -112,11 +117,20 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             return
         doc = self.document()
         if doc is not None and doc.blockCount() > LINES_AT_ONCE:
-            self._queue(doc.begin(), doc.blockCount())  # the old colours stay until each line's turn
+            self._partial = True
         else:
             self.rehighlight()
 
-    # -- big changes: states now, colours in the background ----------------------------------
+    def colour(self, blocks: Iterable[QTextBlock]) -> None:
+        """Colour those of ``blocks`` (the lines on screen) that wait for it."""
+        if not self._partial:
+            return
+        for block in blocks:
+            mark = block.userData()
+            if not isinstance(mark, _Coloured) or mark.generation != self._generation:
+                self.rehighlightBlock(block)  # ignores another document's blocks
+
+    # -- big changes: fence states now, colours when shown -----------------------------------
 
     def _before_change(self, _position: int, _removed: int, _added: int) -> None:
         self._depth += 1
@@ -127,70 +141,23 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         self._depth -= 1
         if self._depth == 0:
             self._budget = None
-            if self._skipping:
-                self._finish_skipping()
+            self._skipping = False
 
     def _start_skipping(self) -> None:
         self._skipping = True
         self._skip_fence = None
-        self._skipped = 0
-
-    def _finish_skipping(self) -> None:
-        self._skipping = False
-        doc = self.document()
-        if doc is not None and self._skipped:
-            self._queue(doc.findBlock(self._skip_start), self._skipped)
-        self._skipped = 0
+        self._unmark = self._partial  # only lines coloured since the first skip carry marks
+        self._partial = True
 
     def _skip(self, text: str) -> None:
         """Work out only whether the line is inside a fenced code block (the next lines need it)."""
         if self._skip_fence is None:
             self._skip_fence = self.previousBlockState() == _IN_FENCE
-            self._skip_start = self.currentBlock().position()
-        self._skipped += 1
         if _FENCE.match(text):
             self._skip_fence = not self._skip_fence
         self.setCurrentBlockState(_IN_FENCE if self._skip_fence else _NORMAL)
-
-    def _queue(self, first: QTextBlock, count: int) -> None:
-        """Colour ``count`` blocks from ``first`` in the background (merged with what already waits)."""
-        doc = self.document()
-        last = doc.findBlockByNumber(min(first.blockNumber() + count - 1, doc.blockCount() - 1))
-        start, end = first.position(), last.position()
-        if self._todo is not None:
-            start, end = min(start, self._todo[0].position()), max(end, self._todo[1].position())
-        self._todo = (QTextCursor(doc), QTextCursor(doc))
-        self._todo[0].setPosition(start)
-        self._todo[1].setPosition(end)
-        self._shown = None
-        self._timer.start()
-
-    def _work(self) -> None:
-        """One slice of background colouring: the lines on screen, then the next lines in order."""
-        doc = self.document()
-        if self._todo is None or doc is None:
-            self._timer.stop()
-            return
-        deadline = time.perf_counter() + SLICE_SECONDS
-        self._colour_visible()
-        block = doc.findBlock(self._todo[0].position())
-        end = self._todo[1].position()
-        while block.isValid() and block.position() <= end and time.perf_counter() < deadline:
-            self.rehighlightBlock(block)
-            block = block.next()
-        if block.isValid() and block.position() <= end:
-            self._todo[0].setPosition(block.position())
-        else:
-            self._todo = None
-            self._timer.stop()
-
-    def _colour_visible(self) -> None:
-        blocks = self.visible_blocks() if self.visible_blocks is not None else []
-        shown = (blocks[0].position(), len(blocks)) if blocks else None
-        if shown != self._shown:
-            self._shown = shown
-            for block in blocks:
-                self.rehighlightBlock(block)  # ignores another document's blocks
+        if self._unmark:
+            self.setCurrentBlockUserData(None)  # its colours are gone: colour it when shown
 
     # -- colouring one line ---------------------------------------------------------------------
 
@@ -202,6 +169,8 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         if self._skipping:
             self._skip(text)
             return
+        if self._partial:
+            self.setCurrentBlockUserData(_Coloured(self._generation))
         formats = self.formats
         in_fence = self.previousBlockState() == _IN_FENCE
         if _FENCE.match(text):

@@ -297,6 +297,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([280, 900])
         self.setCentralWidget(self.splitter)
         self.editor.escapePressed.connect(self._on_editor_escape)
+        self.editor.updateRequest.connect(lambda *_: self._colour_visible())  # scrolled, resized, edited
 
     def _build_empty_state(self) -> QWidget:
         page = QWidget(self.stack)
@@ -438,9 +439,7 @@ class MainWindow(QMainWindow):
         doc.setPlainText(draft.body)
         doc.setUndoRedoEnabled(True)
         doc.setModified(False)
-        highlighter = MarkdownHighlighter(doc, self.palette_)
-        highlighter.visible_blocks = self.editor.visible_blocks
-        self._highlighters[draft.id] = highlighter
+        self._highlighters[draft.id] = MarkdownHighlighter(doc, self.palette_)
         self._docs[draft.id] = doc
         self.autosave.track(draft.id, doc, draft.body)
         # contentsChange, not contentsChanged: colouring lines in the background is no edit
@@ -576,6 +575,12 @@ class MainWindow(QMainWindow):
         self.status_words.setText(f"{words:,} word{'s' if words != 1 else ''}")
         minutes = reading_minutes(words)
         self.status_reading.setText(f"{minutes} min read" if minutes else "")
+
+    def _colour_visible(self) -> None:
+        """Colour the lines on screen that a big paste or a long draft left plain (see highlighter)."""
+        highlighter = self._highlighters.get(self.current_draft_id) if self.current_draft_id is not None else None
+        if highlighter is not None:
+            highlighter.colour(self.editor.visible_blocks())
 
     def _update_title(self) -> None:
         draft_id = self.current_draft_id
@@ -814,6 +819,7 @@ class MainWindow(QMainWindow):
         self.list.palette_ = palette
         for highlighter in self._highlighters.values():
             highlighter.set_palette(palette)
+        self._colour_visible()
         for action in (self.new_action, self.search_action, self.focus_action, self.import_action,
                        self.export_action, self.delete_action):
             action.setIcon(icons.icon(str(action.data()), palette.text))

@@ -39,7 +39,9 @@ class SpanTracker(QObject):
 
     It keeps a UTF-16 shadow of the text to see exactly what changed (Qt may report a larger
     range than was edited), and remembers the spans of recent text states: undoing the
-    deletion of a suggestion, or redoing an accept, brings its provenance back.
+    deletion of a suggestion, or redoing an accept, brings its provenance back. While there
+    is no machine-written text to follow (now or in the remembered states) it keeps neither,
+    so a keystroke in a pasted novel costs nothing here.
     """
 
     changed = Signal()
@@ -47,10 +49,13 @@ class SpanTracker(QObject):
     def __init__(self, doc: QTextDocument, spans: list[ProvenanceSpan]) -> None:
         super().__init__(doc)
         self.doc = doc
-        self._shadow = doc.toPlainText().encode("utf-16-le")
-        self._spans = clamp(spans, len(self._shadow) // 2)
+        self._shadow: bytes | None = None
+        self._spans: list[ProvenanceSpan] = []
         self._states: OrderedDict[tuple[int, int], list[ProvenanceSpan]] = OrderedDict()
-        self._remember()
+        if spans:
+            self._follow()
+            self._spans = clamp(spans, self.length)
+            self._remember()
         doc.contentsChange.connect(self._on_change)
 
     @property
@@ -59,7 +64,8 @@ class SpanTracker(QObject):
 
     @property
     def length(self) -> int:
-        return len(self._shadow) // 2
+        """The text's length in UTF-16 units (Qt positions)."""
+        return len(self._shadow) // 2 if self._shadow is not None else self.doc.characterCount() - 1
 
     def share(self) -> float:
         return machine_share(self._spans, self.length)
@@ -67,6 +73,8 @@ class SpanTracker(QObject):
     def add(self, start: int, end: int, model: str, seed: int | None) -> None:
         """Characters ``start``–``end`` (already in the document) were written by ``model``."""
         span = ProvenanceSpan(start, end, model, seed, datetime.now(UTC).replace(microsecond=0))
+        if self._shadow is None:
+            self._follow()
         self._spans = add_span(self._spans, span)
         self._remember()
         self.changed.emit()
@@ -75,7 +83,11 @@ class SpanTracker(QObject):
         """The spans as Python indices into ``text`` (the document's plain text), for the store."""
         return clamp(from_utf16(self._spans, text), len(text))
 
+    def _follow(self) -> None:
+        self._shadow = self.doc.toPlainText().encode("utf-16-le")
+
     def _key(self) -> tuple[int, int]:
+        assert self._shadow is not None
         return len(self._shadow), hash(self._shadow)
 
     def _remember(self) -> None:
@@ -86,6 +98,8 @@ class SpanTracker(QObject):
             self._states.popitem(last=False)
 
     def _on_change(self, position: int, removed: int, added: int) -> None:
+        if self._shadow is None:
+            return
         cursor = QTextCursor(self.doc)
         end = min(position + added, self.doc.characterCount() - 1)
         cursor.setPosition(min(position, end))
@@ -101,6 +115,9 @@ class SpanTracker(QObject):
         self._spans = remembered if remembered is not None else apply_edit(self._spans, pos, rem, add)
         self._spans = clamp(self._spans, self.length)
         self._remember()
+        if not self._spans and not any(self._states.values()):
+            self._shadow = None  # nothing machine-written left, nor in undo's reach
+            self._states.clear()
         if self._spans != before:
             self.changed.emit()
 

@@ -433,7 +433,8 @@ class Store:
     @_guarded
     def get_provenance(self, draft_id: int) -> list[ProvenanceSpan]:
         """Machine-written spans of the draft's body, in text order."""
-        self._get(draft_id)
+        if self.db.execute("SELECT 1 FROM drafts WHERE id = ?", [draft_id]).fetchone() is None:
+            self._get(draft_id)  # raises DraftNotFound (not read first: the body may be megabytes)
         return self._provenance(draft_id)
 
     def _provenance(self, draft_id: int) -> list[ProvenanceSpan]:

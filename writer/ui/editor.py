@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent, QResizeEvent, QTextBlock, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+
+from writer.softbreaks import break_long_lines
 
 
 class Editor(QPlainTextEdit):
     """Shows one draft's QTextDocument at a time (each draft keeps its own undo history).
 
     ``escapePressed`` lets the window leave focus mode or a search with Esc.
+    ``longLinesBroken`` (lines broken, lines left long) tells of a paste that
+    :mod:`writer.softbreaks` made editable.
     """
 
     escapePressed = Signal()
+    longLinesBroken = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +31,7 @@ class Editor(QPlainTextEdit):
         self.setPlaceholderText("Start writing…")
         self.max_width = 760
         self._typewriter = False
+        self._unchanged = False
         self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self.cursorPositionChanged.connect(self._keep_centred)
 
@@ -81,6 +87,28 @@ class Editor(QPlainTextEdit):
     def _keep_centred(self) -> None:
         if self._typewriter:
             self.centerCursor()
+
+    def paste_unchanged(self) -> None:
+        """Paste without breaking long lines (Edit ▸ Paste Unchanged)."""
+        self._unchanged = True
+        try:
+            self.paste()
+        finally:
+            self._unchanged = False
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Pastes and drops: a line of megabytes is broken first, or every keystroke would take seconds."""
+        if self._unchanged or self.isReadOnly() or not source.hasText():
+            super().insertFromMimeData(source)
+            return
+        result = break_long_lines(source.text().replace("\r\n", "\n"))
+        if result.broken:
+            self.textCursor().insertText(result.text)
+            self.ensureCursorVisible()
+        else:
+            super().insertFromMimeData(source)
+        if result.broken or result.kept:
+            self.longLinesBroken.emit(result.broken, result.kept)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and not event.modifiers():

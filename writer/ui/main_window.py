@@ -241,6 +241,11 @@ class MainWindow(QMainWindow):
         for action in (self.undo_action, self.redo_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the editor handles the keys
         edit.addActions([self.undo_action, self.redo_action])
+        self.paste_unchanged_action = self._action(
+            "Paste &Unchanged", ["Ctrl+Shift+V"], lambda: self.editor.paste_unchanged(),
+            tip="Paste without breaking very long lines into sentences")
+        self.paste_unchanged_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the editor's key
+        edit.addAction(self.paste_unchanged_action)
         edit.addSeparator()
         edit.addAction(self.search_action)
         view = menu.addMenu("&View")
@@ -297,6 +302,8 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([280, 900])
         self.setCentralWidget(self.splitter)
         self.editor.escapePressed.connect(self._on_editor_escape)
+        self.editor.longLinesBroken.connect(self._on_long_lines)
+        self.editor.addAction(self.paste_unchanged_action)
         self.editor.updateRequest.connect(lambda *_: self._colour_visible())  # scrolled, resized, edited
 
     def _build_empty_state(self) -> QWidget:
@@ -435,11 +442,11 @@ class MainWindow(QMainWindow):
         option = doc.defaultTextOption()
         option.setWrapMode(self.editor.wordWrapMode())  # the wrap mode lives in the document
         doc.setDefaultTextOption(option)
+        self._highlighters[draft.id] = MarkdownHighlighter(doc, self.palette_)  # first: it sees a long body arrive
         doc.setUndoRedoEnabled(False)
         doc.setPlainText(draft.body)
         doc.setUndoRedoEnabled(True)
         doc.setModified(False)
-        self._highlighters[draft.id] = MarkdownHighlighter(doc, self.palette_)
         self._docs[draft.id] = doc
         self.autosave.track(draft.id, doc, draft.body)
         # contentsChange, not contentsChanged: colouring lines in the background is no edit
@@ -575,6 +582,19 @@ class MainWindow(QMainWindow):
         self.status_words.setText(f"{words:,} word{'s' if words != 1 else ''}")
         minutes = reading_minutes(words)
         self.status_reading.setText(f"{minutes} min read" if minutes else "")
+
+    def _on_long_lines(self, broken: int, kept: int) -> None:
+        keys = shortcut_text(self.paste_unchanged_action)
+        if broken:
+            lines = "a very long line" if broken == 1 else f"{broken:,} very long lines"
+            self.statusBar().showMessage(
+                f"Pasted {lines} as one sentence per line, so typing stays fast; the published post is "
+                f"the same. To keep {'it' if broken == 1 else 'them'} whole: Undo, then Paste Unchanged ({keys}).",
+                20_000)
+        else:
+            self.statusBar().showMessage(
+                "Pasted a line of more than 10,000 characters that cannot be broken without changing it "
+                "(code, a heading, a table, or no spaces): typing in it may be slow.", 20_000)
 
     def _colour_visible(self) -> None:
         """Colour the lines on screen that a big paste or a long draft left plain (see highlighter)."""

@@ -172,7 +172,7 @@ class ProvenanceView(QObject):
                 stored = self.window.store.get_provenance(draft_id)  # type: ignore[attr-defined]
             except WriterError:
                 stored = []
-            tracker = SpanTracker(doc, to_utf16(stored, doc.toPlainText()))
+            tracker = SpanTracker(doc, to_utf16(stored, doc.toPlainText()) if stored else [])
             tracker.changed.connect(lambda draft_id=draft_id: self._on_changed(draft_id))
             doc.destroyed.connect(lambda *_, draft_id=draft_id: self.trackers.pop(draft_id, None))
             self.trackers[draft_id] = tracker

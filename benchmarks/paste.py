@@ -11,7 +11,10 @@ Targets: typing after the paste never stalls over 50 ms; the paste itself holds 
 most twice as long as it holds a bare QPlainTextEdit. Last, a long draft is opened from the
 drafts list (switching to it) against a bare editor's setPlainText of the same text.
 
-    python benchmarks/paste.py [--mb 5] [--keys 30]
+A book pasted from a model's own training corpus (``--corpus ../shared/corpora/ja``) also
+exercises the copy check, which then flags most of it.
+
+    python benchmarks/paste.py [--mb 5] [--keys 30] [--corpus DIR]
 """
 
 from __future__ import annotations
@@ -46,6 +49,12 @@ def prose(megabytes: float, *, single_line: bool) -> str:
         parts.append(para)
         size += len(para) + 1
     return (" " if single_line else "\n").join(parts)
+
+
+def books(folder: Path, megabytes: float) -> str:
+    """The first ``megabytes`` MB of the ``*.txt`` books in ``folder``, one after another."""
+    text = "\n\n".join(path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt")))
+    return text.replace("\r\n", "\n")[: int(megabytes * 1_000_000)]
 
 
 def settle(app: object, seconds: float) -> None:
@@ -170,6 +179,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mb", type=float, default=5.0, help="size of the pasted text in MB")
     parser.add_argument("--keys", type=int, default=30, help="keys typed after the paste, one per 100 ms")
+    parser.add_argument("--corpus", type=Path, help="paste these books (a folder of .txt) instead of made-up prose")
     args = parser.parse_args()
 
     from writer import paths
@@ -181,6 +191,9 @@ def main() -> int:
         runs: list[tuple[str, Callable[..., tuple[list[float], list[float]]]]] = [("bare Qt", bare), ("Writer", writer)]
         for single in (False, True):
             text = prose(args.mb, single_line=single)
+            if args.corpus is not None:
+                text = books(args.corpus, args.mb)
+                text = " ".join(text.split()) if single else text
             shape = "one line" if single else f"{text.count(chr(10)) + 1:,} lines"
             print(f"Paste of {len(text.encode()) / 1e6:.2f} MB ({shape}), then {args.keys} keys 100 ms apart "
                   f"({os.cpu_count()} CPUs)", flush=True)
@@ -193,7 +206,7 @@ def main() -> int:
             print(line("Writer: paste", paste, base_paste, verdict(paste_ok)), flush=True)
             print(line("Writer: typing after", typing, base_typing, verdict(max(typing) <= TYPING_TARGET_MS)),
                   flush=True)
-        text = prose(args.mb, single_line=False)
+        text = prose(args.mb, single_line=False) if args.corpus is None else books(args.corpus, args.mb)
         bare_s, writer_s = open_long_draft(app, text)
         print(f"Opening a {len(text.encode()) / 1e6:.2f} MB draft: bare setPlainText {bare_s * 1000:.0f} ms, "
               f"Writer {writer_s * 1000:.0f} ms (×{writer_s / bare_s:.2f})", flush=True)

@@ -87,18 +87,20 @@ def _astral(text: str) -> list[int]:
 
 def to_utf16(spans: Iterable[ProvenanceSpan], text: str) -> list[ProvenanceSpan]:
     """Python indices into ``text`` → Qt positions."""
-    astral = _astral(text)
+    spans = list(spans)
+    astral = _astral(text) if spans else []  # no scan of a long draft for nothing
     if not astral:
-        return list(spans)
+        return spans
     return [replace(s, start=s.start + bisect_left(astral, s.start), end=s.end + bisect_left(astral, s.end))
             for s in spans]
 
 
 def from_utf16(spans: Iterable[ProvenanceSpan], text: str) -> list[ProvenanceSpan]:
     """Qt positions in ``text`` → Python indices (a position inside a surrogate pair rounds down)."""
-    astral = _astral(text)
+    spans = list(spans)
+    astral = _astral(text) if spans else []
     if not astral:
-        return list(spans)
+        return spans
     starts16 = [a + k for k, a in enumerate(astral)]
     return [replace(s, start=s.start - bisect_left(starts16, s.start), end=s.end - bisect_left(starts16, s.end))
             for s in spans]

@@ -493,3 +493,26 @@ def test_finished_suggestions_in_the_panel_get_badges(qtbot: QtBot, window: Main
     assert "Philip K. Dick" in card.badge.toolTip()
     qtbot.wait(200)
     assert not panel.list.cards[1].badge.isVisible()
+
+
+def test_a_pasted_book_lists_the_first_flags_and_counts_them_all(qtbot: QtBot, window: MainWindow,
+                                                                    books: list[Book]) -> None:
+    """A book pasted whole has thousands of flags: the first MAX_SHOWN are drawn and listed (drawing
+    all took seconds at every check), the summary counts every one."""
+    from writer.ui.copycheck_text import MAX_SHOWN
+
+    cc = checker_of(window)
+    window.new_draft()
+    passages = [books[i % 2].passage(9, at=(i % 97) / 100) for i in range(MAX_SHOWN + 50)]
+    paste(window, "\n".join(passages))
+    settle(qtbot, cc, timeout=30_000)
+    assert cc.panel.list.topLevelItemCount() == MAX_SHOWN
+    assert len(underlines(window)) == MAX_SHOWN
+    assert cc.panel.summary.text() == f"{MAX_SHOWN + 50:,} echoes; the first {MAX_SHOWN} listed"
+    assert underlines(window)[0][0] == passages[0]
+
+    qtbot.keyClick(window.editor, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.editor, "Mine. ")  # the text moved on: flags are found by reading the blocks
+    settle(qtbot, cc, timeout=30_000)
+    assert len(underlines(window)) == MAX_SHOWN
+    assert underlines(window)[0][0] == passages[0]

@@ -13,17 +13,17 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QColor, QHelpEvent, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import QColor, QHelpEvent, QTextBlock, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit, QToolTip
 
 from writer.errors import WriterError
 from writer.ui.copycheck_panel import CopyCheckPanel
-from writer.ui.copycheck_text import Badge, CheckResult, Mark, ProgressFn, Superseded, describe
+from writer.ui.copycheck_text import MAX_SHOWN, Badge, CheckResult, Mark, ProgressFn, Superseded, describe
 
 if TYPE_CHECKING:
     from writer.copycheck import Flag
@@ -71,6 +71,7 @@ class CopyCheck(QObject):
         self.result: CheckResult | None = None
         self.errors = 0
         self._known: dict[str, tuple[Mark, ...]] = {}
+        self._edited = False  # the text changed since the running (or last) check began
         self._doc: QTextDocument | None = None
         self._generation = 0
         self._last_key: tuple[Any, ...] | None = None
@@ -129,6 +130,7 @@ class CopyCheck(QObject):
 
     def _on_contents_change(self, _position: int, removed: int, added: int) -> None:
         if removed or added:  # formatting-only changes (the highlighter) change no words
+            self._edited = True
             self.timer.start()
 
     def recheck(self) -> None:
@@ -155,6 +157,7 @@ class CopyCheck(QObject):
         if key == self._last_key:
             return
         self._last_key = key
+        self._edited = False
         self._generation += 1
         generation = self._generation
         paragraphs = raw.split("\u2029")
@@ -204,33 +207,50 @@ class CopyCheck(QObject):
     # -- showing -----------------------------------------------------------------------------
 
     def render(self) -> None:
-        """Underline every known flag in the paragraphs whose text it was found in."""
+        """Underline the known flags (the first MAX_SHOWN) in the paragraphs they were found in."""
         doc = self.editor.document()
         scheme = colours(self.window.palette_.dark)
         self._dark = self.window.palette_.dark
         spans: list[Span] = []
         selections: list[QTextEdit.ExtraSelection] = []
-        if self._known:
-            formats = {"echo": _format(scheme.echo, None), "copy": _format(scheme.copy, scheme.copy_fill)}
-            block = doc.begin()
-            while block.isValid():
-                marks = self._known.get(block.text())
-                if marks:
-                    base = block.position()
-                    for mark in marks:
-                        cursor = QTextCursor(doc)
-                        cursor.setPosition(base + mark.start)
-                        cursor.setPosition(base + mark.end, QTextCursor.MoveMode.KeepAnchor)
-                        selection = QTextEdit.ExtraSelection()
-                        selection.cursor = cursor  # type: ignore[attr-defined]
-                        selection.format = formats[mark.flag.level]  # type: ignore[attr-defined]
-                        selections.append(selection)
-                        spans.append(Span(cursor, mark.flag))
-                block = block.next()
+        formats = {"echo": _format(scheme.echo, None), "copy": _format(scheme.copy, scheme.copy_fill)}
+        for block, marks in self._flagged_blocks(doc):
+            base = block.position()
+            for mark in marks:
+                cursor = QTextCursor(doc)
+                cursor.setPosition(base + mark.start)
+                cursor.setPosition(base + mark.end, QTextCursor.MoveMode.KeepAnchor)
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = cursor  # type: ignore[attr-defined]
+                selection.format = formats[mark.flag.level]  # type: ignore[attr-defined]
+                selections.append(selection)
+                spans.append(Span(cursor, mark.flag))
         self.spans = spans
         self.editor.set_layer(LAYER, selections)
         level = {"echo": scheme.echo, "copy": scheme.copy}
-        self.panel.set_flags([s.flag for s in spans], [level[s.flag.level] for s in spans])
+        result = self.result
+        totals = (result.copies, result.echoes) if result is not None and not self._edited else (None, None)
+        self.panel.set_flags([s.flag for s in spans], [level[s.flag.level] for s in spans], *totals)
+
+    def _flagged_blocks(self, doc: QTextDocument) -> Iterator[tuple[QTextBlock, tuple[Mark, ...]]]:
+        """Blocks with marks, in order, up to MAX_SHOWN marks: found by number when the text is as
+        checked (a pasted book can have 80,000 blocks), else by reading every block."""
+        if not self._known:
+            return
+        shown = 0
+        if self.result is not None and not self._edited:
+            for number, marks in self.result.located:
+                block = doc.findBlockByNumber(number)
+                if self._known.get(block.text()) is marks:
+                    yield block, marks
+            return
+        block = doc.begin()
+        while block.isValid() and shown < MAX_SHOWN:
+            marks = self._known.get(block.text())
+            if marks:
+                yield block, marks
+                shown += len(marks)
+            block = block.next()
 
     def span_at(self, position: int) -> Span | None:
         """The flag under document ``position`` (the longest one if several)."""

@@ -173,8 +173,12 @@ class CopyCheckPanel(QWidget):
         what = ", ".join(names) if names else "nothing"
         self.scope.setText(f"Checked against {'the ' + what + ' model' if scope == 'model' else what}")
 
-    def set_flags(self, flags: Sequence[Flag], colours: Sequence[QColor]) -> None:
-        """Fill the list (``colours[i]`` draws row i's level), or show the empty state."""
+    def set_flags(self, flags: Sequence[Flag], colours: Sequence[QColor],
+                  copies: int | None = None, echoes: int | None = None) -> None:
+        """Fill the list (``colours[i]`` draws row i's level), or show the empty state.
+
+        ``copies``/``echoes``: the draft's totals, when more were found than are listed.
+        """
         self.flags = list(flags)
         self.list.setUpdatesEnabled(False)
         try:
@@ -194,7 +198,7 @@ class CopyCheckPanel(QWidget):
             self.list.addTopLevelItems(items)
         finally:
             self.list.setUpdatesEnabled(True)
-        self.summary.setText(summary(flags) if flags else "")
+        self.summary.setText(summary(flags, copies, echoes) if flags else "")
         self.empty_title.setText(EMPTY_TEXT)
         self.empty_hint.show()
         self.stack.setCurrentWidget(self.list if flags else self.empty)

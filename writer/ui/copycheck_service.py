@@ -20,7 +20,16 @@ from writer.copycheck import Checker, CopyIndex, Flag
 from writer.copycheck.index import META_FILE
 from writer.copycheck.locate import model_index_dir, model_names
 from writer.errors import WriterError
-from writer.ui.copycheck_text import Badge, CheckResult, Mark, ProgressFn, Superseded, badge_for, marks_for
+from writer.ui.copycheck_text import (
+    Badge,
+    CheckResult,
+    Mark,
+    ProgressFn,
+    Superseded,
+    badge_for,
+    locate,
+    marks_for,
+)
 
 __all__ = ["Badge", "CheckResult", "CopyService", "Mark", "Superseded", "copy_flags_for_publish",
            "shared_service"]
@@ -162,7 +171,8 @@ class CopyService:
                 cache.move_to_end(para)
                 if cache[para]:
                     marks[para] = cache[para]
-            return CheckResult(marks, [ix.name for ix in checker.indexes], list(warnings))
+            located, copies, echoes = locate(paragraphs, marks)
+            return CheckResult(marks, [ix.name for ix in checker.indexes], list(warnings), located, copies, echoes)
 
     def suggestion_badge(self, prompt_tail: str, suggestion: str, scope: str, model: str) -> Badge | None:
         """Check ``prompt_tail + suggestion``; badge only spans that reach into the suggestion.

@@ -25,13 +25,42 @@ class Mark:
     flag: Flag
 
 
+#: Flags drawn and listed at most: a pasted book can hold tens of thousands, and drawing them
+#: all took seconds at every check (the counts still cover every one).
+MAX_SHOWN = 200
+
+
 @dataclass
 class CheckResult:
-    """Marks per paragraph text (so a result can be laid over a document that moved on)."""
+    """Marks per paragraph text (so a result can be laid over a document that moved on).
+
+    ``located`` holds the first :data:`MAX_SHOWN` flagged paragraphs of the checked text as
+    (paragraph number, marks); ``copies`` and ``echoes`` count every flag.
+    """
 
     marks: dict[str, tuple[Mark, ...]]
     indexes: list[str]
     warnings: list[str] = field(default_factory=list)
+    located: list[tuple[int, tuple[Mark, ...]]] = field(default_factory=list)
+    copies: int = 0
+    echoes: int = 0
+
+
+def locate(paragraphs: Sequence[str], marks: dict[str, tuple[Mark, ...]]) -> tuple[
+        list[tuple[int, tuple[Mark, ...]]], int, int]:
+    """The first flagged paragraphs (up to :data:`MAX_SHOWN` flags), and the copies and echoes in all."""
+    located: list[tuple[int, tuple[Mark, ...]]] = []
+    shown = copies = flags = 0
+    for number, para in enumerate(paragraphs):
+        found = marks.get(para)
+        if not found:
+            continue
+        flags += len(found)
+        copies += sum(mark.flag.level == "copy" for mark in found)
+        if shown < MAX_SHOWN:
+            located.append((number, found))
+            shown += len(found)
+    return located, copies, flags - copies
 
 
 @dataclass(frozen=True)
@@ -89,18 +118,20 @@ def describe(flag: Flag) -> str:
             f"<i>{_escape(src.title)}</i>{by}, {src.percent:.0f}% through{also}</p>")
 
 
-def summary(flags: Sequence[Flag]) -> str:
-    """'2 copies, 3 echoes' — or the empty state."""
-    copies = sum(f.level == "copy" for f in flags)
-    echoes = len(flags) - copies
-    if not flags:
+def summary(flags: Sequence[Flag], copies: int | None = None, echoes: int | None = None) -> str:
+    """'2 copies, 3 echoes' — or the empty state; with totals beyond the listed ``flags``, says so."""
+    listed_copies = sum(f.level == "copy" for f in flags)
+    copies = listed_copies if copies is None else copies
+    echoes = len(flags) - listed_copies if echoes is None else echoes
+    if not copies and not echoes:
         return "No copied passages found"
     parts = []
     if copies:
-        parts.append(f"{copies} {'copy' if copies == 1 else 'copies'}")
+        parts.append(f"{copies:,} {'copy' if copies == 1 else 'copies'}")
     if echoes:
-        parts.append(f"{echoes} {'echo' if echoes == 1 else 'echoes'}")
-    return ", ".join(parts)
+        parts.append(f"{echoes:,} {'echo' if echoes == 1 else 'echoes'}")
+    text = ", ".join(parts)
+    return text if copies + echoes <= len(flags) else f"{text}; the first {len(flags):,} listed"
 
 
 def badge_for(flags: Sequence[Flag]) -> Badge | None:

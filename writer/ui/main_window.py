@@ -584,17 +584,16 @@ class MainWindow(QMainWindow):
         self.status_reading.setText(f"{minutes} min read" if minutes else "")
 
     def _on_long_lines(self, broken: int, kept: int) -> None:
-        keys = shortcut_text(self.paste_unchanged_action)
         if broken:
-            lines = "a very long line" if broken == 1 else f"{broken:,} very long lines"
-            self.statusBar().showMessage(
-                f"Pasted {lines} as one sentence per line, so typing stays fast; the published post is "
-                f"the same. To keep {'it' if broken == 1 else 'them'} whole: Undo, then Paste Unchanged ({keys}).",
-                20_000)
+            what, it = ("a very long line", "it") if broken == 1 else (f"{broken:,} very long lines", "them")
+            keys = shortcut_text(self.paste_unchanged_action)
+            self.statusBar().showMessage(f"Pasted {what} one sentence per line to keep typing fast (published the "
+                                         f"same). To keep {it} whole: Undo, then {keys}.", 20_000)
         else:
             self.statusBar().showMessage(
-                "Pasted a line of more than 10,000 characters that cannot be broken without changing it "
-                "(code, a heading, a table, or no spaces): typing in it may be slow.", 20_000)
+                f"Pasted {'a line' if kept == 1 else f'{kept:,} lines'} of over 10,000 characters that cannot be "
+                "broken without changing them (code, a heading, a table, no spaces): typing there may be slow.",
+                20_000)
 
     def _colour_visible(self) -> None:
         """Colour the lines on screen that a big paste or a long draft left plain (see highlighter)."""

@@ -449,7 +449,7 @@ class MainWindow(QMainWindow):
         doc.setModified(False)
         self._docs[draft.id] = doc
         self.autosave.track(draft.id, doc, draft.body)
-        # contentsChange, not contentsChanged: colouring lines in the background is no edit
+        # contentsChange, not contentsChanged: re-colouring lines (highlighter) is no edit
         doc.contentsChange.connect(lambda _at, removed, added: (removed or added) and self._on_edited(draft.id))
         return doc
 

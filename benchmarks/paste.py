@@ -147,14 +147,17 @@ def open_long_draft(app: object, text: str) -> tuple[float, float]:
     from writer.store import Store
     from writer.ui.main_window import MainWindow
 
+    def shown_in(action: Callable[[], object]) -> float:
+        t0 = time.perf_counter()
+        action()
+        app.processEvents()  # type: ignore[attr-defined]
+        return time.perf_counter() - t0
+
     bare_editor = QPlainTextEdit()
     bare_editor.resize(1280, 800)
     bare_editor.show()
     settle(app, 0.2)
-    t0 = time.perf_counter()
-    bare_editor.setPlainText(text)
-    app.processEvents()  # type: ignore[attr-defined]
-    bare_s = time.perf_counter() - t0
+    bare_s = shown_in(lambda: bare_editor.setPlainText(text))
     bare_editor.close()
 
     store = Store.open()
@@ -165,10 +168,7 @@ def open_long_draft(app: object, text: str) -> tuple[float, float]:
     window.show()
     window.open_draft(short_id)
     settle(app, 1.0)
-    t0 = time.perf_counter()
-    window.open_draft(long_id)
-    app.processEvents()  # type: ignore[attr-defined]
-    writer_s = time.perf_counter() - t0
+    writer_s = shown_in(lambda: window.open_draft(long_id))
     window.close()
     window.worker.wait(30_000)
     store.close()

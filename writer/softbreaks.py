@@ -36,20 +36,19 @@ class Broken:
     kept: int = 0
 
 
-def has_long_line(text: str, limit: int = LONG_LINE) -> bool:
-    return len(text) > limit and max(map(len, text.split("\n"))) > limit
-
-
 def break_long_lines(text: str, limit: int = LONG_LINE, piece: int = MAX_PIECE) -> Broken:
     """Break each paragraph line over ``limit`` characters; the rendered Markdown stays the same."""
-    if not has_long_line(text, limit):
+    if len(text) <= limit:
+        return Broken(text)
+    lines = text.split("\n")
+    if max(map(len, lines)) <= limit:
         return Broken(text)
     out: list[str] = []
     fence = ""  # the open code fence, if any
     closing_tag = ""  # in an HTML block: the tag whose closing ends it, or "" for a blank line
     in_html = False
     broken = kept = 0
-    for line in text.split("\n"):
+    for line in lines:
         long = len(line) > limit
         if fence:
             close = _FENCE.match(line)

@@ -41,6 +41,16 @@ def test_new_draft_typed_text_becomes_title_and_word_count(qtbot: QtBot, window,
     assert "Harbour notes" in window.windowTitle()
 
 
+def test_a_long_drafts_word_count_comes_with_its_save(qtbot: QtBot, window) -> None:
+    from writer.ui.main_window import BIG_TEXT
+
+    window.new_draft()
+    line = "The boats came in early today.\n"
+    window.editor.insertPlainText(line * (BIG_TEXT // len(line) + 10))
+    window.autosave.flush()
+    qtbot.waitUntil(lambda: window.status_words.text() == f"{6 * (BIG_TEXT // len(line) + 10):,} words")
+
+
 def test_switching_drafts_keeps_each_text_and_cursor(qtbot: QtBot, store: Store, make_window
                                                      ) -> None:
     first = store.create_draft("First draft body")

@@ -121,6 +121,11 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         else:
             self.rehighlight()
 
+    @property
+    def waiting(self) -> bool:
+        """Whether some lines may wait for their colours (else :meth:`colour` has nothing to do)."""
+        return self._partial
+
     def colour(self, blocks: Iterable[QTextBlock]) -> None:
         """Colour those of ``blocks`` (the lines on screen) that wait for it."""
         if not self._partial:

@@ -556,7 +556,8 @@ class MainWindow(QMainWindow):
         if draft.id == self.current_draft_id:
             self.status_state.setText("Saved")
             self._update_title()
-            self._update_counts()
+            if self.editor.document().characterCount() > BIG_TEXT:
+                self._show_counts(draft.word_count)  # a long draft is counted by the store only
         self.draftSaved.emit(draft.id)
 
     def _on_save_failed(self, draft_id: int, message: str) -> None:
@@ -598,7 +599,7 @@ class MainWindow(QMainWindow):
     def _colour_visible(self) -> None:
         """Colour the lines on screen that a big paste or a long draft left plain (see highlighter)."""
         highlighter = self._highlighters.get(self.current_draft_id) if self.current_draft_id is not None else None
-        if highlighter is not None:
+        if highlighter is not None and highlighter.waiting:  # runs at every repaint request: cheap when not
             highlighter.colour(self.editor.visible_blocks())
 
     def _update_title(self) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -160,9 +160,8 @@ class CopyCheck(QObject):
         self._edited = False
         self._generation += 1
         generation = self._generation
-        paragraphs = raw.split("\u2029")
         self.window.worker.submit(
-            _check_paragraphs, paragraphs, self.scope, self.model,
+            _check_paragraphs, raw, self.scope, self.model,
             superseded=lambda: self._generation != generation,
             channel=CHANNEL,
             on_result=lambda result: self._on_result(result, draft_id),
@@ -346,12 +345,14 @@ class CopyCheck(QObject):
             on_error=lambda exc: log.info("suggestion badge skipped: %s", exc))
 
 
-def _check_paragraphs(paragraphs: Sequence[str], scope: str, model: str, *,
+def _check_paragraphs(raw: str, scope: str, model: str, *,
                       superseded: Callable[[], bool], progress: ProgressFn | None = None) -> CheckResult:
-    """Runs on a worker: the engine (and numpy) is first imported here, not on the GUI thread."""
+    """Runs on a worker: splits the document's raw text (Qt's paragraph separators) into paragraphs
+    and checks them; the engine (and numpy) is first imported here, not on the GUI thread."""
     from writer.ui.copycheck_service import shared_service
 
-    return shared_service().check_paragraphs(paragraphs, scope, model, superseded=superseded, progress=progress)
+    return shared_service().check_paragraphs(raw.split("\u2029"), scope, model, superseded=superseded,
+                                             progress=progress)
 
 
 def _suggestion_badge(prompt_tail: str, suggestion: str, scope: str, model: str) -> Badge | None:

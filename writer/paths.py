@@ -11,6 +11,8 @@ from pathlib import Path
 
 import platformdirs
 
+from writer.errors import WriterError
+
 APP_NAME = "Writer"
 _override: Path | None = None
 
@@ -29,7 +31,11 @@ def data_dir() -> Path:
         path = Path(os.environ["WRITER_HOME"]).expanduser()
     else:
         path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriterError(f"Cannot use {path} for Writer's data: {exc.strerror or exc}. Choose another "
+                          "folder with --data-dir or WRITER_HOME.") from None
     return path
 
 

@@ -12,7 +12,7 @@ from writer.errors import WriterError
 def read_text(path: str | Path) -> str:
     """The UTF-8 text of ``path`` (``-`` reads standard input), or a WriterError that names the file."""
     if str(path) == "-":
-        return sys.stdin.read()
+        return _decode(sys.stdin.buffer.read(), "Standard input")
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -22,10 +22,14 @@ def read_text(path: str | Path) -> str:
         raise WriterError(f"{path} is a folder, not a text file.") from None
     except OSError as exc:
         raise WriterError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    return _decode(data, str(path))
+
+
+def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise WriterError(f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+        raise WriterError(f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
                           "re-save it as UTF-8.") from None
 
 

@@ -70,7 +70,7 @@ def test_check_reads_stdin_and_custom_out(capsys, book, tmp_path: Path, monkeypa
     # a model pack in the user's models folder is found by name
     (paths.user_models_dir() / "tiny").mkdir()
     (out_dir / "copyindex").rename(paths.user_models_dir() / "tiny" / "copyindex")
-    monkeypatch.setattr("sys.stdin", io.StringIO(" ".join(text.split()[5:15])))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(" ".join(text.split()[5:15]).encode())))
     code, out, _ = run(capsys, "check", "-", "--model", "tiny", "--json")
     assert code == 0 and json.loads(out)["words"] == 10 and json.loads(out)["level"] == "echo"
 

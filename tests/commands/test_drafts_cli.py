@@ -31,11 +31,19 @@ def test_new_list_show(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_new_reads_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO("From a pipe\nline two"))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"From a pipe\nline two")))
     code, out, _ = run(capsys, "new", "-")
     assert code == 0 and "Created draft 1: From a pipe" in out
     with Store.open() as store:
         assert store.get_draft(1).body == "From a pipe\nline two"
+
+
+def test_non_utf8_stdin_is_refused_by_name(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"caf\xe9 latin-1")))
+    code, _, err = run(capsys, "new", "-")
+    assert code == 2 and "Standard input is not UTF-8 text (byte 0xe9 at offset 3)" in err
+    with Store.open() as store:
+        assert store.list_drafts() == []
 
 
 def test_list_json_and_empty(capsys: pytest.CaptureFixture[str]) -> None:

@@ -48,7 +48,7 @@ def test_streams_to_the_terminal(mini: str, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_prompt_from_stdin(mini: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("東京は日本の首都です。"))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("東京は日本の首都です。".encode())))
     out = _json(capsys, ["suggest", "--model", mini, "--n", "1", "--seed", "2", "--json", "-"])
     assert out["prompt"] == "東京は日本の首都です。"
     assert len(out["texts"]) == 1

@@ -156,6 +156,7 @@ def test_server_errors_retry_with_growing_backoff(store: Store, clock: Clock, se
     assert waits == [backoff(n) for n in range(1, 5)] and waits[0] < waits[1] < waits[2]
     assert "server error (503" in (ob.list_jobs(store)[0].reason or "")
     assert backoff(40) == timedelta(hours=6)
+    assert backoff(43) == backoff(10_000) == timedelta(hours=6)  # days offline: still a wait, not an overflow
 
 
 def test_ghostwritten_drafts_are_tagged_and_disclosed(store: Store, settings: Settings) -> None:

@@ -73,6 +73,20 @@ def test_a_garbled_reply_to_a_create_is_an_unknown_outcome() -> None:
         wp.create(_post())
 
 
+def test_a_redirect_loop_or_a_non_http_address_stops_instead_of_retrying_forever() -> None:
+    from writer.publishing.http import make_client, send
+
+    def loop(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"location": str(request.url)})
+
+    client = make_client(transport=httpx.MockTransport(loop))
+    with pytest.raises(PublishError, match="redirects in a loop") as looped:
+        send(client, "GET", "https://blog.example/", service="WordPress")
+    with pytest.raises(PublishError, match="not a valid http") as scheme:
+        send(make_client(), "GET", "ftp://blog.example/", service="WordPress")
+    assert not looped.value.retry and not scheme.value.retry
+
+
 def test_missing_password_is_an_auth_error_without_a_request() -> None:
     server = FakeWordPress()
     with pytest.raises(AuthError, match="WRITER_WP_PASSWORD"):

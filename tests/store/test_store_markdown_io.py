@@ -62,6 +62,9 @@ def test_text_without_front_matter_is_all_body() -> None:
     ("status: posted", "status"),
     ("date: someday", "date"),
     ("tags: 5", "tags"),
+    ("date: 2024-02-30", "impossible value"),  # PyYAML raises ValueError, not YAMLError
+    ("date: 2024-05-01T25:00:00Z", "impossible value"),
+    ("date: 0001-01-01T00:00:00+05:00", "out of range"),  # no UTC time to store
 ])
 def test_bad_front_matter_names_the_file(front: str, problem: str) -> None:
     with pytest.raises(WriterError, match=problem) as caught:

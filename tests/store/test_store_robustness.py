@@ -111,6 +111,15 @@ def test_unusable_folder_gives_a_clear_error(tmp_path: Path) -> None:
         Store.open(tmp_path)
 
 
+def test_data_folder_that_is_a_file_gives_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("WRITER_HOME", str(blocker))
+    with pytest.raises(WriterError, match=r"Cannot use .*a-file for Writer's data.*--data-dir"):
+        Store.open()
+    assert blocker.read_text() == "not a folder"
+
+
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores file permissions")
 def test_read_only_file_gives_a_clear_error() -> None:
     with Store.open() as store:

@@ -16,6 +16,7 @@ NOW = datetime(2025, 6, 15, 12, 0, tzinfo=UTC)
     (timedelta(minutes=5), "5 minutes ago"),
     (timedelta(minutes=61), "1 hour ago"),
     (timedelta(hours=5), "5 hours ago"),
+    (timedelta(hours=23, minutes=40), "yesterday"),  # rounds to 24 hours: not "0 days ago"
     (timedelta(hours=30), "yesterday"),
     (timedelta(days=3), "3 days ago"),
     (timedelta(days=20), "2 weeks ago"),

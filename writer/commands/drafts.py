@@ -14,7 +14,7 @@ from writer.store import STATUSES, Draft, Store, reading_minutes, restore_backup
 from writer.store.markdown_io import export_markdown, import_file
 from writer.store.store import ORDERS
 from writer.store.timefmt import ago
-from writer.textfiles import write_text_atomic
+from writer.textfiles import read_text, write_text_atomic
 
 TITLE_WIDTH = 40
 
@@ -102,7 +102,7 @@ def _list(store: Store, args: argparse.Namespace) -> int:
 
 @with_store
 def _new(store: Store, args: argparse.Namespace) -> int:
-    body = sys.stdin.read() if args.body == "-" else args.body
+    body = read_text("-") if args.body == "-" else args.body
     draft = store.create_draft(body, title=args.title, tags=args.tag)
     print(f"Created draft {draft.id}: {draft.title}")
     return 0

@@ -9,6 +9,7 @@ from typing import Any
 
 from writer.errors import WriterError
 from writer.settings import Settings
+from writer.textfiles import read_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -75,7 +76,7 @@ def _run(args: argparse.Namespace, prompt: str) -> int:
 
 
 def _suggest(args: argparse.Namespace) -> int:
-    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+    prompt = read_text("-") if args.prompt == "-" else args.prompt
     if not prompt.strip():
         raise WriterError("The prompt is empty; give some text to continue (or use 'writer sample').")
     return _run(args, prompt)

@@ -40,11 +40,13 @@ def send(client: httpx.Client, method: str, url: str, *, service: str, safe: boo
     except httpx.TimeoutException as exc:
         cls = TransientError if safe else UnknownOutcome
         raise cls(f"{service} did not answer in time ({_reason(exc)}); will check and retry.") from exc
-    except httpx.TransportError as exc:  # connection dropped mid-request, protocol error
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:  # retrying cannot help: say so once
+        raise PublishError(f"{url!r} is not a valid http(s) URL for {service}.") from exc
+    except httpx.TooManyRedirects as exc:
+        raise PublishError(f"{service} at {_origin(url)} redirects in a loop; check the address.") from exc
+    except httpx.RequestError as exc:  # connection dropped mid-request, protocol error, garbled encoding
         cls = TransientError if safe else UnknownOutcome
         raise cls(f"The connection to {service} broke ({_reason(exc)}); will check and retry.") from exc
-    except httpx.InvalidURL as exc:
-        raise PublishError(f"{url!r} is not a valid URL for {service}.") from exc
     check(response, service)
     return response
 

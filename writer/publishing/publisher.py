@@ -41,7 +41,7 @@ CopyCheck = Callable[[str], list[Any]]
 
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, ... capped at 6 h: offline for a day costs a few dozen tries."""
-    return min(BACKOFF_BASE * (2 ** max(0, attempts - 1)), BACKOFF_MAX)
+    return min(BACKOFF_BASE * (2 ** min(max(0, attempts - 1), 20)), BACKOFF_MAX)  # 2**42 s would overflow
 
 
 def _render(markdown: str) -> str:

@@ -59,7 +59,12 @@ def _as_datetime(value: Any, filename: str) -> datetime:
         except ValueError as exc:
             raise WriterError(f"{filename}: front matter date {value!r} is not a date like "
                               "2024-05-01.") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        moment.astimezone(UTC)  # the store keeps UTC: year 1 at +05:00 has no UTC time
+    except OverflowError as exc:
+        raise WriterError(f"{filename}: front matter date '{value}' is out of range.") from exc
+    return moment
 
 
 def parse_markdown(text: str, filename: str = "<text>") -> dict[str, Any]:
@@ -80,6 +85,9 @@ def parse_markdown(text: str, filename: str = "<text>") -> dict[str, Any]:
             line = f" (line {where.line + 2})" if where is not None else ""
             raise WriterError(f"{filename}: the front matter between the --- lines is not valid YAML{line}; "
                               "fix it or remove it, then import again.") from exc
+        except ValueError as exc:  # PyYAML builds dates itself: "date: 2024-02-30" fails here
+            raise WriterError(f"{filename}: the front matter has an impossible value ({exc}); fix it, "
+                              "then import again.") from exc
         if meta is None:
             meta = {}
         elif not isinstance(meta, dict):  # "---" was a horizontal rule, not front matter

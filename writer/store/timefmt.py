@@ -25,7 +25,7 @@ def ago(dt: datetime, now: datetime | None = None) -> str:
     hours = round(seconds / 3600)
     if hours < 24:
         return _plural(hours, "hour")
-    days = seconds // 86400
+    days = max(1, seconds // 86400)  # 23.5 h rounds to 24 hours: that is a day
     if days == 1:
         return "yesterday"
     if days < 14:

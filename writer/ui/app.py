@@ -140,8 +140,12 @@ def run_app(argv: Sequence[str], screenshot: str | None = None) -> int:
     app = make_app(argv)
     from writer.ui.main_window import MainWindow
 
-    settings = Settings.load()
-    store, note = open_store()
+    try:
+        settings = Settings.load()
+        store, note = open_store()
+    except WriterError as exc:  # no usable data folder: say so in a window, not a traceback
+        QMessageBox.critical(None, "Cannot start Writer", str(exc))
+        return 1
     if store is None:
         return 1
     window = MainWindow(store, settings, read_only_note=note, features=False)

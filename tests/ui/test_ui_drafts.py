@@ -160,3 +160,66 @@ def test_side_panel_docks_on_the_right(window) -> None:
     assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
     assert dock.isVisible()
     assert dock.toggleViewAction() in window.view_menu.actions()
+
+
+def _confirm(monkeypatch, asked: list[str]) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+
+
+def test_deleting_the_last_draft_then_writing_a_new_one(qtbot: QtBot, window, store: Store, monkeypatch) -> None:
+    _confirm(monkeypatch, asked := [])
+    window.new_draft()
+    qtbot.keyClicks(window.editor, "only draft")
+    window.delete_current()
+    assert "“only draft”" in asked[0]
+    qtbot.wait(50)  # the deleted draft's document is freed
+    assert window.stack.currentWidget() is window.empty and store.list_drafts() == []
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.editor, "fresh start")
+    window.autosave.flush()
+    assert [d.body for d in store.list_drafts()] == ["fresh start"]
+
+
+def test_delete_during_a_search_names_and_deletes_the_open_draft(qtbot: QtBot, store: Store, make_window,
+                                                                 monkeypatch) -> None:
+    _confirm(monkeypatch, asked := [])
+    store.create_draft("Shopping list\n\nmilk, eggs")
+    novel = store.create_draft("My novel\n\nChapter one")
+    window = make_window()
+    window.open_draft(novel.id)
+    window.start_search()
+    qtbot.keyClicks(window.search_field, "milk")
+    qtbot.waitUntil(lambda: window.model.searching and window.model.rowCount() == 1)
+    window.delete_current()
+    assert "“My novel”" in asked[0] and "Shopping list" not in asked[0]
+    assert [d.title for d in store.list_drafts()] == ["Shopping list"]
+
+
+def test_a_save_ending_after_delete_does_not_bring_the_draft_back(qtbot: QtBot, window, store: Store,
+                                                                    monkeypatch) -> None:
+    import threading
+
+    import writer.ui.autosave as autosave
+
+    _confirm(monkeypatch, [])
+    monkeypatch.setattr(autosave, "LARGE_CHARS", 10)  # saved on the worker, like a long draft
+    keep = window.new_draft()
+    qtbot.keyClicks(window.editor, "kept draft")
+    window.autosave.flush()
+    doomed = window.new_draft()
+    qtbot.keyClicks(window.editor, "words on their way to disk")
+    gate, save = threading.Event(), store.save_draft
+    monkeypatch.setattr(store, "save_draft", lambda *a, **k: gate.wait(5) and save(*a, **k))
+    window.autosave._timed_flush()  # the pause in typing: a background save starts and waits
+    gate.set()
+    window.worker.wait(5000)  # written; its "saved" report is still queued
+    window.delete_current()
+    qtbot.wait(100)
+    shown = [window.model.draft_at(row).id for row in range(window.model.rowCount())]
+    assert shown == [keep] and [d.id for d in store.list_drafts()] == [keep] and doomed != keep

@@ -70,6 +70,7 @@ class Autosave(QObject):
         self._docs.pop(draft_id, None)
         self._saved_text.pop(draft_id, None)
         self._dirty.discard(draft_id)
+        self._in_flight.pop(draft_id, None)  # a background save ending now must not bring it back
 
     def changed(self, draft_id: int) -> None:
         """The text of a document changed (the window calls this for edits, not re-colouring): schedule a save."""

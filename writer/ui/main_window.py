@@ -468,7 +468,11 @@ class MainWindow(QMainWindow):
         draft_id = self.current_draft_id
         if draft_id is None or self._read_only():
             return
-        title = self.model.data(self.model.index(self.model.row_of(draft_id) or 0)) or "this draft"
+        self.autosave.flush()  # the title is the open draft's, as saved now (not a list row's: a search hides rows)
+        try:
+            title = self.store.get_draft(draft_id).title or "Untitled"
+        except WriterError:
+            title = "this draft"
         answer = QMessageBox.question(self, "Delete draft",
                                       f"Delete “{title}” and its revisions? This cannot be undone.",
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
@@ -482,8 +486,9 @@ class MainWindow(QMainWindow):
             return
         self.autosave.forget(draft_id)
         self.current_draft_id = None
-        self.editor.setDocument(QTextDocument(self.editor))
-        self.editor.document().setDocumentLayout(QPlainTextDocumentLayout(self.editor.document()))
+        blank = QTextDocument(self.editor)  # the layout first: Qt refuses a plain QTextDocument
+        blank.setDocumentLayout(QPlainTextDocumentLayout(blank))
+        self.editor.setDocument(blank)
         doc = self._docs.pop(draft_id, None)
         self._highlighters.pop(draft_id, None)
         if doc is not None:

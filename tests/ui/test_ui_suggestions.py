@@ -113,6 +113,19 @@ def test_tab_asks_at_the_end_of_a_word_and_is_a_tab_elsewhere(qtbot: QtBot, make
     assert panel.running is None
 
 
+def test_with_the_panel_hidden_tab_is_a_tab_and_ctrl_space_shows_it(qtbot: QtBot, make_window: Any) -> None:
+    window, panel = open_panel(qtbot, make_window)
+    finished(qtbot, panel, panel.suggest)
+    window.toggle_focus_mode()  # F11 hides the panel with its suggestions
+    assert not panel.isVisible()
+    qtbot.keyClick(window.editor, Qt.Key.Key_2, ALT)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.toPlainText() == PROMPT + "\t" and panel.running is None  # nothing unseen inserted
+    window.editor.textCursor().deletePreviousChar()
+    finished(qtbot, panel, lambda: qtbot.keyClick(window.editor, Qt.Key.Key_Space, CTRL))
+    assert not window.focus_mode and panel.isVisible() and shown_texts(panel)  # asked for: shown
+
+
 def test_reroll_keeps_earlier_batches_reachable(qtbot: QtBot, make_window: Any) -> None:
     window, panel = open_panel(qtbot, make_window)
     _, first = finished(qtbot, panel, panel.suggest)

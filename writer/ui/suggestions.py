@@ -303,6 +303,7 @@ class SuggestionsPanel(QWidget):
         return self._request("surprise")
 
     def _request(self, kind: str, *, keep_history: bool = False) -> int | None:
+        self._reveal()
         prompt = self._prompt()
         if prompt is None:
             self.set_state("Open a draft to get suggestions.")
@@ -511,8 +512,8 @@ class SuggestionsPanel(QWidget):
     # -- accepting -------------------------------------------------------------------------
     def accept(self, index: int) -> bool:
         """Insert suggestion ``index`` of the shown batch at the cursor as one undo step."""
-        if self.shown < 0 or not 0 <= index < len(self.batches[self.shown].items):
-            return False
+        if self.shown < 0 or not 0 <= index < len(self.batches[self.shown].items) or not self._panel_visible():
+            return False  # never insert text the writer cannot see
         batch = self.batches[self.shown]
         item = batch.items[index]
         text = item.text
@@ -593,6 +594,16 @@ class SuggestionsPanel(QWidget):
     def _panel_visible(self) -> bool:
         return self.isVisible() or not self.window_.isVisible()
 
+    def _reveal(self) -> None:
+        """An explicit request (Ctrl+Space, Ctrl+R) shows the panel: suggestions never arrive unseen."""
+        if self._panel_visible():
+            return
+        if getattr(self.window_, "focus_mode", False):
+            self.window_.toggle_focus_mode()  # type: ignore[attr-defined]  # as Ctrl+K does
+        if self.dock is not None:
+            self.dock.show()
+            self.dock.raise_()
+
     def _on_draft_opened(self, _draft_id: int) -> None:
         self._pause.stop()
         self.dismiss()
@@ -606,7 +617,11 @@ class SuggestionsPanel(QWidget):
         return False
 
     def _on_tab(self) -> bool:
-        """Tab accepts the first suggestion, or asks for some at the end of a word; else it is a tab."""
+        """Tab accepts the first suggestion, or asks for some at the end of a word; else it is a tab.
+
+        With the panel hidden (closed, or focus mode) Tab is just a tab."""
+        if not self._panel_visible():
+            return False
         if self.showing():
             return self.accept(0)
         if self.running is not None:

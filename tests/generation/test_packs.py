@@ -20,6 +20,11 @@ def _by_name() -> dict[str, packs.Pack]:
     return {p.name: p for p in packs.discover()}
 
 
+def _edit_card(folder: Path, **changes: object) -> None:
+    card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
+    (folder / "card.json").write_text(json.dumps({**card, **changes}), encoding="utf-8")
+
+
 def test_damaged_files_make_only_that_pack_unavailable(tiny_pack: packs.Pack, tiny_build: dict[str, Path]) -> None:
     broken = {
         "no-model": lambda d: (d / "model.onnx").unlink(),
@@ -27,6 +32,8 @@ def test_damaged_files_make_only_that_pack_unavailable(tiny_pack: packs.Pack, ti
         "bad-card": lambda d: (d / "card.json").write_text("[1, 2", encoding="utf-8"),
         "bad-tokenizer": lambda d: (d / "tokenizer.json").write_text('{"model": 3}', encoding="utf-8"),
         "truncated": lambda d: (d / "model.onnx").write_bytes((d / "model.onnx").read_bytes()[:5000]),
+        "bad-sampler": lambda d: _edit_card(d, sampler={"temperature": "warm"}),
+        "out-of-range-sampler": lambda d: _edit_card(d, sampler={"top_p": 3}),
     }
     for name, damage in broken.items():
         dest = install(tiny_pack.path, name)
@@ -34,7 +41,8 @@ def test_damaged_files_make_only_that_pack_unavailable(tiny_pack: packs.Pack, ti
     found = _by_name()
     assert found["tiny"].available
     expected_file = {"no-model": "model.onnx", "bad-config": "config.json", "bad-card": "card.json",
-                     "bad-tokenizer": "tokenizer.json", "truncated": "model.onnx"}
+                     "bad-tokenizer": "tokenizer.json", "truncated": "model.onnx", "bad-sampler": "card.json",
+                     "out-of-range-sampler": "card.json"}
     for name, file in expected_file.items():
         assert not found[name].available, name
         assert file in found[name].reason, (name, found[name].reason)

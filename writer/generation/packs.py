@@ -22,6 +22,7 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers
 
 from writer import paths
 from writer.errors import WriterError
+from writer.generation.sampler_settings import SamplerSettings
 
 MODEL_FILE = "model.onnx"
 CONFIG_FILE = "config.json"
@@ -143,6 +144,7 @@ def _check(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         card = _read_json(folder / CARD_FILE)
     else:
         card = synthesise_card(folder.name, config, folder)
+    _check_sampler(card.get("sampler"))
     size = model.stat().st_size
     expected = card.get("files", {}).get(MODEL_FILE) if isinstance(card.get("files"), dict) else None
     if isinstance(expected, int) and expected != size:
@@ -154,6 +156,20 @@ def _check(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         raise WriterError(f"{TOKENIZER_FILE} has {tok.get_vocab_size()} tokens but the model only "
                           f"{config['vocab_size']}")
     return card, config
+
+
+def _check_sampler(preset: Any) -> None:
+    """A card's sampler preset must make valid settings: a pack whose preset fails is unavailable, with why."""
+    if preset is None:
+        return
+    if not isinstance(preset, dict):
+        raise WriterError(f"{CARD_FILE}: 'sampler' must be a table of settings")
+    try:
+        SamplerSettings.from_dict(preset)
+    except (TypeError, ValueError) as exc:
+        raise WriterError(f"{CARD_FILE}: a 'sampler' value is not a number ({exc})") from None
+    except WriterError as exc:
+        raise WriterError(f"{CARD_FILE}: 'sampler' {exc}") from None
 
 
 def open_pack(folder: Path, source: str = "user") -> Pack:

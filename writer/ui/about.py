@@ -44,7 +44,8 @@ def _version(dist: str) -> str:
 def perplexities(card: dict[str, Any]) -> list[tuple[str, float]]:
     """``(corpus, perplexity)`` from the card's held-out ``evaluation``, in the card's order."""
     found = []
-    for corpus, result in (card.get("evaluation") or {}).items():
+    evaluation = card.get("evaluation")
+    for corpus, result in (evaluation if isinstance(evaluation, dict) else {}).items():
         if isinstance(result, dict) and isinstance(result.get("perplexity"), int | float):
             found.append((str(corpus), float(result["perplexity"])))
     return found

@@ -51,6 +51,8 @@ def test_every_editable_setting_has_a_widget_by_type(window: MainWindow) -> None
 
 
 def test_ok_saves_the_widgets_to_disk_and_applies_live(window: MainWindow, qtbot: QtBot) -> None:
+    earlier = window.new_draft()
+    window.new_draft()
     dialog = show_settings(window)
     _widget(dialog, "theme").setCurrentIndex(_widget(dialog, "theme").findData("dark"))
     qtbot.keyClicks(_widget(dialog, "publishing.site_title"), " and notes")
@@ -69,6 +71,8 @@ def test_ok_saves_the_widgets_to_disk_and_applies_live(window: MainWindow, qtbot
     assert saved.get("publishing.timeout_s") == 42.5
     assert window.palette_ == theme.palette_for("dark"), "the theme changes without a restart"
     assert window.editor.font().pointSize() == 17
+    window.open_draft(earlier)  # a draft opened before the change has the new size too
+    assert window.editor.document().defaultFont().pointSize() == 17
 
 
 def test_cancel_discards_and_apply_keeps_the_dialog_open(window: MainWindow) -> None:

@@ -852,6 +852,8 @@ class MainWindow(QMainWindow):
 
     def apply_editor_settings(self) -> None:
         self.editor.set_font(self.settings.get("editor.font_family"), self.settings.get("editor.font_size"))
+        for doc in self._docs.values():  # drafts opened earlier this session follow too
+            doc.setDefaultFont(self.editor.font())
         self.editor.set_max_width(self.settings.get("editor.max_width"))
         self.autosave.delay_ms = self.settings.get("autosave.delay_ms")
 

@@ -71,7 +71,26 @@ def test_pack_without_card_or_evaluation_says_so(qtbot: QtBot, tmp_path: Path) -
     qtbot.addWidget(widget)
     assert not widget.card_button.isEnabled()
     assert "No held-out evaluation" in widget.summary.text()
-    assert "model.onnx is missing" in widget.summary.text()
+    assert widget.problem is not None and widget.problem.text() == "Unavailable: model.onnx is missing"
+
+
+def test_unavailable_reason_is_readable_in_both_themes(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from writer.ui import theme
+
+    app = QApplication.instance()
+    try:
+        for palette in (theme.DARK, theme.LIGHT):
+            theme.apply(app, palette)
+            widget = PackCard(None, Pack("bare", tmp_path, {}, available=False, reason="model.onnx is missing"))
+            qtbot.addWidget(widget)
+            widget.show()
+            assert widget.problem is not None
+            assert widget.problem.palette().color(QPalette.ColorRole.WindowText) == palette.error
+    finally:
+        theme.apply(app, theme.LIGHT)
 
 
 def test_about_with_no_packs_says_how_to_add_one(qtbot: QtBot) -> None:

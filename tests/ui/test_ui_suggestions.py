@@ -300,3 +300,14 @@ def test_model_presets_and_overrides_are_remembered_per_model(qtbot: QtBot, make
     assert panel.batches[-1].request.columns[0].settings.max_new_tokens == 5
     panel.drawer.reset_to_preset()
     assert "pkd" not in window.settings.get("suggest.overrides")
+
+
+def test_error_colour_follows_the_theme(make_window: Any) -> None:
+    from writer.ui import theme
+
+    window = make_window(theme="dark")
+    assert theme.DARK.error.name() in window.suggestions.styleSheet()  # readable on the dark cards
+    window.settings.set("theme", "light")
+    window.apply_theme()
+    assert theme.LIGHT.error.name() in window.suggestions.styleSheet()
+    assert theme.DARK.error.name() not in window.suggestions.styleSheet()

@@ -12,7 +12,7 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QUrl, qVersion
+from PySide6.QtCore import Qt, QUrl, qVersion
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -74,9 +74,14 @@ class PackCard(QFrame):
         self.card_button.clicked.connect(self.open_card)
         head.addWidget(self.card_button)
         layout.addLayout(head)
-        lines = []
+        self.problem: QLabel | None = None
         if not pack.available:
-            lines.append(f"<span style='color:#b3261e'>Unavailable: {_esc(pack.reason)}</span>")
+            self.problem = QLabel(f"Unavailable: {pack.reason}", self)
+            self.problem.setObjectName("errorText")  # coloured by the app style sheet, per theme
+            self.problem.setWordWrap(True)
+            self.problem.setTextFormat(Qt.TextFormat.PlainText)
+            layout.addWidget(self.problem)
+        lines = []
         if card.get("description"):
             lines.append(_esc(str(card["description"])))
         scores = perplexities(card)

@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
     draftEdited = Signal(int)  # the text changed (typing, paste, undo), not just its colours
     draftSaved = Signal(int)
     focusModeChanged = Signal(bool)
+    themeChanged = Signal(object)  # the new theme.Palette, for colours a style sheet cannot take from Qt
 
     def __init__(self, store: Store, settings: Settings, *, read_only_note: str | None = None,
                  features: bool = True) -> None:
@@ -849,6 +850,7 @@ class MainWindow(QMainWindow):
                        self.export_action, self.delete_action):
             action.setIcon(icons.icon(str(action.data()), palette.text))
         self.list.viewport().update()
+        self.themeChanged.emit(palette)
 
     def apply_editor_settings(self) -> None:
         self.editor.set_font(self.settings.get("editor.font_family"), self.settings.get("editor.font_size"))

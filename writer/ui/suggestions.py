@@ -40,6 +40,7 @@ from writer.ui.provenance import ProvenanceView
 from writer.ui.suggestions_cards import SuggestionList
 from writer.ui.suggestions_controls import AdvancedDrawer, ModelPicker
 from writer.ui.suggestions_jobs import Batch, Column, EngineFor, Request, default_engine_for, run_request
+from writer.ui.theme import Palette
 
 CHANNEL = "suggestions"
 PREFILL_CHANNEL = "suggestions-prefill"
@@ -54,13 +55,13 @@ PANEL_QSS = """
 #suggestionCard { background: palette(base); border: 1px solid palette(mid); border-radius: 8px; }
 #suggestionCard:hover { border: 1px solid palette(link); }
 #suggestionCard[state="pending"] QLabel#suggestionText { color: palette(placeholder-text); font-style: italic; }
-#suggestionCard[state="error"] { border: 1px solid #c4453c; }
-#suggestionCard[state="error"] QLabel#suggestionText { color: #c4453c; }
+#suggestionCard[state="error"] { border: 1px solid @error; }
+#suggestionCard[state="error"] QLabel#suggestionText { color: @error; }
 #suggestionNumber { color: palette(link); font-weight: 600; }
 #suggestionSource, #batchLabel, #suggestionsHint { color: palette(placeholder-text); }
 #suggestionBadge { background: palette(highlight); border-radius: 6px; padding: 1px 6px; }
-#suggestionsState[error="true"] { color: #c4453c; }
-"""
+#suggestionsState[error="true"] { color: @error; }
+"""  # Qt's palette() has no role for errors: @error is the theme's (see _style)
 _SEPARATORS = {"\u2029", "\u2028", "\n", " ", "\t"}
 
 
@@ -124,8 +125,12 @@ class SuggestionsPanel(QWidget):
         self.reload_packs()
 
     # -- construction ----------------------------------------------------------------------
+    def _style(self, palette: Palette) -> None:
+        self.setStyleSheet(PANEL_QSS.replace("@error", palette.error.name()))
+
     def _build(self) -> None:
-        self.setStyleSheet(PANEL_QSS)
+        self._style(self.window_.palette_)  # type: ignore[attr-defined]
+        self.window_.themeChanged.connect(self._style)  # type: ignore[attr-defined]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(8)

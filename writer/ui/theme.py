@@ -35,6 +35,7 @@ class Palette:
     quote: QColor
     code: QColor
     link: QColor
+    error: QColor  # messages that something failed: readable (≥ 4.5:1) on ``base`` and ``window``
 
 
 LIGHT = Palette(
@@ -43,6 +44,7 @@ LIGHT = Palette(
     text=QColor("#26251f"), muted=QColor("#8a877d"), border=QColor("#dcdad3"),
     accent=QColor("#2f6fdb"), accent_text=QColor("#ffffff"), selection=QColor("#cfe0fb"),
     heading=QColor("#1d3f7a"), quote=QColor("#6b6a62"), code=QColor("#a0432a"), link=QColor("#2f6fdb"),
+    error=QColor("#b3261e"),
 )
 
 DARK = Palette(
@@ -51,6 +53,7 @@ DARK = Palette(
     text=QColor("#e4e2dc"), muted=QColor("#8d8c87"), border=QColor("#3a3b40"),
     accent=QColor("#6ea1ff"), accent_text=QColor("#101114"), selection=QColor("#34496e"),
     heading=QColor("#9ec1ff"), quote=QColor("#a9a7a0"), code=QColor("#f0a07d"), link=QColor("#7fb0ff"),
+    error=QColor("#ff6b5e"),
 )
 
 

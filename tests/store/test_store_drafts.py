@@ -92,6 +92,14 @@ def test_delete_removes_draft_revisions_and_search_hits(store: Store) -> None:
     assert store.db.execute("SELECT count(*) FROM revisions").fetchone()[0] == 0
 
 
+def test_ids_of_deleted_drafts_are_never_reused(store: Store) -> None:
+    first = store.create_draft("one")
+    newest = store.create_draft("two")
+    store.delete_draft(newest.id)
+    assert store.create_draft("three").id == newest.id + 1  # not newest.id: it may still have a live post
+    assert first.id < newest.id
+
+
 def test_list_orders_and_filters(store: Store, clock: FakeClock) -> None:
     made: list[Draft] = []
     for body, status in [("banana " * 3, "draft"), ("apple " * 9, "published"), ("cherry", "archived")]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import itertools
 
 from tests.store.conftest import FakeClock
-from writer.store import SNAPSHOT_INTERVAL, Store
+from writer.store import SNAPSHOT_INTERVAL, ProvenanceSpan, Store
 
 
 def test_autosave_keeps_at_most_one_revision_per_interval(store: Store, clock: FakeClock) -> None:
@@ -77,3 +77,29 @@ def test_restore_keeps_an_explicit_title(store: Store) -> None:
     store.save_draft(draft.id, title="", body="# Other")
     assert store.restore_revision(rev.id).title_is_set
     assert store.get_draft(draft.id).title == "Chosen"
+
+
+def test_restore_brings_back_the_revisions_machine_written_spans(store: Store, clock: FakeClock) -> None:
+    draft = store.create_draft("Mine. The boats were gone.")
+    machine = [ProvenanceSpan(6, 26, "vanilla", 7, clock.now)]
+    store.set_provenance(draft.id, machine)
+    old = store.snapshot(draft.id)
+    clock.advance(seconds=5)
+    store.save_draft(draft.id, body="Mine, all of it, rewritten by hand.", provenance=[])
+    clock.advance(seconds=5)
+    store.restore_revision(old.id)
+    assert store.get_provenance(draft.id) == machine  # the machine's words are marked again
+    undo = store.revisions(draft.id)[0]
+    store.restore_revision(undo.id)
+    assert store.get_provenance(draft.id) == []  # and the hand-written version has none
+
+
+def test_restoring_a_revision_from_before_spans_were_kept_marks_nothing(store: Store, clock: FakeClock) -> None:
+    draft = store.create_draft("Short.")
+    old = store.snapshot(draft.id)
+    store.db.execute("UPDATE revisions SET provenance = NULL WHERE id = ?", [old.id])  # as schema 4 left it
+    clock.advance(seconds=5)
+    store.save_draft(draft.id, body="Short. Then a long machine-written sentence follows here.",
+                     provenance=[ProvenanceSpan(7, 57, "vanilla", 1, clock.now)])
+    store.restore_revision(old.id)
+    assert store.get_provenance(draft.id) == []  # not spans pointing past the end of "Short."

@@ -62,3 +62,27 @@ def test_database_from_a_newer_writer_is_refused_untouched() -> None:
     with pytest.raises(WriterError, match="newer Writer"):
         Store.open()
     assert path.read_bytes() == before
+
+
+def test_upgrade_to_ids_never_reused_keeps_revisions_provenance_and_search() -> None:
+    path = paths.data_dir() / "writer.db"
+    make_old_db(path, 3)
+    db = Database(path)
+    db.execute("INSERT INTO revisions (draft_id, created, reason, title, body, word_count) "
+               "VALUES (1, '2024-01-01T00:00:00+00:00', 'manual', 'Old', 'old', 1)")
+    db.execute("INSERT INTO provenance (draft_id, start, \"end\", model, seed, created) "
+               "VALUES (1, 0, 3, 'm', 1, '2024-01-01T00:00:00+00:00')")
+    db.execute("INSERT INTO publications (draft_id, target, marker) VALUES (9, 'site', 'writer-9')")  # deleted draft
+    db.conn.commit()
+    db.close()
+    with Store.open() as store:
+        (old,) = store.list_drafts()
+        assert [r.body for r in store.revisions(old.id)] == ["old"]  # the rebuild cascaded nothing away
+        assert [(s.start, s.end) for s in store.get_provenance(old.id)] == [(0, 3)]
+        assert [h.draft.id for h in store.search("words")] == [old.id]
+        fresh = store.create_draft("fresh prose")
+        assert fresh.id == 10  # past every id in use, also the deleted draft's publication
+        assert [h.draft.id for h in store.search("prose")] == [fresh.id]  # the search triggers came back
+        store.save_draft(fresh.id, body="renamed text")
+        assert store.search("prose") == [] and store.integrity_ok()
+        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -119,5 +119,43 @@ def _v3_publishing(db: Database) -> None:
     """)
 
 
-MIGRATIONS: list[Migration] = [_v1_drafts, _v2_provenance, _v3_publishing]
+def _v4_draft_ids_never_reused(db: Database) -> None:
+    """Draft ids are never handed out twice (AUTOINCREMENT).
+
+    Without it SQLite gives a new draft the id of the newest one deleted, and with the
+    id its publication: the next publish updated the deleted draft's live post. SQLite
+    cannot add AUTOINCREMENT in place, so the table is rebuilt (foreign keys are off
+    while migrations run, so revisions and provenance stay); its indexes and full-text
+    triggers are re-created as they were. Ids already used anywhere are never reissued.
+    """
+    conn = db.conn
+    (table,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'drafts'").fetchone()
+    extras = [sql for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'drafts' "
+                                             "AND type IN ('index', 'trigger') AND sql IS NOT NULL")]
+    rebuilt = table.replace("CREATE TABLE drafts (", "CREATE TABLE drafts_v4 (", 1).replace(
+        "id INTEGER PRIMARY KEY,", "id INTEGER PRIMARY KEY AUTOINCREMENT,", 1)
+    assert "drafts_v4" in rebuilt and "AUTOINCREMENT" in rebuilt, table
+    conn.execute(rebuilt)
+    conn.execute("INSERT INTO drafts_v4 SELECT * FROM drafts")
+    conn.execute("DROP TABLE drafts")
+    conn.execute("ALTER TABLE drafts_v4 RENAME TO drafts")
+    for sql in extras:
+        conn.execute(sql)
+    used = " UNION ALL ".join(f"SELECT max({column}) AS m FROM {name}" for name, column in (
+        ("drafts", "id"), ("revisions", "draft_id"), ("provenance", "draft_id"), ("publications", "draft_id"),
+        ("outbox", "draft_id"), ("draft_publishing", "draft_id"), ("activity", "draft_id")))
+    conn.execute("DELETE FROM sqlite_sequence WHERE name = 'drafts'")
+    conn.execute(f"INSERT INTO sqlite_sequence (name, seq) SELECT 'drafts', coalesce(max(m), 0) FROM ({used})")
+
+
+def _v5_revision_provenance(db: Database) -> None:
+    """Each revision keeps its machine-written spans (JSON), so a restore brings back the right ones.
+
+    NULL marks revisions taken before this: their spans were never recorded.
+    """
+    db.execute("ALTER TABLE revisions ADD COLUMN provenance TEXT")
+
+
+MIGRATIONS: list[Migration] = [_v1_drafts, _v2_provenance, _v3_publishing, _v4_draft_ids_never_reused,
+                               _v5_revision_provenance]
 SCHEMA_VERSION = len(MIGRATIONS)

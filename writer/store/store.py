@@ -192,14 +192,23 @@ class Store:
                               "without read-only mode so Writer can upgrade it.")
         if version > 0:  # upgrading real data: keep a copy of how it was
             backups.write_backup(conn, backups.backups_dir(self.path), self.clock())
-        while True:
-            with self._write():
-                # Re-read inside the lock: another process may have migrated meanwhile.
-                version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if version >= SCHEMA_VERSION:
-                    return
-                MIGRATIONS[version](self.db)
-                conn.execute(f"PRAGMA user_version = {version + 1}")
+        # Off while tables are rebuilt (SQLite's own recipe): dropping a table would cascade.
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            while True:
+                with self._write():
+                    # Re-read inside the lock: another process may have migrated meanwhile.
+                    version = conn.execute("PRAGMA user_version").fetchone()[0]
+                    if version >= SCHEMA_VERSION:
+                        return
+                    broken = len(conn.execute("PRAGMA foreign_key_check").fetchall())
+                    MIGRATIONS[version](self.db)
+                    if len(conn.execute("PRAGMA foreign_key_check").fetchall()) > broken:
+                        raise WriterError(f"Upgrading {self.path} to schema {version + 1} would break links "
+                                          "between drafts and their revisions; nothing was changed.")
+                    conn.execute(f"PRAGMA user_version = {version + 1}")
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
     def _write(self) -> Iterator[None]:
@@ -378,10 +387,11 @@ class Store:
 
     def _add_revision(self, draft: Draft, reason: str, *, explicit: bool) -> Revision:
         created = _iso(self.clock())
+        spans = [[s.start, s.end, s.model, s.seed, _iso(s.created)] for s in self._provenance(draft.id)]
         cursor = self.db.execute(
-            "INSERT INTO revisions (draft_id, created, reason, title, title_is_set, body, word_count) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [draft.id, created, reason, draft.title, int(explicit), draft.body, draft.word_count])
+            "INSERT INTO revisions (draft_id, created, reason, title, title_is_set, body, word_count, provenance) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [draft.id, created, reason, draft.title, int(explicit), draft.body, draft.word_count, json.dumps(spans)])
         return Revision(id=int(cursor.lastrowid or 0), draft_id=draft.id, created=_time(created),
                         reason=reason, title=draft.title, body=draft.body, word_count=draft.word_count)
 
@@ -414,18 +424,24 @@ class Store:
 
     @_guarded
     def restore_revision(self, revision_id: int) -> Draft:
-        """Put a revision's title and body back, first snapshotting the current state (undoable)."""
+        """Put a revision's title, body and machine-written spans back, first snapshotting the
+        current state (undoable). A revision from before spans were kept restores none: spans
+        of today's text would mark the wrong words."""
         with self._write():
-            row = self.db.execute("SELECT draft_id, title, title_is_set, body, word_count FROM revisions "
+            row = self.db.execute("SELECT draft_id, title, title_is_set, body, word_count, provenance FROM revisions "
                                   "WHERE id = ?", [revision_id]).fetchone()
             if row is None:
                 raise DraftNotFound(f"No revision with id {revision_id}.")
-            draft_id, title, title_is_set, body, words = row
+            draft_id, title, title_is_set, body, words, kept = row
             current = self._get(draft_id)
             self._add_revision(current, "before restore", explicit=current.title_is_set)
             self.db.execute("UPDATE drafts SET title = ?, title_is_set = ?, body = ?, word_count = ?, "
                             "updated = ? WHERE id = ?",
                             [title, title_is_set, body, words, _iso(self.clock()), draft_id])
+            spans = [ProvenanceSpan(start, end, model, seed, _time(created))
+                     for start, end, model, seed, created in json.loads(kept or "[]")
+                     if 0 <= start <= end <= len(body)]  # recorded against this body: a check, not a fix
+            self._replace_provenance(draft_id, spans)
             return self._get(draft_id)
 
     # -- provenance --------------------------------------------------------------------------

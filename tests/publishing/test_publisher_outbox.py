@@ -115,6 +115,41 @@ def test_a_job_abandoned_mid_send_is_taken_up_after_its_lease(open_store: Callab
     assert done.state == "done" and len(server.posts) == 1
 
 
+def test_a_slow_send_is_not_taken_up_and_posted_twice(store: Store, clock: Clock, settings: Settings) -> None:
+    settings.set("publishing.timeout_s", 120.0)  # a slow blog: a send may take many minutes
+    server = FakeWordPress()
+    publisher = _publisher(store, server, settings)
+    draft = store.create_draft("Slow\n\ntext", tags=["a", "b"])
+    second: list[list[ob.Job]] = []
+    handle = server.handle
+
+    def slow(request):  # type: ignore[no-untyped-def]
+        if request.method == "POST" and request.url.path.endswith("/posts") and not second:
+            clock.advance(minutes=6)  # the POST hangs past the old 5-minute lease
+            second.append(_publisher(store, server, settings).process())  # the outbox timer fires meanwhile
+        return handle(request)
+
+    server.handle = slow  # type: ignore[method-assign]
+    job = publisher.publish(draft.id)
+    assert second == [[]] and job.state == "done" and len(server.posts) == 1
+
+
+def test_a_sender_that_lost_its_claim_does_not_overwrite_the_new_result(store: Store, clock: Clock,
+                                                                          settings: Settings) -> None:
+    publisher = _publisher(store, FakeWordPress(), settings)
+    draft = store.create_draft("Stale\n\ntext")
+    publisher.publish(draft.id, send=False)
+    stale = ob.claim_due(store)
+    assert stale is not None
+    clock.advance(minutes=6)  # its lease ran out: the job is taken up again
+    fresh = ob.claim_due(store)
+    assert fresh is not None and fresh.attempts == stale.attempts + 1
+    ob.complete_job(store, fresh.id, remote_id="7", url="https://blog.example/?p=7", attempt=fresh.attempts)
+    late = ob.fail_job(store, stale.id, "timed out", permanent=False, next_attempt=clock.now,
+                       attempt=stale.attempts)
+    assert late.state == "done" and store.get_draft(draft.id).url == "https://blog.example/?p=7"
+
+
 def _create_request(publisher: Publisher, job: ob.Job):  # type: ignore[no-untyped-def]
     import httpx
 

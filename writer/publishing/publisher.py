@@ -35,6 +35,9 @@ GHOSTWRITTEN = "ghostwritten"
 SECRET_ENV = {"wordpress": "WRITER_WP_PASSWORD", "micropub": "WRITER_MICROPUB_TOKEN"}
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=6)
+#: A send's lease, in request timeouts: a few requests (WordPress: tags, then the post), each
+#: allowed its timeout per phase. Shorter, and a slow send could be taken up and posted twice.
+LEASE_TIMEOUTS = 15
 
 CopyCheck = Callable[[str], list[Any]]
 
@@ -172,29 +175,36 @@ class Publisher:
         """Send every job that is due (in order), returning them as they ended up."""
         done: list[ob.Job] = []
         for _ in range(limit):
-            job = ob.claim_due(self.store, target=target, draft_id=draft_id)
+            job = ob.claim_due(self.store, target=target, draft_id=draft_id, lease=self.lease())
             if job is None:
                 break
             done.append(self.send(job))
         return done
 
+    def lease(self) -> timedelta:
+        """How long a claimed job stays this sender's (see ``LEASE_TIMEOUTS``)."""
+        timeout = timedelta(seconds=float(self.settings.get("publishing.timeout_s")))
+        return max(ob.SENDING_LEASE, LEASE_TIMEOUTS * timeout)
+
     def send(self, job: ob.Job) -> ob.Job:
         """Send one claimed job; record success, or failure with when to try again."""
+        claim = job.attempts  # if the lease ran out meanwhile, the new holder's result stands
         try:
             remote = self._deliver(job)
         except PublishError as exc:
             permanent = not exc.retry
             log.info("outbox job %s failed (%s): %s", job.id, "stop" if permanent else "retry", exc)
             return ob.fail_job(self.store, job.id, str(exc), permanent=permanent,
-                               next_attempt=self.clock() + backoff(job.attempts))
+                               next_attempt=self.clock() + backoff(job.attempts), attempt=claim)
         except WriterError as exc:
-            return ob.fail_job(self.store, job.id, str(exc), permanent=True, next_attempt=self.clock())
+            return ob.fail_job(self.store, job.id, str(exc), permanent=True, next_attempt=self.clock(),
+                               attempt=claim)
         except Exception as exc:  # a bug or an OS error: keep the job, retry later, say what happened
             log.exception("outbox job %s failed unexpectedly", job.id)
             return ob.fail_job(self.store, job.id, f"Unexpected error: {exc!r}", permanent=False,
-                               next_attempt=self.clock() + backoff(job.attempts))
+                               next_attempt=self.clock() + backoff(job.attempts), attempt=claim)
         return ob.complete_job(self.store, job.id, remote_id=remote.id if remote else None,
-                               url=remote.url if remote else None)
+                               url=remote.url if remote else None, attempt=claim)
 
     def _deliver(self, job: ob.Job) -> Remote | None:
         target = self.make_target(job.target)

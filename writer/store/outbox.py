@@ -11,6 +11,7 @@ leads to a second remote copy.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from typing import Any
 
 from writer.errors import WriterError
 from writer.store.store import Store, _guarded, _iso, _time
+
+log = logging.getLogger(__name__)
 
 JOB_STATES = ("queued", "sending", "failed", "done")
 ACTIONS = ("publish", "delete")
@@ -223,12 +226,14 @@ def get_job(store: Store, job_id: int) -> Job:
 
 
 @_guarded
-def claim_due(store: Store, *, target: str | None = None, draft_id: int | None = None) -> Job | None:
+def claim_due(store: Store, *, target: str | None = None, draft_id: int | None = None,
+              lease: timedelta = SENDING_LEASE) -> Job | None:
     """Take the oldest job that is due and mark it "sending" (with a lease), atomically.
 
     Jobs of one draft on one target run strictly in order; a "sending" job whose lease ran
     out (the process died mid-send) is due again, with ``attempts`` already counted so the
-    sender knows the outcome of the last try is unknown.
+    sender knows the outcome of the last try is unknown. ``lease`` must outlast a slow send:
+    a job taken up while its first sender still waits on the server could be posted twice.
     """
     now = store.clock()
     filters, params = "", [_iso(now)]
@@ -247,20 +252,24 @@ def claim_due(store: Store, *, target: str | None = None, draft_id: int | None =
         if row is None:
             return None
         store.db.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt = ?, "
-                         "updated = ? WHERE id = ?", [_iso(now + SENDING_LEASE), _iso(now), row[0]])
+                         "updated = ? WHERE id = ?", [_iso(now + lease), _iso(now), row[0]])
         return _get_job(store, row[0])
 
 
 @_guarded
-def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str | None) -> Job:
+def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str | None,
+                 attempt: int | None = None) -> Job:
     """Mark a job done and record where the post lives (or that it is gone), in one transaction.
 
     A publish makes the draft *published* with its URL (which snapshots a revision); a
-    delete puts a still-existing draft back to *draft* with no URL.
+    delete puts a still-existing draft back to *draft* with no URL. With ``attempt`` (the
+    claim's), nothing is recorded if the claim was lost to another sender meanwhile.
     """
     now = store.clock()
     with store._write():
         job = _get_job(store, job_id)
+        if not _still_claimed(job, attempt):
+            return job
         store.db.execute("UPDATE outbox SET state = 'done', reason = NULL, url = ?, updated = ? WHERE id = ?",
                          [url, _iso(now), job_id])
         exists = store.db.execute("SELECT 1 FROM drafts WHERE id = ?", [job.draft_id]).fetchone() is not None
@@ -286,13 +295,27 @@ def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str |
 
 
 @_guarded
-def fail_job(store: Store, job_id: int, reason: str, *, permanent: bool, next_attempt: datetime) -> Job:
-    """Record why a send failed; a permanent failure waits for the user (``outbox --retry``)."""
+def fail_job(store: Store, job_id: int, reason: str, *, permanent: bool, next_attempt: datetime,
+             attempt: int | None = None) -> Job:
+    """Record why a send failed; a permanent failure waits for the user (``outbox --retry``).
+
+    With ``attempt`` (the claim's), nothing is recorded if another sender took the job over."""
     with store._write():
+        job = _get_job(store, job_id)
+        if not _still_claimed(job, attempt):
+            return job
         store.db.execute("UPDATE outbox SET state = 'failed', reason = ?, permanent = ?, next_attempt = ?, "
                          "updated = ? WHERE id = ?",
                          [reason, int(permanent), _iso(next_attempt), _iso(store.clock()), job_id])
         return _get_job(store, job_id)
+
+
+def _still_claimed(job: Job, attempt: int | None) -> bool:
+    if attempt is None or (job.state, job.attempts) == ("sending", attempt):
+        return True
+    log.warning("outbox job %s: try %s ended after its lease was taken over (now %s, try %s); its result "
+                "is not recorded", job.id, attempt, job.state, job.attempts)
+    return False
 
 
 @_guarded

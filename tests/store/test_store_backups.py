@@ -73,3 +73,26 @@ def test_restore_from_a_bad_backup_changes_nothing(tmp_path: Path) -> None:
     assert db.read_bytes() == before
     with pytest.raises(WriterError, match="No backups"):
         restore_backup()
+
+
+@pytest.mark.skipif(__import__("os").name != "posix", reason="the in-use probe is POSIX; elsewhere the rename fails")
+def test_restore_is_refused_while_another_writer_has_the_database_open(store: Store) -> None:
+    import subprocess
+    import sys
+
+    store.create_draft("saved before")
+    store.backup()
+    store.close()
+    db = paths.data_dir() / "writer.db"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom writer.store import Store\n"
+                               f"s = Store.open({str(db)!r}); s.list_drafts(); print('open', flush=True)\n"
+                               "sys.stdin.read()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(WriterError, match="open in another Writer"):
+            restore_backup()
+        assert not list(db.parent.glob("writer.db.damaged-*"))  # nothing moved aside
+    finally:
+        holder.communicate("")
+    restore_backup()  # closed: now it goes ahead
+    assert list(db.parent.glob("writer.db.damaged-*"))

@@ -93,6 +93,9 @@ def restore_backup(backup: Path | None = None, target: Path | None = None) -> Pa
             raise WriterError(f"No backups found in {backups_dir(target)}.")
     if not backup.is_file():
         raise WriterError(f"Backup {backup} does not exist.")
+    if _open_elsewhere(target):
+        raise WriterError(f"{target} is open in another Writer (the app, or a command still running); close "
+                          "it first, or its next saves would go to the file set aside.")
     try:
         src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -106,13 +109,43 @@ def restore_backup(backup: Path | None = None, target: Path | None = None) -> Pa
         raise WriterError(f"Backup {backup} cannot be read ({exc}); try an older one in "
                           f"{backup.parent}.") from exc
     kept = target
-    if target.exists():
-        stamp = datetime.now(UTC).strftime(_STAMP)
-        kept = target.with_name(f"{target.name}.damaged-{stamp}")
-        for suffix in ("-wal", "-shm"):
-            side = target.with_name(target.name + suffix)
-            if side.exists():
-                os.replace(side, kept.with_name(kept.name + suffix))
-        os.replace(target, kept)
-    os.replace(partial, target)
+    try:
+        if target.exists():
+            stamp = datetime.now(UTC).strftime(_STAMP)
+            kept = target.with_name(f"{target.name}.damaged-{stamp}")
+            for suffix in ("-wal", "-shm"):
+                side = target.with_name(target.name + suffix)
+                if side.exists():
+                    os.replace(side, kept.with_name(kept.name + suffix))
+            os.replace(target, kept)
+        os.replace(partial, target)
+    except OSError as exc:  # Windows: a file another program holds open cannot be renamed
+        raise WriterError(f"Could not put the backup in place of {target} ({exc.strerror or exc}); the "
+                          f"restored copy is at {partial}. Close every Writer and try again.") from exc
     return kept
+
+
+def _open_elsewhere(db: Path) -> bool:
+    """Whether another process has ``db`` open (POSIX; elsewhere the rename itself fails).
+
+    Every SQLite connection to a WAL database holds a shared lock on one byte of its
+    ``-shm`` file (offset 128, the "DMS" lock) for as long as it is open; a write lock
+    on that byte is refused while any other process holds it. Call this with no
+    connection to ``db`` open in this process: closing the probe drops this process's
+    locks on the file.
+    """
+    shm = db.with_name(db.name + "-shm")
+    if os.name != "posix" or not shm.is_file():
+        return False
+    import fcntl
+
+    try:
+        with open(shm, "r+b") as probe:
+            try:
+                fcntl.lockf(probe, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128)
+            except OSError:
+                return True
+            fcntl.lockf(probe, fcntl.LOCK_UN, 1, 128)
+    except OSError:
+        return False  # cannot even open it: nobody can be using it through this file
+    return False

@@ -257,13 +257,12 @@ def claim_due(store: Store, *, target: str | None = None, draft_id: int | None =
 
 
 @_guarded
-def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str | None,
-                 attempt: int | None = None) -> Job:
+def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str | None, attempt: int) -> Job:
     """Mark a job done and record where the post lives (or that it is gone), in one transaction.
 
     A publish makes the draft *published* with its URL (which snapshots a revision); a
-    delete puts a still-existing draft back to *draft* with no URL. With ``attempt`` (the
-    claim's), nothing is recorded if the claim was lost to another sender meanwhile.
+    delete puts a still-existing draft back to *draft* with no URL. ``attempt`` is the
+    claim's: nothing is recorded if the claim was lost to another sender meanwhile.
     """
     now = store.clock()
     with store._write():
@@ -296,10 +295,10 @@ def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str |
 
 @_guarded
 def fail_job(store: Store, job_id: int, reason: str, *, permanent: bool, next_attempt: datetime,
-             attempt: int | None = None) -> Job:
+             attempt: int) -> Job:
     """Record why a send failed; a permanent failure waits for the user (``outbox --retry``).
 
-    With ``attempt`` (the claim's), nothing is recorded if another sender took the job over."""
+    ``attempt`` is the claim's: nothing is recorded if another sender took the job over."""
     with store._write():
         job = _get_job(store, job_id)
         if not _still_claimed(job, attempt):
@@ -310,8 +309,8 @@ def fail_job(store: Store, job_id: int, reason: str, *, permanent: bool, next_at
         return _get_job(store, job_id)
 
 
-def _still_claimed(job: Job, attempt: int | None) -> bool:
-    if attempt is None or (job.state, job.attempts) == ("sending", attempt):
+def _still_claimed(job: Job, attempt: int) -> bool:
+    if (job.state, job.attempts) == ("sending", attempt):
         return True
     log.warning("outbox job %s: try %s ended after its lease was taken over (now %s, try %s); its result "
                 "is not recorded", job.id, attempt, job.state, job.attempts)

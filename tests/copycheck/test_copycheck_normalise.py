@@ -40,3 +40,12 @@ def test_accents_ligatures_and_case_fold() -> None:
     assert words("Naïve CAFÉ, ﬁne Straße e\u0301te") == ["naive", "cafe", "fine", "strasse", "ete"]
     assert tokenise("naïve").hashes.tolist() == tokenise("nai\u0308ve").hashes.tolist()
     assert words("don’t") == words("don't") == ["don", "t"]
+
+
+def test_invisible_format_characters_do_not_split_words() -> None:
+    # soft hyphens and joiners come with text copied from web pages; a zero-width space is a break
+    assert words("equip\u00adped, co\u200dop\u2060erate \ufeffbook") == ["equipped", "cooperate", "book"]
+    assert tokenise("equip\u00adped").hashes.tolist() == tokenise("equipped").hashes.tolist()
+    assert words("two\u200bwords") == ["two", "words"]
+    tok = tokenise("an equip\u00adped ship")
+    assert tok.ends.tolist()[1] == len("an equip\u00adped")  # the flag underlines the whole word

@@ -3,7 +3,9 @@
 A copy is the same *words* in the same order, so punctuation, quote style (straight or
 curly), dashes (``-``, ``--``, ``—``), whitespace, line breaks, case and accents are ignored:
 a word is a run of letters and digits (plus the combining marks that follow them), and its
-normal form is casefolded, NFKD-decomposed and stripped of combining marks. Apostrophes
+normal form is casefolded, NFKD-decomposed and stripped of combining marks. Invisible format
+characters (soft hyphens and joiners from web pages) count as marks, as Unicode's word
+boundary rules ignore them; the zero-width space stays a break. Apostrophes
 split words ("don't" → "don", "t"), which makes ``'`` and ``’`` equivalent for free.
 
 Both sides only ever see 64-bit word hashes, computed vectorised from code points (a
@@ -34,13 +36,19 @@ def normal_form(word: str) -> str:
     """The normal form of one word (reference implementation)."""
     # fold, decompose, fold again: compatibility forms such as 𝔘 decompose to a capital
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", word.casefold()).casefold())
-    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return "".join(c for c in decomposed if not _is_mark(c))
+
+
+def _is_mark(ch: str) -> bool:
+    """Combining marks, and format characters but the zero-width space (UAX #29's WB4)."""
+    category = unicodedata.category(ch)
+    return category.startswith("M") or (category == "Cf" and ch != "\u200b")
 
 
 def _char_class(ch: str) -> int:
     if ch.isalnum():
         return _ALNUM
-    if unicodedata.category(ch).startswith("M"):
+    if _is_mark(ch):
         return _MARK
     return _OTHER
 

@@ -55,10 +55,19 @@ def load_manifest(corpus_dir: Path) -> list[Work]:
     manifest = corpus_dir / "MANIFEST.tsv"
     if not manifest.is_file():
         raise WriterError(f"no corpus MANIFEST.tsv in {corpus_dir} (use --corpus-dir)")
-    with manifest.open(encoding="utf-8", newline="") as fh:
-        rows = csv.DictReader(fh, delimiter="\t")
-        return [Work(r["file"], r["set"], r["title"], r["author"], int(r["gutenberg_id"]),
-                     int(r["bytes"]), r["sha256"]) for r in rows]
+    works = []
+    try:
+        with manifest.open(encoding="utf-8", newline="") as fh:
+            for line, r in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+                try:
+                    works.append(Work(r["file"], r["set"], r["title"], r["author"], int(r["gutenberg_id"]),
+                                      int(r["bytes"]), r["sha256"]))
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise WriterError(f"{manifest}, line {line}: a row needs file, set, title, author, "
+                                      f"gutenberg_id (a number), bytes (a number) and sha256 ({exc!r})") from None
+    except UnicodeDecodeError as exc:
+        raise WriterError(f"{manifest} is not UTF-8 text (byte offset {exc.start})") from None
+    return works
 
 
 def select_works(manifest: list[Work], *, sets: Iterable[str] = (), ids: Iterable[int] = ()) -> list[Work]:

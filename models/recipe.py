@@ -62,8 +62,37 @@ def _merge(defaults: dict[str, Any], given: dict[str, Any], where: str) -> dict[
     return out
 
 
-def load_recipe(path_or_name: str | Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Read a recipe (a path, or a name under ``models/recipes``) and apply dotted overrides."""
+def _toml_value(text: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text.strip()  # a bare word: pkd, gpt2
+
+
+def _override(dotted: str, text: str) -> tuple[list[str], Any]:
+    """``--set`` text read as a TOML value (``3e-4``, ``true``, ``["pkd", "ja"]``), else as a
+    string: a list key also takes ``pkd,ja``; an int key takes a whole float (``2e6``)."""
+    path = dotted.split(".")
+    default: Any = DEFAULTS
+    for part in path:
+        if not isinstance(default, dict) or part not in default:
+            raise WriterError(f"unknown override '{dotted}'")
+        default = default[part]
+    if isinstance(default, dict):
+        raise WriterError(f"override '{dotted}' names a table; set one of its keys: {', '.join(sorted(default))}")
+    if isinstance(default, str):
+        return path, text
+    value = _toml_value(text)
+    if isinstance(default, list) and not isinstance(value, list):
+        value = [_toml_value(part) for part in text.split(",") if part.strip()]
+    if type(default) is int and isinstance(value, float) and value.is_integer():
+        value = int(value)  # max_tokens=2e6
+    return path, value
+
+
+def load_recipe(path_or_name: str | Path, overrides: dict[str, str] | None = None) -> dict[str, Any]:
+    """Read a recipe (a path, or a name under ``models/recipes``) and apply dotted overrides
+    (``train.lr`` = ``"3e-4"``), checked like the recipe's own keys."""
     path = Path(path_or_name)
     if not path.suffix:
         path = RECIPES_DIR / f"{path_or_name}.toml"
@@ -74,15 +103,18 @@ def load_recipe(path_or_name: str | Path, overrides: dict[str, Any] | None = Non
         given = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise WriterError(f"{path}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise WriterError(f"{path} is not UTF-8 text (byte offset {exc.start}); re-save it as UTF-8.") from None
+    for dotted, text in (overrides or {}).items():
+        keys, value = _override(dotted, text)
+        table = given
+        for key in keys[:-1]:
+            table = table.setdefault(key, {})
+            if not isinstance(table, dict):
+                raise WriterError(f"{path}: '{key}' must be a table")
+        table[keys[-1]] = value
     recipe = _merge(DEFAULTS, given, "")
     if not recipe["name"]:
         recipe["name"] = path.stem
-    for dotted, value in (overrides or {}).items():
-        section, _, key = dotted.rpartition(".")
-        table = recipe[section] if section else recipe
-        if (section not in recipe and section) or key not in table:
-            raise WriterError(f"unknown override '{dotted}'")
-        table[key] = type(table[key])(value) if not isinstance(table[key], bool) else \
-            str(value).lower() in ("1", "true", "yes")
     recipe["_path"] = str(path)
     return recipe

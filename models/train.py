@@ -34,10 +34,12 @@ class TokenFile:
     def __init__(self, path: Path, seq_len: int):
         if not path.is_file():
             raise WriterError(f"token file missing: {path} (run the tokenize step first)")
+        tokens = path.stat().st_size // 2
+        if tokens <= seq_len + 1:  # also an empty file, which np.memmap cannot map
+            raise WriterError(f"{path} has {tokens} tokens, fewer than one window of {seq_len}: give the "
+                              "recipe more text (corpus.sets / corpus.ids), or a shorter train.seq_len")
         self.data = np.memmap(path, dtype=np.uint16, mode="r")
         self.seq_len = seq_len
-        if len(self.data) <= seq_len + 1:
-            raise WriterError(f"{path} has {len(self.data)} tokens, fewer than one window of {seq_len}")
 
     def batch(self, size: int, gen: torch.Generator) -> torch.Tensor:
         starts = torch.randint(len(self.data) - self.seq_len - 1, (size,), generator=gen).tolist()

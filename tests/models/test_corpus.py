@@ -53,6 +53,26 @@ def test_missing_file_and_unknown_ids_are_named(tiny_corpus: Path, tmp_path: Pat
         corpus.select_works(manifest, sets=["nonesuch"])
 
 
+def test_a_bad_manifest_row_names_its_line(tiny_corpus: Path) -> None:
+    manifest = tiny_corpus / "MANIFEST.tsv"
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    row = lines[1].split("\t")
+    row[header.index("gutenberg_id")] = ""
+    manifest.write_text("\n".join([lines[0], lines[1], "\t".join(row)]) + "\n", encoding="utf-8")
+    with pytest.raises(WriterError, match=r"line 3: .*gutenberg_id \(a number\)"):
+        corpus.load_manifest(tiny_corpus)
+
+
+def test_too_little_text_to_train_is_a_clear_error(tmp_path: Path) -> None:
+    from models.train import TokenFile
+
+    empty = tmp_path / "eval.bin"
+    empty.write_bytes(b"")  # one short work: nothing held out
+    with pytest.raises(WriterError, match="0 tokens, fewer than one window of 256: give the recipe more text"):
+        TokenFile(empty, 256)
+
+
 def test_real_corpus_is_clean(shared_corpora: Path, tmp_path: Path) -> None:
     works = corpus.select_works(corpus.load_manifest(shared_corpora), ids=[32154])  # The Variable Man
     corpus.prepare(shared_corpora, works, tmp_path / "out")

@@ -39,6 +39,39 @@ def test_wrong_type_and_overrides(tmp_path: Path) -> None:
         load_recipe("vanilla", {"train.nope": "1"})
 
 
+@pytest.mark.parametrize(("dotted", "text", "value"), [
+    ("corpus.sets", "pkd", ["pkd"]),  # was list("pkd") == ["p", "k", "d"]
+    ("corpus.sets", "pkd,ja", ["pkd", "ja"]),
+    ("corpus.sets", '["ja"]', ["ja"]),
+    ("corpus.ids", "28554", [28554]),
+    ("train.lr", "3e-4", 3e-4),
+    ("train.lr", "1", 1.0),
+    ("train.max_tokens", "2e6", 2_000_000),
+    ("train.bf16", "false", False),
+    ("model.base", "gpt2", "gpt2"),
+])
+def test_set_overrides_read_like_toml(dotted: str, text: str, value: object) -> None:
+    section, key = dotted.split(".")
+    assert load_recipe("vanilla", {dotted: text})[section][key] == value
+
+
+@pytest.mark.parametrize(("dotted", "text", "problem"), [
+    ("trian.lr", "1", "unknown override 'trian.lr'"),  # was a KeyError traceback
+    ("train.lr", "fast", "must be float"),  # was a ValueError traceback
+    ("train", "1", "names a table"),
+])
+def test_bad_set_overrides_are_clear_errors(dotted: str, text: str, problem: str) -> None:
+    with pytest.raises(WriterError, match=problem):
+        load_recipe("vanilla", {dotted: text})
+
+
+def test_a_recipe_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "latin.toml"
+    bad.write_bytes("description = 'caf\xe9'\n".encode("latin-1"))
+    with pytest.raises(WriterError, match="not UTF-8"):
+        load_recipe(bad)
+
+
 def test_a_full_disk_is_a_clear_message(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import errno
 

@@ -89,6 +89,22 @@ def test_cancel_stops_mid_stream(engine: Engine) -> None:
     assert result.texts[0] == joined[0]
 
 
+def test_cancel_before_the_first_token_skips_the_prompt(engine: Engine) -> None:
+    cancel = threading.Event()
+    cancel.set()  # the writer typed on before the request started
+    engine.forget_prompt()
+    text = " ".join(f"word{i}" for i in range(300))
+    result = engine.generate(text, n=1, settings=HOT, seed=1, cancel=cancel)
+    assert result.cancelled and result.texts == [""]
+    assert result.timings["prefill_tokens"] <= engine.chunk  # one chunk at most, not the whole prompt
+
+
+def test_end_of_text_typed_in_a_draft_is_text(engine: Engine) -> None:
+    ids, _ = engine.prompt_ids("He wrote <|endoftext|> on the wall", max_new_tokens=4)
+    assert ids.count(engine.eos_id) == 1 and ids[0] == engine.eos_id  # only the start of the document
+    assert engine.decode(ids) == "He wrote <|endoftext|> on the wall"
+
+
 def test_long_prompt_keeps_its_end_within_the_context(engine: Engine) -> None:
     text = " ".join(f"word{i}" for i in range(400)) + " the end"
     ids, truncated = engine.prompt_ids(text, max_new_tokens=10)

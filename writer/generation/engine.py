@@ -123,6 +123,9 @@ class Engine:
             self.tokenizer = load_tokenizer(self.pack.path)
         except WriterError as exc:
             raise WriterError(f"Model pack '{name}': {exc}") from None
+        # "<|endoftext|>" typed in a draft is text, not the end of a document (that is
+        # inserted by id where a document starts)
+        self.tokenizer.encode_special_tokens = True
         so = ort.SessionOptions()
         so.intra_op_num_threads = self.threads
         so.inter_op_num_threads = 1
@@ -365,7 +368,7 @@ class Engine:
         seed = secrets.randbelow(2**31) if seed is None else int(seed)
         rng = np.random.default_rng(seed)
         ids, truncated = self.prompt_ids(prompt, memory, settings.max_new_tokens)
-        last, past1, computed = self.prefill(ids)
+        last, past1, computed = self.prefill(ids, cancel)  # cancelled part-way: the loop stops at once
         rows = [RowText(stop, trim) for _ in range(n)]
         decoders = [self.token_bytes.decoder() for _ in range(n)]
         tokens: list[list[int]] = [[] for _ in range(n)]

@@ -57,6 +57,21 @@ def test_corrupt_index_is_a_clear_error(corpus: Corpus, tmp_path: Path, damage: 
         CopyIndex.load(path)
 
 
+@pytest.mark.parametrize("meta_text", ["[]", "null"])
+@pytest.mark.parametrize("k", ["eight", None, 8.5, -1])
+def test_odd_values_in_index_json_are_a_clear_error(corpus: Corpus, tmp_path: Path, meta_text: str,
+                                                    k: object) -> None:
+    path = copy_index(corpus, tmp_path)
+    meta_file = path / "index.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta_file.write_text(json.dumps({**meta, "k": k}), encoding="utf-8")
+    with pytest.raises(WriterError, match=r"corrupt copy index.*'k' must be a whole number"):
+        CopyIndex.load(path)
+    meta_file.write_text(meta_text, encoding="utf-8")
+    with pytest.raises(WriterError, match=r"corrupt copy index.*not a JSON object"):
+        CopyIndex.load(path)
+
+
 def test_rebuild_replaces_the_old_index_atomically(tmp_path: Path) -> None:
     first = IndexBuilder("x")
     first.add("one two three four five six seven eight nine ten", title="A")

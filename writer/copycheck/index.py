@@ -107,6 +107,8 @@ class CopyIndex:
                               f"or 'python -m models index NAME')")
         try:
             meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            if not isinstance(meta, dict):
+                raise ValueError("not a JSON object")
             if meta.get("format") != FORMAT:
                 raise ValueError(f"not a {FORMAT} file")
             if meta.get("version") != VERSION:
@@ -114,6 +116,11 @@ class CopyIndex:
             for key in ("name", "k", "mode", "position_bits", "words", "entries", "works"):
                 if key not in meta:
                     raise ValueError(f"missing key '{key}'")
+            for key in ("k", "position_bits", "words", "entries", *(("winnow",) if meta.get("winnow") else ())):
+                if type(meta[key]) is not int or meta[key] < 0:
+                    raise ValueError(f"'{key}' must be a whole number, not {meta[key]!r}")
+            if not isinstance(meta["name"], str) or meta["mode"] not in ("exact", "winnow"):
+                raise ValueError("'name' must be text and 'mode' exact or winnow")
             works = [Work(**w) for w in meta["works"]]
             if sum(w.words for w in works) != meta["words"]:
                 raise ValueError("works table does not add up to the word count")

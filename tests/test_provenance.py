@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from writer.provenance import (
     add_span,
     apply_edit,
-    changed_region,
     clamp,
     from_utf16,
     machine_share,
@@ -98,18 +97,6 @@ def test_utf16_round_trip(text: str, data: st.DataObject) -> None:
     qt = to_utf16(spans, text)
     assert qt[0].end - qt[0].start == len(text[a:b].encode("utf-16-le")) // 2
     assert from_utf16(qt, text) == spans
-
-
-@given(st.text(max_size=20), st.text(max_size=20), st.text(max_size=20), st.text(max_size=20))
-def test_changed_region_is_the_real_change(before: str, old: str, new: str, after: str) -> None:
-    enc = lambda s: s.encode("utf-16-le")  # noqa: E731
-    pos16 = len(enc(before)) // 2
-    position, removed, added = changed_region(enc(old), enc(new), pos16)
-    doc_old, doc_new = enc(before + old + after), enc(before + new + after)
-    rebuilt = doc_old[: 2 * position] + doc_new[2 * position: 2 * (position + added)] + \
-        doc_old[2 * (position + removed):]
-    assert rebuilt == doc_new
-    assert removed <= len(enc(old)) // 2 and added <= len(enc(new)) // 2
 
 
 def test_share_and_clamp() -> None:

@@ -104,31 +104,3 @@ def from_utf16(spans: Iterable[ProvenanceSpan], text: str) -> list[ProvenanceSpa
     starts16 = [a + k for k, a in enumerate(astral)]
     return [replace(s, start=s.start - bisect_left(starts16, s.start), end=s.end - bisect_left(starts16, s.end))
             for s in spans]
-
-
-def changed_region(old: bytes, new: bytes, position: int) -> tuple[int, int, int]:
-    """The smallest edit turning UTF-16LE ``old`` into ``new`` at ``position``: (position, removed, added).
-
-    Qt sometimes reports more than changed (a whole block restyled, or the first edit of a
-    document as "everything replaced"); trimming the common ends keeps spans in it intact.
-    """
-    if old == new:
-        return position, 0, 0
-    shortest = min(len(old), len(new)) // 2
-    lo, hi = 0, shortest  # longest common prefix, in code units
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if old[: 2 * mid] == new[: 2 * mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    prefix = lo
-    lo, hi = 0, shortest - prefix
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if old[len(old) - 2 * mid:] == new[len(new) - 2 * mid:]:
-            lo = mid
-        else:
-            hi = mid - 1
-    suffix = lo
-    return position + prefix, len(old) // 2 - prefix - suffix, len(new) // 2 - prefix - suffix

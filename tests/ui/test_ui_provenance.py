@@ -155,3 +155,56 @@ def test_a_tracker_follows_text_written_before_and_after_machine_text(qapp: Any)
     cursor.insertText("ab")
     assert spans() == [(2, 5)]
     assert tracker.length == len(doc.toPlainText())
+
+
+def test_text_typed_or_pasted_over_machine_text_is_the_writers(qapp: Any) -> None:
+    doc = QTextDocument()
+    doc.setDocumentLayout(QPlainTextDocumentLayout(doc))
+    doc.setPlainText("I wrote this. The boats were gone.")
+    tracker = SpanTracker(doc, [])
+    tracker.add(14, 34, "vanilla", 1)
+    cursor = QTextCursor(doc)
+    cursor.setPosition(18)
+    cursor.setPosition(23, QTextCursor.MoveMode.KeepAnchor)
+    cursor.insertText("b")  # typing over the selected word "boats": the first key replaces it
+    cursor.insertText("irds")
+    assert doc.toPlainText() == "I wrote this. The birds were gone."
+    assert [doc.toPlainText()[s.start:s.end] for s in tracker.spans] == ["The ", " were gone."]
+    cursor.setPosition(14)
+    cursor.setPosition(34, QTextCursor.MoveMode.KeepAnchor)
+    cursor.insertText("The ships were gone.")  # the writer's own sentence, sharing most letters
+    assert tracker.spans == []
+
+
+def test_spans_match_a_character_by_character_reference_through_random_edits(qapp: Any) -> None:
+    """Inserts, deletes and replacements (Markdown-ish text, colours changing as it is typed)."""
+    import random
+
+    from writer.ui.highlighter import MarkdownHighlighter
+    from writer.ui.theme import LIGHT
+
+    for seed in range(40):
+        rng = random.Random(seed)
+        doc = QTextDocument()
+        doc.setDocumentLayout(QPlainTextDocumentLayout(doc))
+        highlighter = MarkdownHighlighter(doc, LIGHT)
+        doc.setPlainText("# Hello.\n\nSecond *line*.\n```\ncode\n```\nend 😀")
+        tracker = SpanTracker(doc, [])
+        QTextCursor(doc).insertText("MACHINE TEXT")
+        tracker.add(0, 12, "m", 1)
+        machine = [True] * 12 + [False] * (doc.characterCount() - 13)
+        for _ in range(60):
+            length = doc.characterCount() - 1
+            cursor = QTextCursor(doc)
+            start = rng.randint(0, length)
+            end = min(length, start + rng.randint(0, 5))
+            text = "".join(rng.choice("ab #*`\n>_") for _ in range(rng.randint(0, 3)))
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(text)
+            machine[start:end] = [False] * len(text)
+            marked = [False] * (doc.characterCount() - 1)
+            for span in tracker.spans:
+                marked[span.start:span.end] = [True] * (span.end - span.start)
+            assert marked == machine, (seed, start, end, text)
+        assert highlighter.document() is doc

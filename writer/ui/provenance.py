@@ -20,7 +20,6 @@ from writer.errors import WriterError
 from writer.provenance import (
     add_span,
     apply_edit,
-    changed_region,
     clamp,
     from_utf16,
     machine_chars,
@@ -37,11 +36,12 @@ TINT = QColor(124, 92, 255, 46)  # translucent violet: readable on light and dar
 class SpanTracker(QObject):
     """Machine-written spans of one document, in Qt positions (UTF-16 units), kept through edits.
 
-    It keeps a UTF-16 shadow of the text to see exactly what changed (Qt may report a larger
-    range than was edited), and remembers the spans of recent text states: undoing the
-    deletion of a suggestion, or redoing an accept, brings its provenance back. While there
-    is no machine-written text to follow (now or in the remembered states) it keeps neither,
-    so a keystroke in a pasted novel costs nothing here.
+    It keeps a UTF-16 shadow of the text, to measure what each change removed, and remembers
+    the spans of recent text states: undoing the deletion of a suggestion, or redoing an
+    accept, brings its provenance back. Text typed or pasted over machine text is the
+    writer's, even where it repeats the machine's letters. While there is no machine-written
+    text to follow (now or in the remembered states) it keeps neither, so a keystroke in a
+    pasted novel costs nothing here.
     """
 
     changed = Signal()
@@ -107,9 +107,10 @@ class SpanTracker(QObject):
         new = cursor.selectedText().replace("\u2029", "\n").encode("utf-16-le")
         old = self._shadow[2 * position: 2 * (position + removed)]
         self._shadow = self._shadow[: 2 * position] + new + self._shadow[2 * (position + removed):]
-        pos, rem, add = changed_region(old, new, position)
-        if not rem and not add:
-            return
+        if old == new:
+            return  # nothing but formats changed
+        # Qt's own counts may include the document's final separator: the slices' lengths are exact.
+        pos, rem, add = position, len(old) // 2, len(new) // 2
         before = self._spans
         remembered = self._states.get(self._key())
         self._spans = remembered if remembered is not None else apply_edit(self._spans, pos, rem, add)

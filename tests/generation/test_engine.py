@@ -130,6 +130,10 @@ def test_unicode_round_trips_and_never_comes_out_half_done(engine: Engine) -> No
     pieces = [decoder.feed(t) for t in engine.encode(text)]
     assert "".join(pieces) + decoder.flush() == text
     assert all("\ufffd" not in p for p in pieces)
+    broken = engine.token_bytes.decoder()  # bytes that make no character are dropped, not shown as "\ufffd"
+    lone = [t for t, b in enumerate(engine.token_bytes.table) if b and all(0x80 <= x < 0xC0 for x in b)]
+    fed = [broken.feed(t) for t in [lone[0], *engine.encode(" ok")]] if lone else []
+    assert lone and "".join(fed) + broken.flush() == " ok"
     assert any(p == "" for p in pieces)  # some tokens were only part of a character
     result = engine.generate(text, n=2, settings=HOT, seed=9)
     assert len(result.texts) == 2

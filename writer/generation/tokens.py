@@ -53,15 +53,19 @@ class TokenBytes:
 
 
 class TextDecoder:
-    """Feeds token ids in, gets whole characters out."""
+    """Feeds token ids in, gets whole characters out.
+
+    Byte-level models can sample bytes that make no character (rare, at high temperature):
+    they are dropped, so a "\ufffd" never lands in a draft.
+    """
 
     def __init__(self, tb: TokenBytes) -> None:
         self.tb = tb
-        self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="ignore")
 
     def feed(self, token_id: int) -> str:
         return self._utf8.decode(self.tb.table[token_id] if 0 <= token_id < len(self.tb.table) else b"")
 
     def flush(self) -> str:
-        """Whatever bytes are left at the end (an unfinished character becomes U+FFFD)."""
+        """Whatever bytes are left at the end (an unfinished character is dropped)."""
         return self._utf8.decode(b"", final=True)

@@ -97,3 +97,5 @@ def test_publish_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     draft_id = _draft("Dated\n\ntext")
     assert main(["publish", str(draft_id), "--status", "future", "--date", "tomorrow"]) == 2
     assert "not an ISO 8601 time" in capsys.readouterr().err
+    assert main(["publish", str(draft_id), "--status", "future", "--date", "9999-12-31T23:00-05:00"]) == 2
+    assert "not an ISO 8601 time in range" in capsys.readouterr().err  # was an OverflowError traceback

@@ -165,8 +165,10 @@ class FakeMicropub(FakeServer):
             return httpx.Response(400, json={"error": "invalid_request"})
         if action == "delete":
             del self.entries[body["url"]]
-        elif action == "update":
-            self.entries[body["url"]].update(body["replace"])
+        elif action == "update":  # as the spec says: replace, then delete whole properties
+            self.entries[body["url"]].update(body.get("replace", {}))
+            for name in body.get("delete", []):
+                self.entries[body["url"]].pop(name, None)
         return httpx.Response(204)
 
 

@@ -54,6 +54,9 @@ def test_publish_update_delete(store: Store, settings: Settings) -> None:
     store.save_draft(draft.id, body="Note\n\nchanged")
     publisher.publish(draft.id)
     assert list(server.entries) == [url] and "changed" in server.entries[url]["content"][0]["html"]
+    store.save_draft(draft.id, tags=[])  # every tag removed: the post loses its categories too
+    publisher.publish(draft.id)
+    assert "category" not in server.entries[url]
     publisher.unpublish(draft.id)
     assert server.entries == {}
 

@@ -119,3 +119,96 @@ def test_unwritable_folder_fails_with_a_message_and_keeps_the_job(store: Store, 
     job = _publisher(store, settings).publish(draft.id)
     assert job.state == "failed" and "Cannot write the site" in (job.reason or "")
     assert store.get_draft(draft.id).status == "draft"
+
+
+def test_pages_are_readable_by_a_web_server(store: Store, settings: Settings, site: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        _publisher(store, settings).publish(store.create_draft("Served\n\ntext").id)
+    finally:
+        os.umask(old)
+    for path in [*site.rglob("*.html"), site / "feed.xml", site / "style.css"]:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o044 == 0o044, path  # mkstemp made them 0600
+
+
+def test_a_post_is_dated_when_it_goes_out_not_when_the_draft_was_started(store: Store, settings: Settings,
+                                                                          site: Path) -> None:
+    from datetime import timedelta
+
+    now = store.clock()
+    old = store.create_draft("Started long ago\n\ntext", created=now - timedelta(days=90))
+    recent = store.create_draft("Published last month\n\ntext", created=now - timedelta(days=40))
+    publisher = _publisher(store, settings)
+    publisher.publish(recent.id)
+    publisher.publish(old.id)
+    index = (site / "index.html").read_text()
+    assert index.index("Started long ago") < index.index("Published last month")  # newest first
+    assert f"{now.astimezone().day} {now.astimezone():%B %Y}" in index
+
+
+def test_a_static_site_refuses_drafts_and_scheduled_posts(store: Store, settings: Settings, site: Path) -> None:
+    job = _publisher(store, settings).publish(store.create_draft("Not yet\n\ntext").id, status="draft")
+    assert job.state == "failed" and job.permanent and "publishes at once" in (job.reason or "")
+    assert not (site / "index.html").exists() or "Not yet" not in (site / "index.html").read_text()
+
+
+def test_tags_that_make_the_same_slug_each_get_a_page(store: Store, settings: Settings, site: Path) -> None:
+    tags = ["C++", "C", "日本語", "中文", "paris"]
+    _publisher(store, settings).publish(store.create_draft("Tags\n\ntext", tags=tags).id)
+    pages = {p.name: p.read_text() for p in (site / "tags").glob("*.html")}
+    assert len(pages) == 5 and "paris.html" in pages
+    for tag in tags:
+        assert sum(f"Tagged “{tag}”" in page for page in pages.values()) == 1, tag
+
+
+def test_control_characters_from_a_pdf_paste_keep_the_feed_valid(store: Store, settings: Settings,
+                                                                  site: Path) -> None:
+    draft = store.create_draft("Form\x0cfeed\n\npage one\x0cpage two\x01 end")
+    _publisher(store, settings).publish(draft.id)
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert "page onepage two end" in feed.entries[0].content[0].value
+
+
+def test_unpublishing_from_one_target_keeps_the_other(store: Store, settings: Settings, site: Path) -> None:
+    from writer.errors import WriterError
+
+    ob.add_target(store, "mirror", "static", {"path": str(site.parent / "mirror")})
+    publisher = _publisher(store, settings)
+    draft = store.create_draft("Twice\n\ntext")
+    with pytest.raises(WriterError, match="not published on mirror"):
+        publisher.unpublish(draft.id, "mirror")
+    publisher.publish(draft.id)
+    publisher.publish(draft.id, "mirror")
+    publisher.unpublish(draft.id, "mirror")
+    kept = store.get_draft(draft.id)
+    assert kept.status == "published" and kept.url == ob.get_publication(store, draft.id, "site").url
+    publisher.unpublish(draft.id)
+    assert store.get_draft(draft.id).status == "draft"
+
+
+def test_two_processes_publishing_to_one_site_lose_nothing(store: Store, site: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom keyring.backends.fail import Keyring\nfrom writer.publishing.credentials import "
+              "Credentials\nfrom writer.publishing.publisher import Publisher\nfrom writer.settings import Settings\n"
+              "from writer.store import Store\nfrom writer.store import outbox as ob\n"
+              "store = Store.open(sys.argv[1] + '/writer.db')\n"
+              "ob.add_target(store, 'site', 'static', {'path': sys.argv[2]}, default=True)\n"
+              "p = Publisher(store, Settings.load(), credentials=Credentials(Keyring()))\n"
+              "for n in range(8):\n"
+              "    assert p.publish(store.create_draft(f'{sys.argv[1][-1]} post {n}').id).state == 'done'\n")
+    homes = [tmp_path / f"home{n}" for n in (1, 2)]
+    runs = []
+    for home in homes:
+        home.mkdir()
+        runs.append(subprocess.Popen([sys.executable, "-c", script, str(home), str(site)],
+                                     env={**__import__("os").environ, "WRITER_HOME": str(home)}))
+    assert [run.wait(120) for run in runs] == [0, 0]
+    index = (site / "index.html").read_text()
+    assert sum(f"{n} post {i}" in index for n in (1, 2) for i in range(8)) == 16
+    assert len(list((site / "posts").glob("*.html"))) == 16

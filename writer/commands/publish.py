@@ -98,10 +98,11 @@ def _publish(store: Store, args: argparse.Namespace) -> int:
     if args.date:
         try:
             date = datetime.fromisoformat(args.date)
-        except ValueError:
-            raise WriterError(f"--date {args.date!r} is not an ISO 8601 time (e.g. 2030-01-31T09:00+01:00).") from None
-        if date.tzinfo is None:
-            date = date.astimezone()  # local time, as typed
+            date = date if date.tzinfo else date.astimezone()  # local time, as typed
+            date.astimezone(UTC)  # the outbox keeps UTC: 9999-12-31T23:00-05:00 has none
+        except (ValueError, OverflowError):
+            raise WriterError(f"--date {args.date!r} is not an ISO 8601 time in range "
+                              "(e.g. 2030-01-31T09:00+01:00).") from None
     publisher = Publisher(store, Settings.load(), copy_check=cli_copy_check)
     if args.delete:
         job = publisher.unpublish(args.draft_id, args.target)

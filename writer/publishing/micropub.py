@@ -101,8 +101,11 @@ class Micropub:
         return Remote(id=url, url=url)
 
     def update(self, remote: Remote, post: Post) -> Remote:
-        self._request("POST", safe=True, json={"action": "update", "url": remote.id,
-                                               "replace": self._properties(post)})
+        properties = self._properties(post)
+        update: dict[str, Any] = {"action": "update", "url": remote.id, "replace": properties}
+        if "category" not in properties:  # every tag removed: "replace" alone would keep the old ones
+            update["delete"] = ["category"]
+        self._request("POST", safe=True, json=update)
         return remote
 
     def delete(self, remote: Remote) -> None:

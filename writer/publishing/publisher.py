@@ -136,8 +136,12 @@ class Publisher:
         return self._send_now(job) if send else job
 
     def unpublish(self, draft_id: int, target: str | None = None, *, send: bool = True) -> ob.Job:
-        """Delete the draft's post from ``target`` (the draft itself stays, back to *draft*)."""
+        """Delete the draft's post from ``target`` (the draft stays; back to *draft* when it is
+        published nowhere else)."""
         name = target or self.default_target().name
+        if ob.get_publication(self.store, draft_id, name) is None:
+            title = self.store.get_draft(draft_id).title or "Untitled"
+            raise WriterError(f"“{title}” is not published on {name}; nothing to delete there.")
         ob.set_keep_updating(self.store, draft_id, False)
         job = ob.enqueue(self.store, draft_id, name, "delete", {})
         return self._send_now(job) if send else job
@@ -162,8 +166,7 @@ class Publisher:
             if self.settings.get("publishing.disclosure"):
                 body = f"{body.rstrip()}\n\n*{self.settings.get('publishing.disclosure_text')}*\n"
         return {"title": draft.title, "markdown": body, "tags": tags, "status": status,
-                "date": date.astimezone(UTC).isoformat() if date else None, "words": draft.word_count,
-                "created": draft.created.isoformat()}
+                "date": date.astimezone(UTC).isoformat() if date else None, "words": draft.word_count}
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -229,8 +232,7 @@ class Publisher:
         return Post(draft_id=job.draft_id, title=p.get("title", ""), markdown=p.get("markdown", ""),
                     html=_render(p.get("markdown", "")), marker=marker, tags=tuple(p.get("tags", ())),
                     categories=tuple(p.get("categories", ())), status=p.get("status", "publish"),
-                    date=datetime.fromisoformat(p["date"]) if p.get("date") else None,
-                    created=datetime.fromisoformat(p["created"]) if p.get("created") else None)
+                    date=datetime.fromisoformat(p["date"]) if p.get("date") else None)
 
 
 def _without_title_line(body: str, title: str) -> str:

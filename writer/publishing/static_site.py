@@ -3,22 +3,29 @@
 All links are relative, so the folder works opened from disk or served from any path.
 The site's own record of its posts (``.writer-site.json``) lives in the folder, so the
 site can be rebuilt whole on every change and a post keeps its page across updates.
-Every file is written atomically: a crash mid-publish never leaves half a page.
+Every file is written atomically: a crash mid-publish never leaves half a page; and one
+writer at a time, across processes too (the app's retry timer and ``writer publish``),
+under a lock file (filelock) in the folder.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import tempfile
+import re
 import threading
 import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from filelock import FileLock, Timeout
+
 from writer import paths
-from writer.publishing.errors import PublishError
+from writer.publishing.errors import PublishError, TransientError
 from writer.publishing.render import slugify
 from writer.publishing.target import Post, Remote
 
@@ -26,7 +33,11 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 MANIFEST = ".writer-site.json"
+LOCK_FILE = ".writer-site.lock"
+LOCK_WAIT_S = 30.0
 _lock = threading.Lock()  # one site rebuild at a time within the process
+#: Characters XML 1.0 forbids (a form feed from a PDF made the feed unreadable); HTML has no use for them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def default_site_dir() -> Path:
@@ -41,14 +52,15 @@ def _environment() -> Environment:
 
 
 def _write(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all, with the umask's usual mode (a web server must read it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with open(tmp, "x", encoding="utf-8") as fh:
             fh.write(text)
-        os.replace(tmp, path)
+        tmp.replace(path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -72,8 +84,35 @@ class StaticSite:
 
     # -- Target ----------------------------------------------------------------------------
 
-    def create(self, post: Post) -> Remote:
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """This site to ourselves while we read, change and rewrite it."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._unwritable(exc) from exc
         with _lock:
+            try:
+                with FileLock(self.folder / LOCK_FILE, timeout=LOCK_WAIT_S):
+                    yield
+            except Timeout as exc:
+                raise TransientError(f"The site in {self.folder} is being written by another Writer; "
+                                     "will retry.") from exc
+
+    def _unwritable(self, exc: OSError) -> PublishError:
+        return PublishError(f"Cannot write the site into {self.folder} ({exc.strerror or exc}). Check the "
+                            "folder is writable, or choose another with `writer targets add static PATH`.")
+
+    @staticmethod
+    def _check_status(post: Post) -> None:
+        if post.status != "publish":
+            raise PublishError(f"A static site publishes at once: it keeps no drafts or scheduled posts "
+                               f"(status '{post.status}'). Publish it now, or use a WordPress or Micropub "
+                               "blog for that.")
+
+    def create(self, post: Post) -> Remote:
+        self._check_status(post)
+        with self._locked():
             site = self._load()
             post_id = f"{slugify(post.title)}-{post.draft_id}"
             while post_id in site["posts"] and site["posts"][post_id]["marker"] != post.marker:
@@ -83,7 +122,8 @@ class StaticSite:
             return self._remote(post_id)
 
     def update(self, remote: Remote, post: Post) -> Remote:
-        with _lock:
+        self._check_status(post)
+        with self._locked():
             site = self._load()
             previous = site["posts"].get(remote.id)
             site["posts"][remote.id] = self._entry(post, previous=previous)
@@ -91,14 +131,14 @@ class StaticSite:
             return self._remote(remote.id)
 
     def delete(self, remote: Remote) -> None:
-        with _lock:
+        with self._locked():
             site = self._load()
             site["posts"].pop(remote.id, None)
             (self.folder / "posts" / f"{remote.id}.html").unlink(missing_ok=True)
             self._save_and_render(site, changed=None)
 
     def find(self, marker: str) -> Remote | None:
-        with _lock:
+        with self._locked():
             for post_id, entry in self._load()["posts"].items():
                 if entry.get("marker") == marker:
                     return self._remote(post_id)
@@ -116,8 +156,9 @@ class StaticSite:
 
     def _entry(self, post: Post, previous: dict[str, Any] | None) -> dict[str, Any]:
         now = self.clock()
-        published = previous["published"] if previous else _iso(post.date or post.created or now)
-        return {"title": post.title or "Untitled", "html": post.html, "tags": list(post.tags),
+        published = previous["published"] if previous else _iso(post.date or now)
+        return {"title": _NOT_XML.sub("", post.title or "Untitled"), "html": _NOT_XML.sub("", post.html),
+                "tags": [_NOT_XML.sub("", tag) for tag in post.tags],
                 "marker": post.marker, "draft_id": post.draft_id, "published": published, "updated": _iso(now)}
 
     def _load(self) -> dict[str, Any]:
@@ -139,14 +180,14 @@ class StaticSite:
             self._render(site, changed)
             _write(self.folder / MANIFEST, json.dumps(site, indent=1, ensure_ascii=False))
         except OSError as exc:
-            raise PublishError(f"Cannot write the site into {self.folder} ({exc.strerror or exc}). Check the "
-                               "folder is writable, or choose another with `writer targets add static PATH`.") from exc
+            raise self._unwritable(exc) from exc
 
     def _render(self, site: dict[str, Any], changed: str | None) -> None:
         env = _environment()
         meta = {"title": self.title, "base_url": self.base_url, "id": site["id"], "author": self.author,
                 "language": "en"}
-        posts = sorted((self._view(pid, e) for pid, e in site["posts"].items()),
+        slugs = _tag_slugs(tag for entry in site["posts"].values() for tag in entry["tags"])
+        posts = sorted((self._view(pid, e, slugs) for pid, e in site["posts"].items()),
                        key=lambda p: (p["published_iso"], p["id"]), reverse=True)
         tags: dict[str, dict[str, Any]] = {}
         for post in posts:
@@ -174,10 +215,20 @@ class StaticSite:
         _write(self.folder / "style.css", (paths.resources_dir() / "templates" / "style.css").read_text("utf-8"))
 
     @staticmethod
-    def _view(post_id: str, entry: dict[str, Any]) -> dict[str, Any]:
-        published = datetime.fromisoformat(entry["published"].replace("Z", "+00:00"))
+    def _view(post_id: str, entry: dict[str, Any], slugs: dict[str, str]) -> dict[str, Any]:
+        # pages show the writer's local date: a post written at 8 pm on 31 December is a December post
+        published = datetime.fromisoformat(entry["published"].replace("Z", "+00:00")).astimezone()
         return {"id": post_id, "title": entry["title"], "html": entry["html"],
-                "tags": [{"name": t, "slug": slugify(t, "tag")} for t in entry["tags"]],
+                "tags": [{"name": t, "slug": slugs[t]} for t in entry["tags"]],
                 "published_iso": entry["published"], "updated_iso": entry["updated"],
                 "published_human": f"{published.day} {published:%B %Y}",
                 "atom_id": f"urn:writer:{entry['marker']}"}
+
+
+def _tag_slugs(tags: Iterable[str]) -> dict[str, str]:
+    """A page name per tag. Tags whose names make the same slug ("C++" and "C", or any two
+    non-Latin names) each get a short hash of the name, so no tag page hides another."""
+    base = {name: slugify(name, "tag") for name in set(tags)}
+    uses = Counter(base.values())
+    return {name: f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}" if uses[slug] > 1 else slug
+            for name, slug in base.items()}

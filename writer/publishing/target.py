@@ -22,8 +22,7 @@ class Post:
     tags: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     status: str = "publish"  # publish | draft | future
-    date: datetime | None = None  # when status is "future": the scheduled time
-    created: datetime | None = None
+    date: datetime | None = None  # when status is "future": the scheduled time (else it is dated now)
     updated: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)
 

@@ -104,7 +104,7 @@ class WordPress:
         }
         if post.categories:
             body["categories"] = self._term_ids("categories", post.categories)
-        if post.status == "future":
+        if post.status == "future":  # only then: a date sent with a clock ahead of the blog's would schedule it
             if post.date is None:
                 raise PublishError("A scheduled post needs a date (status future).")
             body["date_gmt"] = post.date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")

@@ -288,8 +288,12 @@ def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str |
                     store.snapshot(job.draft_id, "publish")
         else:
             store.db.execute("DELETE FROM publications WHERE draft_id = ? AND target = ?", [job.draft_id, job.target])
-            if exists:
+            elsewhere = store.db.execute("SELECT url FROM publications WHERE draft_id = ? AND remote_id IS NOT NULL "
+                                         "ORDER BY published LIMIT 1", [job.draft_id]).fetchone()
+            if exists and elsewhere is None:
                 store.save_draft(job.draft_id, status="draft", url="")
+            elif exists:  # still live on another target: it stays published, with that URL
+                store.save_draft(job.draft_id, url=elsewhere[0] or "")
         return _get_job(store, job_id)
 
 

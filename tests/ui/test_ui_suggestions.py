@@ -126,6 +126,19 @@ def test_with_the_panel_hidden_tab_is_a_tab_and_ctrl_space_shows_it(qtbot: QtBot
     assert not window.focus_mode and panel.isVisible() and shown_texts(panel)  # asked for: shown
 
 
+def test_suggestions_are_in_front_and_never_come_from_behind_another_tab(qtbot: QtBot, make_window: Any) -> None:
+    window, panel = open_panel(qtbot, make_window)
+    assert not panel.visibleRegion().isEmpty()  # the first tab a writer sees
+    finished(qtbot, panel, panel.suggest)
+    window.copycheck.show_panel()  # the Copy check tab brought to the front
+    assert panel.isVisible() and panel.visibleRegion().isEmpty()  # Qt still calls it visible
+    qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.toPlainText() == PROMPT + "\t"  # a tab, not the hidden suggestion
+    window.editor.textCursor().deletePreviousChar()
+    finished(qtbot, panel, lambda: qtbot.keyClick(window.editor, Qt.Key.Key_Space, CTRL))
+    assert not panel.visibleRegion().isEmpty()  # asked for: its tab comes to the front
+
+
 def test_reroll_keeps_earlier_batches_reachable(qtbot: QtBot, make_window: Any) -> None:
     window, panel = open_panel(qtbot, make_window)
     _, first = finished(qtbot, panel, panel.suggest)
@@ -311,3 +324,18 @@ def test_error_colour_follows_the_theme(make_window: Any) -> None:
     window.apply_theme()
     assert theme.LIGHT.error.name() in window.suggestions.styleSheet()
     assert theme.DARK.error.name() not in window.suggestions.styleSheet()
+
+
+def test_the_app_opens_with_the_suggestions_tab_in_front(qtbot: QtBot, store: Any) -> None:
+    from writer.settings import Settings
+    from writer.ui.app import make_app
+
+    make_app([])
+    window = MainWindow(store, Settings.load(), features=False)  # as run_app: panels added once shown
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.install_features()
+    qtbot.waitUntil(lambda: not window.suggestions.visibleRegion().isEmpty())
+    assert window.copycheck.panel.visibleRegion().isEmpty()
+    window.worker.wait(5000)

@@ -148,7 +148,9 @@ class MainWindow(QMainWindow):
         from writer.ui.suggestions import install_suggestions
 
         install_copycheck(self)
-        install_suggestions(self)
+        dock = install_suggestions(self).dock
+        if dock is not None:
+            dock.raise_()  # its tab in front, unless the saved layout says otherwise
 
     def install_features(self) -> None:
         """For a window made with ``features=False``: add the side panels once it is on screen

@@ -597,7 +597,8 @@ class SuggestionsPanel(QWidget):
             self.suggest()
 
     def _panel_visible(self) -> bool:
-        return self.isVisible() or not self.window_.isVisible()
+        """Whether the writer can see the panel: not closed, not in focus mode, not behind another tab."""
+        return not self.visibleRegion().isEmpty() or not self.window_.isVisible()
 
     def _reveal(self) -> None:
         """An explicit request (Ctrl+Space, Ctrl+R) shows the panel: suggestions never arrive unseen."""

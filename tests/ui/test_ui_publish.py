@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from keyring.backends.fail import Keyring as FailKeyring
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from writer.publishing.credentials import Credentials
@@ -102,3 +104,82 @@ def test_banner_archive_and_stats_view(make_window, store: Store) -> None:  # ty
     dialog = window.show_stats()
     assert dialog.chart.series() and len(dialog.data.days) == 14
     assert "of writing in all" in dialog.summary.text()
+
+
+def test_target_dialog_keeps_the_folder_when_static_is_chosen_again(window) -> None:  # type: ignore[no-untyped-def]
+    from writer.errors import WriterError
+
+    dialog = TargetDialog(window, Publisher(window.store, window.settings, credentials=Credentials(FailKeyring())))
+    folder = dialog.location.text()
+    dialog.kind.setCurrentIndex(dialog.kind.findData("wordpress"))
+    assert dialog.location.text() == "https://"
+    dialog.kind.setCurrentIndex(dialog.kind.findData("static"))
+    assert dialog.location.text() == folder  # not a site in a folder called "https:"
+    dialog.location.setText("https://example.org")
+    import pytest
+
+    with pytest.raises(WriterError, match="folder on this computer"):
+        dialog.save()
+
+
+def test_micropub_discovery_runs_off_the_gui_thread(window, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    import sys
+    import threading
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "publishing"))
+    from publishing_fakes import MP_SITE, FakeMicropub
+
+    server, gate = FakeMicropub(), threading.Event()
+
+    def slow(request):  # type: ignore[no-untyped-def]
+        gate.wait(10)  # a site that takes its time to answer
+        return server(request)
+
+    import httpx
+
+    publisher = Publisher(window.store, window.settings, credentials=Credentials(FailKeyring()),
+                          transport=httpx.MockTransport(slow))
+    dialog = TargetDialog(window, publisher)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("micropub"))
+    dialog.location.setText(MP_SITE)
+    dialog.secret.setText("tok")
+    ticks: list[int] = []
+    timer = QTimer(interval=10, timeout=lambda: ticks.append(1))
+    timer.start()
+    dialog._accept()  # OK: the dialog waits, the window keeps running
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.waitUntil(lambda: len(ticks) > 5)
+    assert not ok.isEnabled() and "Looking for the Micropub endpoint" in dialog.note.text()
+    gate.set()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10000)
+    timer.stop()
+    [target] = [t for t in ob.list_targets(window.store) if t.kind == "micropub"]
+    assert target.config["endpoint"] == MP_SITE + "micropub"
+
+
+def test_a_send_finished_by_the_retry_timer_shows_in_the_window(window, store: Store, qtbot: QtBot,
+                                                                 writer_home: Path) -> None:  # type: ignore[no-untyped-def]
+    ob.add_target(store, "site", "static", {"path": str(writer_home / "site")}, default=True)
+    draft = store.create_draft("Retried\n\ntext")
+    window.reload_list()
+    window.open_draft(draft.id)
+    controller = _install(window)
+    controller.publisher.publish(draft.id, send=False)  # queued, as after a failed try
+    controller.process_outbox()
+    qtbot.waitUntil(lambda: controller.publish_action.text() == "Update post", timeout=10000)
+    row = window.model.row_of(draft.id)
+    assert row is not None and window.model.draft_at(row).status == "published"
+
+
+def test_the_banner_goes_when_its_draft_is_deleted(make_window, store: Store, qtbot: QtBot,
+                                                   monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    old = store.create_draft("Forgotten essay\n\ntext", created=NOW - timedelta(days=12))
+    window = make_window()
+    _install(window)
+    assert window.nudges.banner.isVisible()
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a: QMessageBox.StandardButton.Yes))
+    window.open_draft(old.id)
+    window.delete_current()
+    assert not window.nudges.banner.isVisible()  # it named a draft that is gone

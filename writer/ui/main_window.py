@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
     draftOpened = Signal(int)
     draftEdited = Signal(int)  # the text changed (typing, paste, undo), not just its colours
     draftSaved = Signal(int)
+    draftDeleted = Signal(int)
     focusModeChanged = Signal(bool)
     themeChanged = Signal(object)  # the new theme.Palette, for colours a style sheet cannot take from Qt
 
@@ -497,6 +498,7 @@ class MainWindow(QMainWindow):
         if doc is not None:
             doc.deleteLater()
         self.model.remove_draft(draft_id)
+        self.draftDeleted.emit(draft_id)
         if self.model.rowCount():
             self.open_draft(self.model.draft_at(0).id)
         else:

@@ -129,6 +129,11 @@ class NudgeBanner(QToolBar):
         self.label.setAccessibleName(f"Reminder: “{title}” has waited {found.age_days} days")
         self.show()
 
+    def recheck(self) -> None:
+        """While shown: its draft may have been published, archived or deleted meanwhile."""
+        if self.isVisible():
+            self.refresh()
+
     def dismiss(self) -> None:
         """Hide until the next start; focus goes back to the text."""
         self.dismissed = True
@@ -178,6 +183,8 @@ class Nudges:
         window.list.setItemDelegate(self.delegate)
         window.delegate = self.delegate
         controller.changed.append(self.refresh_rhythm)
+        controller.changed.append(self.banner.recheck)
+        window.draftDeleted.connect(lambda _id: self.banner.recheck())
         self.refresh_rhythm()
         self.banner.refresh()
 

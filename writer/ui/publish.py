@@ -7,6 +7,7 @@ window's worker (never the GUI thread); the outbox is retried on a timer and at 
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -55,7 +56,10 @@ from writer.store import outbox as ob
 from writer.store.timefmt import ago
 from writer.ui import icons
 
+log = logging.getLogger(__name__)
+
 RETRY_MS = 60_000
+OUTBOX_CHANNEL = "outbox"
 
 
 class TargetDialog(QDialog):
@@ -70,7 +74,8 @@ class TargetDialog(QDialog):
         for label, kind in (("Static site (a folder of web pages, no account)", "static"),
                             ("WordPress", "wordpress"), ("Micropub site", "micropub")):
             self.kind.addItem(label, kind)
-        self.location = QLineEdit(str(publisher.settings.get("publishing.site_dir") or default_site_dir()), self)
+        self._folder = str(publisher.settings.get("publishing.site_dir") or default_site_dir())
+        self.location = QLineEdit(self._folder, self)
         browse = QPushButton("Choose…", self)
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -92,6 +97,10 @@ class TargetDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.note)
         layout.addWidget(buttons)
+        self._worker = getattr(parent, "worker", None)  # the window's: a slow site never freezes it
+        self._endpoint: str | None = None  # the Micropub endpoint found for the address as typed
+        self.location.textChanged.connect(self._forget_endpoint)
+        self.buttons = buttons
         self.kind.currentIndexChanged.connect(self._update)
         self._update()
 
@@ -104,10 +113,29 @@ class TargetDialog(QDialog):
         kind = self.kind.currentData()
         self.user.setEnabled(kind == "wordpress")
         self.secret.setEnabled(kind != "static")
-        if kind != "static" and self.location.text().startswith("/"):
+        web = self.location.text().strip().startswith(("http://", "https://"))
+        if kind == "static" and (web or not self.location.text().strip()):
+            self.location.setText(self._folder)  # back to the folder, not a site called "https:"
+        elif kind != "static" and not web:
+            self._folder = self.location.text() or self._folder
             self.location.setText("https://")
 
+    def _forget_endpoint(self) -> None:
+        self._endpoint = None
+
     def _accept(self) -> None:
+        where = self.location.text().strip()
+        if self.kind.currentData() == "micropub" and self._endpoint is None and self._worker is not None:
+            if not where.startswith(("http://", "https://")) or not self.secret.text():
+                QMessageBox.warning(self, "Cannot use this target", "Give the site's address (https://…) and "
+                                    "its token.")
+                return
+            from writer.publishing.micropub import discover
+
+            self._busy(f"Looking for the Micropub endpoint of {where}…")
+            self._worker.submit(discover, where, self.publisher.client(), channel="micropub-discovery",
+                                on_result=self._discovered, on_error=self._discovery_failed)
+            return
         try:
             self.save()
         except WriterError as exc:
@@ -115,10 +143,25 @@ class TargetDialog(QDialog):
             return
         self.accept()
 
+    def _busy(self, message: str | None) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(message is None)
+        self.note.setText(message or ("" if self.publisher.credentials.persistent else NO_KEYRING))
+
+    def _discovered(self, endpoint: str) -> None:
+        self._busy(None)
+        self._endpoint = endpoint
+        self._accept()
+
+    def _discovery_failed(self, exc: BaseException) -> None:
+        self._busy(None)
+        QMessageBox.warning(self, "Cannot use this target", str(exc))
+
     def save(self) -> ob.TargetConfig:
         kind, where, secret = self.kind.currentData(), self.location.text().strip(), self.secret.text()
         store = self.publisher.store
         if kind == "static":
+            if where.startswith(("http://", "https://")) or not where:
+                raise WriterError("A static site is a folder on this computer: choose one.")
             return ob.add_target(store, "site", "static", {"path": where}, default=True)
         if not where.startswith(("http://", "https://")) or not secret:
             raise WriterError("Give the site's address (https://…) and its password or token.")
@@ -127,7 +170,7 @@ class TargetDialog(QDialog):
         else:
             from writer.publishing.micropub import discover
 
-            config = {"site": where, "endpoint": discover(where, self.publisher.client())}
+            config = {"site": where, "endpoint": self._endpoint or discover(where, self.publisher.client())}
         self.publisher.credentials.set(kind, secret)
         return ob.add_target(store, kind, kind, config, default=True)
 
@@ -352,6 +395,7 @@ class PublishController(QObject):
         self.timer.timeout.connect(self.process_outbox)
         self.timer.start()
         self.outbox_dialog: OutboxDialog | None = None
+        self._again = False  # an outbox run was asked for while one was going
         self.update_action()
         QTimer.singleShot(0, self.process_outbox)  # finish what a previous session left
 
@@ -448,9 +492,32 @@ class PublishController(QObject):
         except WriterError:
             pass  # a failed stats write must never disturb saving
 
-    def process_outbox(self) -> int:
-        return self.window.worker.submit(self.publisher.process, channel="outbox",
-                                         on_result=lambda _jobs: self._notify())
+    def process_outbox(self) -> int | None:
+        """Send what is due, in the background. While a run is going, another waits for it (a
+        second request on the channel would drop the first's results)."""
+        if self.window.worker.busy(OUTBOX_CHANNEL):
+            self._again = True
+            return None
+        self._again = False
+        return self.window.worker.submit(self.publisher.process, channel=OUTBOX_CHANNEL, on_result=self._processed,
+                                         on_error=self._process_failed)
+
+    def _process_failed(self, exc: BaseException) -> None:
+        log.error("outbox run failed", exc_info=exc)
+        if self._again:
+            self.process_outbox()
+
+    def _processed(self, jobs: list[ob.Job]) -> None:
+        """Sends the retry timer finished: the list, the Publish action and the outbox show them."""
+        if self._again:
+            QTimer.singleShot(0, self.process_outbox)
+        for draft_id in {job.draft_id for job in jobs}:
+            try:
+                self.window.model.update_draft(self.store.get_draft(draft_id))
+            except WriterError:
+                continue  # deleted since: its delete job ran, nothing to show
+        self.update_action()
+        self._notify()
 
     def retry_all(self) -> None:
         ob.retry_failed(self.store)

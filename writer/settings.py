@@ -36,6 +36,7 @@ class Setting:
     choices: tuple[Any, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    labels: tuple[str, ...] | None = None  # how the dialog names each of ``choices``
 
     def validate(self, value: Any) -> Any:
         """Return ``value`` coerced to this setting's type, or raise ``ValueError`` saying why not."""
@@ -69,7 +70,7 @@ class Setting:
 
 SETTINGS: list[Setting] = [
     Setting("theme", str, "system", "Colour scheme: follow the system, or always light or dark.",
-            choices=("system", "light", "dark")),
+            choices=("system", "light", "dark"), labels=("Follow the system", "Light", "Dark")),
     Setting("editor.font_family", str, "", "Editor font; empty uses a readable default."),
     Setting("editor.font_size", int, 13, "Editor font size in points.", minimum=8, maximum=40),
     Setting("editor.max_width", int, 760, "Widest the text column grows, in pixels (0: no limit).",
@@ -79,7 +80,8 @@ SETTINGS: list[Setting] = [
     Setting("autosave.delay_ms", int, 600, "Save this long after typing stops (never later than 1 s).",
             minimum=100, maximum=1000),
     Setting("drafts.sort", str, "updated", "Order of the drafts list.",
-            choices=("updated", "created", "title", "words")),
+            choices=("updated", "created", "title", "words"),
+            labels=("Last edited", "Created", "Title", "Word count")),
     # publishing (writer.publishing)
     Setting("publishing.site_dir", str, "", "Folder of the static site; empty: a 'site' folder in the data folder."),
     Setting("publishing.site_title", str, "Writing", "Title of the static site."),
@@ -103,7 +105,7 @@ SETTINGS: list[Setting] = [
     # copy flags (writer.ui.copycheck)
     Setting("copycheck.scope", str, "all",
             "Check drafts against every model's training books, or only the selected model's.",
-            choices=("all", "model")),
+            choices=("all", "model"), labels=("Every model's books", "The selected model's books")),
     Setting("copycheck.delay_ms", int, 500, "Check for copied passages this long after typing stops.",
             minimum=100, maximum=5000),
     # suggestions panel and provenance (writer.ui.suggestions, writer.ui.provenance)

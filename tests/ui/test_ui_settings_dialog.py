@@ -50,6 +50,21 @@ def test_every_editable_setting_has_a_widget_by_type(window: MainWindow) -> None
     dialog.close()
 
 
+def test_choices_read_as_words_not_internal_values(window: MainWindow, qtbot: QtBot) -> None:
+    qtbot.waitUntil(lambda: bool(window.suggestions.picker.packs), timeout=30_000)
+    dialog = show_settings(window)
+
+    def items(key: str) -> list[str]:
+        combo = _widget(dialog, key)
+        return [combo.itemText(i) for i in range(combo.count())]
+
+    assert items("theme") == ["Follow the system", "Light", "Dark"]
+    assert items("copycheck.scope") == ["Every model's books", "The selected model's books"]
+    assert set(items("suggest.default_model")) == {"Vanilla", "PKD", "JA"}
+    assert _widget(dialog, "suggest.default_model").currentData() == "vanilla"  # still saved by name
+    dialog.close()
+
+
 def test_ok_saves_the_widgets_to_disk_and_applies_live(window: MainWindow, qtbot: QtBot) -> None:
     earlier = window.new_draft()
     window.new_draft()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from writer.settings import SETTINGS
 from writer.store import Draft, SearchHit
 from writer.store.timefmt import ago
 from writer.ui.theme import LIGHT, Palette
@@ -33,11 +34,12 @@ DraftRole = Qt.ItemDataRole.UserRole + 1
 SnippetRole = Qt.ItemDataRole.UserRole + 2
 MARKS = ("\u0002", "\u0003")  # snippet match delimiters that never occur in text
 
-SORTS: dict[str, tuple[str, Callable[[Draft], Any], bool]] = {
-    "updated": ("Last edited", lambda d: d.updated, True),
-    "created": ("Created", lambda d: d.created, True),
-    "title": ("Title", lambda d: (d.title or "").casefold(), False),
-    "words": ("Word count", lambda d: d.word_count, True),
+_SORT_LABELS = next(dict(zip(s.choices or (), s.labels or (), strict=True)) for s in SETTINGS if s.key == "drafts.sort")
+SORTS: dict[str, tuple[str, Callable[[Draft], Any], bool]] = {  # label (as in Settings), key, newest/largest first
+    "updated": (_SORT_LABELS["updated"], lambda d: d.updated, True),
+    "created": (_SORT_LABELS["created"], lambda d: d.created, True),
+    "title": (_SORT_LABELS["title"], lambda d: (d.title or "").casefold(), False),
+    "words": (_SORT_LABELS["words"], lambda d: d.word_count, True),
 }
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -56,6 +56,8 @@ from writer.ui.workers import Worker
 IMPORTABLE = (".md", ".markdown", ".txt")
 #: Above this many characters the word count runs off the GUI thread.
 BIG_TEXT = 200_000
+#: Width of the side panels (suggestions, copy check) on first run; the editor keeps the rest.
+SIDE_PANEL_WIDTH = 360
 _SLUG = re.compile(r"[^\w-]+")
 
 
@@ -160,6 +162,8 @@ class MainWindow(QMainWindow):
         state = self._layout_settings().value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        else:
+            self._size_side_docks()
         if self.current_draft_id is not None:
             self.draftOpened.emit(self.current_draft_id)  # the new panels learn which draft is open
 
@@ -876,9 +880,16 @@ class MainWindow(QMainWindow):
         state = stored.value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        else:
+            self._size_side_docks()
         splitter = stored.value("splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+
+    def _size_side_docks(self) -> None:
+        """First run: the side panels narrower than the text (Qt gives them half the window)."""
+        if self._side_docks:
+            self.resizeDocks([self._side_docks[0]], [SIDE_PANEL_WIDTH], Qt.Orientation.Horizontal)
 
     def _save_layout(self) -> None:
         stored = self._layout_settings()

@@ -9,7 +9,7 @@ the settings file until Apply or OK.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -72,9 +72,11 @@ def editable(setting: Setting) -> bool:
 class Field:
     """One setting's widget, read and written as the setting's own type."""
 
-    def __init__(self, setting: Setting, parent: QWidget, choices: Iterable[Any] | None = None) -> None:
+    def __init__(self, setting: Setting, parent: QWidget, choices: Mapping[Any, str] | None = None) -> None:
+        """``choices`` (value → label) replaces the setting's own, for lists known at run time."""
         self.setting = setting
-        choices = tuple(choices) if choices is not None else setting.choices
+        if choices is None and setting.choices is not None:
+            choices = dict(zip(setting.choices, setting.labels or [str(c) for c in setting.choices], strict=True))
         self.widget: QWidget
         if setting.type is bool:
             self.widget = QCheckBox(label_of(setting), parent)
@@ -92,8 +94,8 @@ class Field:
             self.widget = dbox
         elif choices:
             combo = QComboBox(parent)
-            for choice in choices:
-                combo.addItem(str(choice), choice)
+            for choice, label in choices.items():
+                combo.addItem(label, choice)
             self.widget = combo
         else:
             self.widget = QLineEdit(parent)
@@ -137,7 +139,7 @@ class SettingsDialog(QDialog):
     applied = Signal(list)
 
     def __init__(self, parent: QWidget | None, settings: Settings, *,
-                 choices: dict[str, Iterable[Any]] | None = None,
+                 choices: dict[str, Mapping[Any, str]] | None = None,
                  publish_targets: Callable[[], object] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
@@ -303,16 +305,18 @@ def apply_live(window: Any, keys: list[str]) -> None:
     window.statusBar().showMessage("Preferences saved", 3000)
 
 
-def _pack_names(window: Any) -> list[str]:
-    """The packs the Suggestions panel has listed, else the pack folders (cheap: no tokenizer reads)."""
+def _pack_names(window: Any) -> dict[str, str]:
+    """Name → display name of the packs the Suggestions panel has listed, else of the pack
+    folders (cheap: no tokenizer reads)."""
     picker = getattr(getattr(window, "suggestions", None), "picker", None)
-    listed = [p.name for p in getattr(picker, "packs", []) if p.available]
+    listed = {p.name: p.display_name for p in getattr(picker, "packs", []) if p.available}
     if listed:
         return listed
     from writer import paths
 
     roots = [paths.resources_dir() / "models", paths.user_models_dir()]
-    return sorted({d.name for root in roots if root.is_dir() for d in root.iterdir() if (d / "model.onnx").is_file()})
+    names = sorted({d.name for root in roots if root.is_dir() for d in root.iterdir() if (d / "model.onnx").is_file()})
+    return {name: name for name in names}
 
 
 def show_settings(window: Any) -> SettingsDialog:

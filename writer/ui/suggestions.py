@@ -19,7 +19,7 @@ import secrets
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -43,6 +43,7 @@ from writer.ui.suggestions_jobs import Batch, Column, EngineFor, Request, defaul
 from writer.ui.theme import Palette
 
 CHANNEL = "suggestions"
+MIN_TEXT_WIDTH = 460  # what compare mode leaves the editor, in pixels
 PREFILL_CHANNEL = "suggestions-prefill"
 PREFILL_MS = 200  # a pause between words: long enough not to run on every keystroke
 PROMPT_CHARS = 6000  # the models see at most 512 tokens; this is comfortably more text than that
@@ -266,8 +267,9 @@ class SuggestionsPanel(QWidget):
         self.list.set_columns(on)
         self.picker.setEnabled(not on and bool(self.picker.packs))  # every model answers in compare mode
         dock = self.dock
-        if on and dock is not None:
-            width = max(dock.width(), 240 * max(1, len(self.picker.available())))
+        if on and dock is not None:  # a column per model, but the text keeps a readable width
+            room = self.window_.width() - self.editor.mapTo(self.window_, QPoint(0, 0)).x() - MIN_TEXT_WIDTH
+            width = max(dock.width(), min(240 * max(1, len(self.picker.available())), room))
             self.window_.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
         if self.batches or self.running:
             self.suggest()

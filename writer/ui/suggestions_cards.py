@@ -94,19 +94,27 @@ class SuggestionList(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cards: list[SuggestionCard] = []
+        self._side_by_side = False
         self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(8)
         self._layout.addStretch(1)
 
     def set_columns(self, side_by_side: bool) -> None:
-        """Compare mode shows one column per model, side by side."""
+        """Compare mode shows one column per model, side by side, of equal width."""
+        self._side_by_side = side_by_side
         self._layout.setDirection(QBoxLayout.Direction.LeftToRight if side_by_side
                                   else QBoxLayout.Direction.TopToBottom)
         for card in self.cards:
-            card.setSizePolicy(QSizePolicy.Policy.Expanding,
-                               QSizePolicy.Policy.Preferred if side_by_side else QSizePolicy.Policy.Maximum)
-            self._layout.setAlignment(card, Qt.AlignmentFlag.AlignTop if side_by_side else Qt.AlignmentFlag(0))
+            self._place(card)
+        self._layout.setStretch(self._layout.count() - 1, 0 if side_by_side else 1)  # the trailing stretch
+
+    def _place(self, card: SuggestionCard) -> None:
+        side_by_side = self._side_by_side
+        card.setSizePolicy(QSizePolicy.Policy.Expanding,
+                           QSizePolicy.Policy.Preferred if side_by_side else QSizePolicy.Policy.Maximum)
+        self._layout.setAlignment(card, Qt.AlignmentFlag.AlignTop if side_by_side else Qt.AlignmentFlag(0))
+        self._layout.setStretchFactor(card, 1 if side_by_side else 0)
 
     def resize_to(self, count: int) -> None:
         while len(self.cards) < count:
@@ -114,6 +122,7 @@ class SuggestionList(QWidget):
             card.clicked.connect(self.activated)
             self._layout.insertWidget(len(self.cards), card)
             self.cards.append(card)
+            self._place(card)
         while len(self.cards) > count:
             card = self.cards.pop()
             self._layout.removeWidget(card)

@@ -78,8 +78,10 @@ def _stylesheet_template() -> str:
 
 
 def stylesheet(palette: Palette) -> str:
-    """The app stylesheet with ``@colour`` placeholders filled in (longest names first)."""
-    css = _stylesheet_template()
+    """The app stylesheet with ``@colour`` placeholders filled in (longest names first),
+    ``@styles`` with the folder of its images and ``@tone`` with ``dark`` or ``light``."""
+    css = (_stylesheet_template().replace("@styles", (paths.resources_dir() / "styles").as_posix())
+           .replace("@tone", "dark" if palette.dark else "light"))
     names = sorted((f.name for f in fields(palette) if f.name != "dark"), key=len, reverse=True)
     for name in names:
         css = css.replace(f"@{name}", getattr(palette, name).name())

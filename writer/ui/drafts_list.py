@@ -239,7 +239,7 @@ class DraftDelegate(QStyledItemDelegate):
             self._draw_badge(painter, small, badge_rect, badge.text)
 
         painter.setFont(small)
-        painter.setPen(pal.muted)
+        painter.setPen(pal.text if selected else pal.muted)  # muted on the selection colour is under 4.5:1
         meta = QFontMetrics(small).elidedText(meta_line(draft), Qt.TextElideMode.ElideRight, inner.width())
         painter.drawText(QRect(inner.left(), inner.top() + line, inner.width(), fm.height()),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, meta)

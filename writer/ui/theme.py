@@ -41,16 +41,16 @@ class Palette:
 LIGHT = Palette(
     dark=False,
     window=QColor("#f4f3f0"), base=QColor("#fffefb"), panel=QColor("#ecebe7"),
-    text=QColor("#26251f"), muted=QColor("#8a877d"), border=QColor("#dcdad3"),
+    text=QColor("#26251f"), muted=QColor("#6b6860"), border=QColor("#dcdad3"),
     accent=QColor("#2f6fdb"), accent_text=QColor("#ffffff"), selection=QColor("#cfe0fb"),
-    heading=QColor("#1d3f7a"), quote=QColor("#6b6a62"), code=QColor("#a0432a"), link=QColor("#2f6fdb"),
+    heading=QColor("#1d3f7a"), quote=QColor("#6b6a62"), code=QColor("#a0432a"), link=QColor("#2a62c4"),
     error=QColor("#b3261e"),
 )
 
 DARK = Palette(
     dark=True,
     window=QColor("#1f2023"), base=QColor("#26272b"), panel=QColor("#2c2d31"),
-    text=QColor("#e4e2dc"), muted=QColor("#8d8c87"), border=QColor("#3a3b40"),
+    text=QColor("#e4e2dc"), muted=QColor("#a3a29c"), border=QColor("#3a3b40"),
     accent=QColor("#6ea1ff"), accent_text=QColor("#101114"), selection=QColor("#34496e"),
     heading=QColor("#9ec1ff"), quote=QColor("#a9a7a0"), code=QColor("#f0a07d"), link=QColor("#7fb0ff"),
     error=QColor("#ff6b5e"),

@@ -167,3 +167,14 @@ def test_search_takes_any_text_without_errors(qtbot: QtBot, store: Store, make_w
     qtbot.keyClicks(window.search_field, '"hello" (AND')
     qtbot.waitUntil(lambda: window.model.searching)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+
+
+def test_a_search_snippet_reads_as_text_with_the_match_in_view() -> None:
+    from writer.ui.drafts_list import MARKS, keep_tail, snippet_parts
+
+    hit = f"{MARKS[0]}tide{MARKS[1]}"
+    parts = snippet_parts(f"…the harbourmaster's **ledger** - a list of names ```python print('{hit} tables')")
+    assert parts == [("…the harbourmaster's ledger - a list of names python print('", False), ("tide", True),
+                     (" tables')", False)]  # no Markdown marks; snake_case words would keep theirs
+    lead = keep_tail(parts[0][0], lambda text: len(text) <= 20)  # the match would be past the row's end
+    assert lead == "…python print('"  # the words nearest the match, then the match itself

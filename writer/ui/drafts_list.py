@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -33,6 +34,8 @@ from writer.ui.theme import LIGHT, Palette
 DraftRole = Qt.ItemDataRole.UserRole + 1
 SnippetRole = Qt.ItemDataRole.UserRole + 2
 MARKS = ("\u0002", "\u0003")  # snippet match delimiters that never occur in text
+#: Markdown marks at the edges of words (```, **, #, >, _, ~~): noise in a one-line snippet.
+_MARKUP = re.compile(r"(?<![\w\u0002])[`*_#>~]+|[`*_~]+(?![\w\u0003])")
 
 _SORT_LABELS = next(dict(zip(s.choices or (), s.labels or (), strict=True)) for s in SETTINGS if s.key == "drafts.sort")
 SORTS: dict[str, tuple[str, Callable[[Draft], Any], bool]] = {  # label (as in Settings), key, newest/largest first
@@ -281,22 +284,18 @@ class DraftDelegate(QStyledItemDelegate):
         return True
 
     def _draw_snippet(self, painter: QPainter, font: QFont, rect: QRect, snippet: str) -> None:
-        """Draw the snippet with matches in bold accent colour, clipped to one line."""
-        flat = " ".join(snippet.split())
+        """Draw the snippet with matches in bold accent colour on one line, the first match in view."""
         fm_plain = QFontMetrics(font)
         bold = QFont(font)
         bold.setWeight(QFont.Weight.Bold)
         fm_bold = QFontMetrics(bold)
         x = rect.left()
         right = rect.right()
-        open_mark, close_mark = MARKS
-        parts: list[tuple[str, bool]] = []
-        for i, chunk in enumerate(flat.split(open_mark)):
-            if i == 0:
-                parts.append((chunk, False))
-                continue
-            hit, _, rest = chunk.partition(close_mark)
-            parts += [(hit, True), (rest, False)]
+        parts = snippet_parts(snippet)
+        if len(parts) > 1 and (fm_plain.horizontalAdvance(parts[0][0])
+                               + fm_bold.horizontalAdvance(parts[1][0])) > rect.width():
+            # too much text before the match: keep the words nearest it
+            parts[0] = (keep_tail(parts[0][0], lambda t: fm_plain.horizontalAdvance(t) <= rect.width() // 3), False)
         for text, is_hit in parts:
             if not text:
                 continue
@@ -312,6 +311,29 @@ class DraftDelegate(QStyledItemDelegate):
             painter.drawText(QRect(x, rect.top(), width + 1, rect.height()),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
             x += width
+
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """A search snippet as (text, is_match) pieces on one line, without Markdown's marks
+    (a snippet of "```python print(" reads as "python print(")."""
+    flat = _MARKUP.sub("", " ".join(snippet.split()))
+    open_mark, close_mark = MARKS
+    parts: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(flat.split(open_mark)):
+        if i == 0:
+            parts.append((chunk, False))
+            continue
+        hit, _, rest = chunk.partition(close_mark)
+        parts += [(hit, True), (rest, False)]
+    return parts
+
+
+def keep_tail(text: str, fits: Callable[[str], bool]) -> str:
+    """"…" and the last words of ``text`` that ``fits`` (at least one word)."""
+    words = text.split(" ")
+    while len(words) > 1 and not fits("…" + " ".join(words)):
+        words.pop(0)
+    return "…" + " ".join(words)
 
 
 class DraftsView(QListView):

@@ -72,7 +72,8 @@ def test_outbox_view_shows_failed_jobs(window, store: Store, qtbot: QtBot, monke
     assert "Could not reach" in dialog.cell(0, "Details")
     assert dialog.cell(0, "Draft") == "Offline"  # the title, not the id
     job = ob.list_jobs(store)[0]
-    assert dialog.cell(0, "When") == ago(job.updated, store.clock())
+    assert dialog.cell(0, "Last change") == ago(job.updated, store.clock())
+    assert "Next try" in dialog.cell(0, "Details") and "Errno" not in dialog.cell(0, "Details")
     assert dialog.retry.isEnabled() and dialog.link_at(0) is None
     # The outbox's own pass may fill the table before the publish request reports back.
     qtbot.waitUntil(lambda: "Not published yet" in window.statusBar().currentMessage(), timeout=10000)

@@ -9,6 +9,7 @@ do: a connection that never opened is safe to retry; a timeout or dropped connec
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -95,4 +96,5 @@ def _origin(url: str) -> str:
 
 
 def _reason(exc: Exception) -> str:
-    return str(exc) or type(exc).__name__
+    """The OS's words for what went wrong, without "[Errno 111]" (it means nothing to a writer)."""
+    return re.sub(r"\[Errno -?\d+\]\s*", "", str(exc)).strip() or type(exc).__name__

@@ -64,8 +64,9 @@ class Micropub:
 
     def _request(self, method: str, *, safe: bool = False, **kwargs: Any) -> httpx.Response:
         if not self.token:
-            raise AuthError(f"No Micropub token for the target {self.name!r} in this session. Give it with "
-                            "`writer targets add micropub SITE_URL --token-stdin` or WRITER_MICROPUB_TOKEN.")
+            raise AuthError(f"No Micropub token for the target {self.name!r}. Enter it in Settings ▸ Publishing "
+                            "▸ Publish targets…, or give it with `writer targets add micropub SITE_URL --token-stdin` "
+                            "or WRITER_MICROPUB_TOKEN.")
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
         return http.send(self.client, method, self.endpoint, service=SERVICE, safe=safe, headers=headers, **kwargs)
 

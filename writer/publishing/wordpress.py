@@ -44,9 +44,9 @@ class WordPress:
 
     def _request(self, method: str, route: str, *, safe: bool = False, **kwargs: Any) -> httpx.Response:
         if not self.password:
-            raise AuthError(f"No application password for the WordPress target {self.name!r} in this session. "
-                            "Give it with `writer targets add wordpress URL --user U --password-stdin` or the "
-                            "WRITER_WP_PASSWORD environment variable.")
+            raise AuthError(f"No application password for the WordPress target {self.name!r}. Enter it in "
+                            "Settings ▸ Publishing ▸ Publish targets…, or give it with `writer targets add wordpress "
+                            "URL --user U --password-stdin` or WRITER_WP_PASSWORD.")
         if self._pretty is None:
             self._pretty = self._detect_pretty()
         url, params = self._url(route, kwargs.pop("params", {}))

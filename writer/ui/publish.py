@@ -208,7 +208,7 @@ def _dot(colour: str) -> QIcon:
 class OutboxDialog(QDialog):
     """Every publishing job: which draft, its state, when, and the post's link once it is out."""
 
-    COLUMNS = ("Draft", "Action", "Target", "State", "When", "Tries", "Details")
+    COLUMNS = ("Draft", "Action", "Target", "State", "Last change", "Tries", "Details")
     URL_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent: QWidget | None, controller: PublishController) -> None:
@@ -230,7 +230,7 @@ class OutboxDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)  # a failure's whole reason, over lines if need be
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setMouseTracking(True)
@@ -242,7 +242,7 @@ class OutboxDialog(QDialog):
         for col, mode in enumerate((QHeaderView.ResizeMode.Interactive, *[QHeaderView.ResizeMode.ResizeToContents] * 5,
                                     QHeaderView.ResizeMode.Stretch)):
             header.setSectionResizeMode(col, mode)
-        header.resizeSection(0, 200)
+        header.resizeSection(0, 140)
         self.table.cellClicked.connect(self._clicked)
         self.table.cellEntered.connect(self._hovered)
         self.empty = QLabel("Nothing waiting to be published.\nPress Ctrl+Shift+P to publish the open draft.", self)
@@ -293,6 +293,7 @@ class OutboxDialog(QDialog):
             if job.draft_id not in titles:
                 titles[job.draft_id] = self._title(job)
             self._fill(row, job, titles[job.draft_id], now)
+        self.table.resizeRowsToContents()
         self.pages.setCurrentWidget(self.table if jobs else self.empty)
         self.retry.setEnabled(any(j.state == "failed" for j in jobs))
 
@@ -308,8 +309,9 @@ class OutboxDialog(QDialog):
         when_tip = f"Queued {job.created.astimezone():%d %b %Y, %H:%M} · last change {job.updated.astimezone():%H:%M}"
         if job.state == "failed":
             label = "Failed — needs you" if job.permanent else "Failed — will retry"
-            detail = job.reason or "No reason given"
-            tip = detail if job.permanent else f"{detail}\nNext try {_until(job.next_attempt, now)}."
+            reason = job.reason or "No reason given"
+            detail = reason if job.permanent else f"{reason} Next try {_until(job.next_attempt, now)}."
+            tip = detail
         elif job.state == "done" and job.url:
             detail, tip = short_url(job.url), f"Open {job.url}"
         else:
@@ -349,7 +351,7 @@ class OutboxDialog(QDialog):
 
 
 def _until(when: datetime, now: datetime) -> str:
-    """"in 3 minutes" / "now": the next retry, for the failed state's tooltip."""
+    """"in 3 minutes" / "any moment now": the next retry of a failed send."""
     seconds = (when - now).total_seconds()
     if seconds <= 30:
         return "any moment now"

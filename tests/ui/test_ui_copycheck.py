@@ -437,7 +437,7 @@ def test_scope_all_checks_every_pack_with_an_index(qtbot: QtBot, make_window) ->
     cc.check_now()
     settle(qtbot, cc)
     assert [s.flag.words for s in cc.spans] == [12]
-    assert cc.panel.scope.text() == "Checked against the mine model"
+    assert cc.panel.scope.text() == "Checked against the mine model's books"
 
 
 def test_dark_theme_redraws_the_underlines(qtbot: QtBot, window: MainWindow, books: list[Book]) -> None:

@@ -118,3 +118,13 @@ def test_summary_words(books: list[Book]) -> None:
     assert summary(found[:1]) == "1 copy"
     assert summary(found[1:2]) == "1 echo"
     assert summary([]) == "No copied passages found"
+
+
+def test_indexes_are_named_as_the_writer_knows_the_models(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from writer import paths
+    from writer.ui.copycheck_service import display_name
+
+    shipped = paths.resources_dir() / "models"
+    assert [display_name(str(shipped / name / "copyindex"), name) for name in ("vanilla", "pkd", "ja")] == [
+        "Vanilla", "PKD", "JA"]
+    assert display_name(str(tmp_path / "mine" / "copyindex"), "mine") == "mine"  # a corpus of one's own

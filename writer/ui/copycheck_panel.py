@@ -170,8 +170,14 @@ class CopyCheckPanel(QWidget):
         self.message.setVisible(bool(text))
 
     def set_scope(self, names: Sequence[str], scope: str) -> None:
-        what = ", ".join(names) if names else "nothing"
-        self.scope.setText(f"Checked against {'the ' + what + ' model' if scope == 'model' else what}")
+        """"Checked against the books of Vanilla, PKD and JA" (the models' own names)."""
+        what = (", ".join(names[:-1]) + " and " + names[-1]) if len(names) > 1 else (names[0] if names else "")
+        if not what:
+            self.scope.setText("Checked against nothing")
+        elif scope == "model":
+            self.scope.setText(f"Checked against the {what} model's books")
+        else:
+            self.scope.setText(f"Checked against the books of {what}")
 
     def set_flags(self, flags: Sequence[Flag], colours: Sequence[QColor],
                   copies: int | None = None, echoes: int | None = None) -> None:

@@ -8,7 +8,9 @@ thread; publishing calls :func:`copy_flags_for_publish` from wherever it likes.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
+import json
 import threading
 import time
 from collections import OrderedDict
@@ -50,6 +52,17 @@ CACHE_PARAGRAPHS = 100_000
 #: remembered this long; a pack installed meanwhile is noticed afterwards (or on Recheck).
 RESOLVE_TTL_S = 60.0
 
+
+
+@functools.lru_cache(maxsize=64)
+def display_name(index_dir: str, name: str) -> str:
+    """What the writer calls the index's model ("Vanilla", not "vanilla"): its pack card's name."""
+    try:
+        card = json.loads((Path(index_dir).parent / "card.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return name  # a corpus of the writer's own, or no card
+    shown = card.get("display_name") if isinstance(card, dict) else None
+    return str(shown) if shown else name
 
 
 def index_dirs(scope: str, model: str) -> list[tuple[str, Path]]:
@@ -172,7 +185,8 @@ class CopyService:
                 if cache[para]:
                     marks[para] = cache[para]
             located, copies, echoes = locate(paragraphs, marks)
-            return CheckResult(marks, [ix.name for ix in checker.indexes], list(warnings), located, copies, echoes)
+            shown = [display_name(str(ix.path), ix.name) for ix in checker.indexes]
+            return CheckResult(marks, shown, list(warnings), located, copies, echoes)
 
     def suggestion_badge(self, prompt_tail: str, suggestion: str, scope: str, model: str) -> Badge | None:
         """Check ``prompt_tail + suggestion``; badge only spans that reach into the suggestion.

@@ -58,7 +58,9 @@ def group_of(setting: Setting) -> str:
 
 
 def label_of(setting: Setting) -> str:
-    """``editor.font_size`` → ``Font size``; ``autosave.delay_ms`` → ``Delay (ms)``."""
+    """The setting's own label, else its key's words: ``editor.font_size`` → ``Font size``."""
+    if setting.label:
+        return setting.label
     words = [_WORDS.get(w, w) for w in setting.key.rsplit(".", 1)[-1].split("_")]
     text = " ".join(words)
     return text[:1].upper() + text[1:]

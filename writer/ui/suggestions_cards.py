@@ -39,6 +39,8 @@ class SuggestionCard(QFrame):
         self.badge = QLabel(self)
         self.badge.setObjectName("suggestionBadge")
         self.badge.hide()
+        for label in (self.source, self.badge):
+            label.setMinimumWidth(1)  # a narrow compare column clips them (the badge has a tooltip)
         header.addWidget(self.number)
         header.addWidget(self.source, 1)
         header.addWidget(self.badge)
@@ -111,7 +113,8 @@ class SuggestionList(QWidget):
 
     def _place(self, card: SuggestionCard) -> None:
         side_by_side = self._side_by_side
-        card.setSizePolicy(QSizePolicy.Policy.Expanding,
+        # side by side, every column the same width whatever its text or badge asks for
+        card.setSizePolicy(QSizePolicy.Policy.Ignored if side_by_side else QSizePolicy.Policy.Expanding,
                            QSizePolicy.Policy.Preferred if side_by_side else QSizePolicy.Policy.Maximum)
         self._layout.setAlignment(card, Qt.AlignmentFlag.AlignTop if side_by_side else Qt.AlignmentFlag(0))
         self._layout.setStretchFactor(card, 1 if side_by_side else 0)

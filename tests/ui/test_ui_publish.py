@@ -184,3 +184,28 @@ def test_the_banner_goes_when_its_draft_is_deleted(make_window, store: Store, qt
     window.open_draft(old.id)
     window.delete_current()
     assert not window.nudges.banner.isVisible()  # it named a draft that is gone
+
+
+def test_a_click_answered_by_the_retry_timers_run_still_says_published(window, store: Store, qtbot: QtBot,
+                                                                         writer_home: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from writer.publishing.static_site import StaticSite
+
+    ob.add_target(store, "site", "static", {"path": str(writer_home / "site")}, default=True)
+    draft = store.create_draft("Raced\n\ntext")
+    window.reload_list()
+    window.open_draft(draft.id)
+    controller = _install(window)
+    window.worker.wait(5000)  # the start-up run: nothing to send yet
+    gate, create = threading.Event(), StaticSite.create
+    monkeypatch.setattr(StaticSite, "create", lambda self, post: gate.wait(10) and create(self, post))
+    controller.publisher.publish(draft.id, send=False)
+    controller.process_outbox()  # the timer's run takes the job and is slow to send it
+    qtbot.waitUntil(lambda: ob.list_jobs(store)[0].state == "sending")
+    controller._send(draft.id)  # the click: finds the job already on its way
+    qtbot.waitUntil(lambda: not window.worker.busy(f"publish-{draft.id}"))
+    gate.set()
+    qtbot.waitUntil(lambda: controller.published_label.isVisible(), timeout=10000)
+    assert "“Raced”" in controller.published_label.text()
+    assert window.statusBar().currentMessage() != "Publishing…"

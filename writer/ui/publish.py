@@ -398,6 +398,7 @@ class PublishController(QObject):
         self.timer.start()
         self.outbox_dialog: OutboxDialog | None = None
         self._again = False  # an outbox run was asked for while one was going
+        self._awaiting: set[int] = set()  # drafts whose Publish click has not been answered yet
         self.update_action()
         QTimer.singleShot(0, self.process_outbox)  # finish what a previous session left
 
@@ -454,11 +455,22 @@ class PublishController(QObject):
     def _send(self, draft_id: int) -> int:
         self.published_label.hide()
         self.window.statusBar().showMessage("Publishing…")
+        self._awaiting.add(draft_id)
         return self.window.worker.submit(self.publisher.process, channel=f"publish-{draft_id}", draft_id=draft_id,
                                          on_result=lambda jobs: self._sent(draft_id, jobs),
                                          on_error=lambda exc: self._sent(draft_id, [], exc))
 
     def _sent(self, draft_id: int, jobs: list[ob.Job], error: BaseException | None = None) -> None:
+        if not jobs and error is None:
+            if self.window.worker.busy(OUTBOX_CHANNEL):
+                return  # the retry timer's run took the job first: it reports when it is done
+            jobs = [j for j in ob.list_jobs(self.store, states=("queued", "sending", "failed"), limit=500)
+                    if j.draft_id == draft_id]  # waiting behind an earlier try of the same post
+        self._report(draft_id, jobs, error)
+
+    def _report(self, draft_id: int, jobs: list[ob.Job], error: BaseException | None = None) -> None:
+        """Tell the writer how the publish they asked for went (whichever run sent it)."""
+        self._awaiting.discard(draft_id)
         try:
             draft = self.store.get_draft(draft_id)
         except WriterError:  # deleted meanwhile, or the app is closing
@@ -469,6 +481,9 @@ class PublishController(QObject):
             self.window.statusBar().showMessage(f"Not published: {error}")
         elif failed:
             self.window.statusBar().showMessage(f"Not published yet: {failed[-1].reason}")
+        elif any(j.state in ("queued", "sending") for j in jobs):
+            self.window.statusBar().showMessage("Queued: it goes out after an earlier try of this post "
+                                                "(File ▸ Publishing Outbox).")
         elif draft.url:
             self.show_published(draft.title or "Untitled", draft.url)
         self.update_action()
@@ -513,6 +528,8 @@ class PublishController(QObject):
         """Sends the retry timer finished: the list, the Publish action and the outbox show them."""
         if self._again:
             QTimer.singleShot(0, self.process_outbox)
+        for draft_id in {job.draft_id for job in jobs} & self._awaiting:  # a click this run answered
+            self._report(draft_id, [job for job in jobs if job.draft_id == draft_id])
         for draft_id in {job.draft_id for job in jobs}:
             try:
                 self.window.model.update_draft(self.store.get_draft(draft_id))

@@ -22,8 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
-
 from writer import paths
 from writer.publishing.errors import PublishError, TransientError
 from writer.publishing.render import slugify
@@ -91,6 +89,8 @@ class StaticSite:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise self._unwritable(exc) from exc
+        from filelock import FileLock, Timeout  # on first publish: ~16 ms the app's start need not pay
+
         with _lock:
             try:
                 with FileLock(self.folder / LOCK_FILE, timeout=LOCK_WAIT_S):

@@ -15,7 +15,7 @@ from writer.publishing.publisher import Publisher
 from writer.store import Store
 from writer.store import outbox as ob
 from writer.store.timefmt import ago
-from writer.ui.publish import TargetDialog, install_publishing
+from writer.ui.publish import TargetDialog, _click_channel, install_publishing
 
 NOW = datetime(2030, 3, 6, 12, 0, tzinfo=UTC)
 
@@ -204,7 +204,7 @@ def test_a_click_answered_by_the_retry_timers_run_still_says_published(window, s
     controller.process_outbox()  # the timer's run takes the job and is slow to send it
     qtbot.waitUntil(lambda: ob.list_jobs(store)[0].state == "sending")
     controller._send(draft.id)  # the click: finds the job already on its way
-    qtbot.waitUntil(lambda: not window.worker.busy(f"publish-{draft.id}"))
+    qtbot.waitUntil(lambda: not window.worker.busy(_click_channel(draft.id)))
     gate.set()
     qtbot.waitUntil(lambda: controller.published_label.isVisible(), timeout=10000)
     assert "“Raced”" in controller.published_label.text()

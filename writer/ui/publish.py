@@ -350,6 +350,11 @@ class OutboxDialog(QDialog):
         self.table.viewport().setCursor(Qt.CursorShape.PointingHandCursor if linked else Qt.CursorShape.ArrowCursor)
 
 
+def _click_channel(draft_id: int) -> str:
+    """The worker channel of a Publish click for this draft (the outbox timer's is ``OUTBOX_CHANNEL``)."""
+    return f"publish-{draft_id}"
+
+
 def _until(when: datetime, now: datetime) -> str:
     """"in 3 minutes" / "any moment now": the next retry of a failed send."""
     seconds = (when - now).total_seconds()
@@ -456,7 +461,7 @@ class PublishController(QObject):
         self.published_label.hide()
         self.window.statusBar().showMessage("Publishing…")
         self._awaiting.add(draft_id)
-        return self.window.worker.submit(self.publisher.process, channel=f"publish-{draft_id}", draft_id=draft_id,
+        return self.window.worker.submit(self.publisher.process, channel=_click_channel(draft_id), draft_id=draft_id,
                                          on_result=lambda jobs: self._sent(draft_id, jobs),
                                          on_error=lambda exc: self._sent(draft_id, [], exc))
 
@@ -464,9 +469,12 @@ class PublishController(QObject):
         if not jobs and error is None:
             if self.window.worker.busy(OUTBOX_CHANNEL):
                 return  # the retry timer's run took the job first: it reports when it is done
-            jobs = [j for j in ob.list_jobs(self.store, states=("queued", "sending", "failed"), limit=500)
-                    if j.draft_id == draft_id]  # waiting behind an earlier try of the same post
+            jobs = self._unfinished(draft_id)  # waiting behind an earlier try of the same post
         self._report(draft_id, jobs, error)
+
+    def _unfinished(self, draft_id: int) -> list[ob.Job]:
+        return [j for j in ob.list_jobs(self.store, states=("queued", "sending", "failed"), limit=500)
+                if j.draft_id == draft_id]
 
     def _report(self, draft_id: int, jobs: list[ob.Job], error: BaseException | None = None) -> None:
         """Tell the writer how the publish they asked for went (whichever run sent it)."""
@@ -528,8 +536,9 @@ class PublishController(QObject):
         """Sends the retry timer finished: the list, the Publish action and the outbox show them."""
         if self._again:
             QTimer.singleShot(0, self.process_outbox)
-        for draft_id in {job.draft_id for job in jobs} & self._awaiting:  # a click this run answered
-            self._report(draft_id, [job for job in jobs if job.draft_id == draft_id])
+        for draft_id in list(self._awaiting):  # clicks whose own request found the job taken by this run
+            if not self.window.worker.busy(_click_channel(draft_id)):
+                self._report(draft_id, [job for job in jobs if job.draft_id == draft_id] or self._unfinished(draft_id))
         for draft_id in {job.draft_id for job in jobs}:
             try:
                 self.window.model.update_draft(self.store.get_draft(draft_id))

@@ -235,6 +235,10 @@ def test_compare_mode_one_column_per_model(qtbot: QtBot, make_window: Any, paral
     assert [c.source.text() for c in cards] == [p.display_name for p in available]
     assert len({c.geometry().top() for c in cards}) == 1  # side by side
     assert len({c.geometry().left() for c in cards}) == len(cards)
+    assert max(c.width() for c in cards) - min(c.width() for c in cards) <= 2  # equal columns
+    assert all(c.geometry().right() <= panel.list.width() for c in cards)  # none pushed out of view
+    assert panel.comparing.isVisible() and not panel.picker.isVisible()  # not "Vanilla" while all three run
+    assert window.editor.width() >= 400
     qtbot.keyClick(window.editor, Qt.Key.Key_2, ALT)
     assert window.editor.toPlainText() == PROMPT + texts[1]
     assert window.provenance.tracker().spans[0].model == available[1].name

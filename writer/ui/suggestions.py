@@ -153,7 +153,11 @@ class SuggestionsPanel(QWidget):
         top.addWidget(self.compare_button)
         top.addWidget(self.surprise_button)
         top.addStretch(1)
+        self.comparing = QLabel("Every model, side by side", self)  # in the picker's place while comparing
+        self.comparing.setObjectName("comparingLabel")
+        self.comparing.hide()
         layout.addWidget(self.picker)
+        layout.addWidget(self.comparing)
         layout.addLayout(top)
         self.drawer = AdvancedDrawer(self.settings, self)
         layout.addWidget(self.drawer)
@@ -265,7 +269,8 @@ class SuggestionsPanel(QWidget):
 
     def _on_compare_toggled(self, on: bool) -> None:
         self.list.set_columns(on)
-        self.picker.setEnabled(not on and bool(self.picker.packs))  # every model answers in compare mode
+        self.picker.setVisible(not on)  # every model answers in compare mode, not the one picked
+        self.comparing.setVisible(on)
         dock = self.dock
         if on and dock is not None:  # a column per model, but the text keeps a readable width
             room = self.window_.width() - self.editor.mapTo(self.window_, QPoint(0, 0)).x() - MIN_TEXT_WIDTH

@@ -167,7 +167,12 @@ class SettingsDialog(QDialog):
             button.setObjectName("publishTargetsButton")
             button.setToolTip("Where Publish sends drafts: a static site, WordPress or Micropub")
             button.clicked.connect(lambda: publish_targets())
-            forms["Publishing"].insertRow(0, "", button)
+            holder = QWidget(self)
+            row = QHBoxLayout(holder)
+            row.setContentsMargins(0, 0, 0, 10)
+            row.addWidget(button)
+            row.addStretch(1)
+            forms["Publishing"].insertRow(0, "Where to publish", holder)
             self.publish_targets_button = button
         self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.pages.setCurrentRow(0)
@@ -191,6 +196,7 @@ class SettingsDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.setVerticalSpacing(2)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(page)
@@ -202,11 +208,11 @@ class SettingsDialog(QDialog):
         setting = field.setting
         help_label = QLabel(setting.help, field.widget.parentWidget())
         help_label.setWordWrap(True)
+        help_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # right under its field
         help_label.setObjectName("hint")
         font = help_label.font()
         font.setPointSizeF(font.pointSizeF() * 0.9)
         help_label.setFont(font)
-        help_label.setContentsMargins(0, 0, 0, 8)
         help_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         widget: QWidget = field.widget
         if setting.type is str and setting.key.endswith("_dir") and isinstance(widget, QLineEdit):
@@ -219,8 +225,14 @@ class SettingsDialog(QDialog):
             row.addWidget(widget)
             row.addStretch(1)
             widget = holder
-        form.addRow("" if setting.type is bool else label_of(setting), widget)
-        form.addRow("", help_label)  # its own row, so long help wraps over the full width
+        row_widget = QWidget(self)  # the field with its help under it: the same spacing on every row
+        column = QVBoxLayout(row_widget)
+        column.setContentsMargins(0, 0, 0, 10)
+        column.setSpacing(3)
+        column.addWidget(widget)
+        column.addWidget(help_label)
+        row_widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # spare height: page end
+        form.addRow("" if setting.type is bool else label_of(setting), row_widget)
 
     def _with_browse(self, line: QLineEdit) -> QWidget:
         holder = QWidget(self)

@@ -125,7 +125,10 @@ def test_winnowed_index_finds_every_long_copy(tmp_path: Path, filler_vocab: list
         flags = checker.check(prose(rng, filler_vocab, 10) + " " + passage + " " + prose(rng, filler_vocab, 10))
         called_copy += [f.level for f in flags] == ["copy"]
         assert flags and all(f.words <= 24 for f in flags)
-    assert called_copy >= 35  # measured on the general corpus: 147 in 150 at 24 words (was 76)
+    assert called_copy >= 28  # 34 of 40 here (15 without the allowance); the general corpus: 138 of 150 (79)
+    for _ in range(20):  # the allowance never makes a 15-word quote a "copy" (it is an echo)
+        _work, _first, passage = sketch.passage(rng, 15)
+        assert all(f.level == "echo" for f in checker.check(prose(rng, filler_vocab, 10) + " " + passage))
     assert meta["check_bits"] == 16 and meta["false_hits_per_window"] < 1e-12
     (sketch.index.path / "checks.npy").unlink()
     with pytest.raises(WriterError, match=r"checks\.npy is missing"):

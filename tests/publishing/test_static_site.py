@@ -156,11 +156,16 @@ def test_a_static_site_refuses_drafts_and_scheduled_posts(store: Store, settings
 
 
 def test_tags_that_make_the_same_slug_each_get_a_page(store: Store, settings: Settings, site: Path) -> None:
-    tags = ["C++", "C", "日本語", "中文", "paris"]
-    _publisher(store, settings).publish(store.create_draft("Tags\n\ntext", tags=tags).id)
+    publisher = _publisher(store, settings)
+    publisher.publish(store.create_draft("First\n\ntext", tags=["C", "paris"]).id)
+    first_c = (site / "tags" / "c.html").read_text()
+    tags = ["C++", "日本語", "中文", "Paris"]
+    publisher.publish(store.create_draft("Tags\n\ntext", tags=tags).id)
     pages = {p.name: p.read_text() for p in (site / "tags").glob("*.html")}
-    assert len(pages) == 5 and "paris.html" in pages
-    for tag in tags:
+    assert len(pages) == 5  # "Paris" and "paris" share a page
+    assert "Tagged “C”" in first_c and "Tagged “C”" in pages["c.html"]  # a live tag page keeps its address
+    assert "paris.html" in pages and pages["paris.html"].count('href="../posts/') == 2
+    for tag in ["C++", "日本語", "中文"]:
         assert sum(f"Tagged “{tag}”" in page for page in pages.values()) == 1, tag
 
 
@@ -212,3 +217,15 @@ def test_two_processes_publishing_to_one_site_lose_nothing(store: Store, site: P
     index = (site / "index.html").read_text()
     assert sum(f"{n} post {i}" in index for n in (1, 2) for i in range(8)) == 16
     assert len(list((site / "posts").glob("*.html"))) == 16
+
+
+def test_a_site_folder_that_refuses_the_lock_file_is_a_clear_permanent_failure(store: Store, settings: Settings,
+                                                                               site: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import filelock
+
+    def refuse(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError(13, "Permission denied")  # a read-only folder (root ignores modes, so simulated)
+
+    monkeypatch.setattr(filelock.FileLock, "acquire", refuse)
+    job = _publisher(store, settings).publish(store.create_draft("Locked out\n\ntext").id)
+    assert job.state == "failed" and job.permanent and "Cannot write the site" in (job.reason or "")

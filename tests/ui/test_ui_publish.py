@@ -156,6 +156,33 @@ def test_micropub_discovery_runs_off_the_gui_thread(window, qtbot: QtBot) -> Non
     timer.stop()
     [target] = [t for t in ob.list_targets(window.store) if t.kind == "micropub"]
     assert target.config["endpoint"] == MP_SITE + "micropub"
+    assert dialog._worker is window.worker  # the same from Settings ▸ Publish targets… (a dialog over a dialog)
+    assert TargetDialog(QDialog(window), publisher)._worker is window.worker
+
+
+def test_cancelling_during_micropub_discovery_saves_nothing(window, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    import sys
+    import threading
+
+    import httpx
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "publishing"))
+    from publishing_fakes import MP_SITE, FakeMicropub
+
+    server, gate = FakeMicropub(), threading.Event()
+    publisher = Publisher(window.store, window.settings, credentials=Credentials(FailKeyring()),
+                          transport=httpx.MockTransport(lambda request: gate.wait(10) and server(request)))
+    dialog = TargetDialog(window, publisher)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("micropub"))
+    dialog.location.setText(MP_SITE)
+    dialog.secret.setText("tok")
+    dialog._accept()
+    assert not dialog.location.isEnabled()  # what is being looked up cannot change meanwhile
+    dialog.reject()  # Cancel while the site is still being asked
+    gate.set()
+    window.worker.wait(5000)
+    qtbot.wait(100)
+    assert [t for t in ob.list_targets(window.store) if t.kind == "micropub"] == []
 
 
 def test_a_send_finished_by_the_retry_timer_shows_in_the_window(window, store: Store, qtbot: QtBot,
@@ -209,3 +236,29 @@ def test_a_click_answered_by_the_retry_timers_run_still_says_published(window, s
     qtbot.waitUntil(lambda: controller.published_label.isVisible(), timeout=10000)
     assert "“Raced”" in controller.published_label.text()
     assert window.statusBar().currentMessage() != "Publishing…"
+
+
+def test_a_click_waiting_on_a_timer_run_that_fails_is_told_why(window, store: Store, qtbot: QtBot,
+                                                                writer_home: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    ob.add_target(store, "site", "static", {"path": str(writer_home / "site")}, default=True)
+    draft = store.create_draft("Unlucky\n\ntext")
+    window.reload_list()
+    window.open_draft(draft.id)
+    controller = _install(window)
+    window.worker.wait(5000)
+    gate = threading.Event()
+
+    def process(*, draft_id=None, target=None, limit=100):  # type: ignore[no-untyped-def]
+        if draft_id is not None:
+            return []  # the click's request: the timer's run has the job
+        gate.wait(10)
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(controller.publisher, "process", process)
+    controller.process_outbox()
+    controller._send(draft.id)
+    qtbot.waitUntil(lambda: not window.worker.busy(_click_channel(draft.id)))
+    gate.set()
+    qtbot.waitUntil(lambda: "the disk went away" in window.statusBar().currentMessage(), timeout=10000)

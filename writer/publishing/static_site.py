@@ -15,7 +15,6 @@ import json
 import re
 import threading
 import uuid
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -98,6 +97,8 @@ class StaticSite:
             except Timeout as exc:
                 raise TransientError(f"The site in {self.folder} is being written by another Writer; "
                                      "will retry.") from exc
+            except OSError as exc:  # the lock file cannot be made: a read-only folder or disk
+                raise self._unwritable(exc) from exc
 
     def _unwritable(self, exc: OSError) -> PublishError:
         return PublishError(f"Cannot write the site into {self.folder} ({exc.strerror or exc}). Check the "
@@ -186,7 +187,8 @@ class StaticSite:
         env = _environment()
         meta = {"title": self.title, "base_url": self.base_url, "id": site["id"], "author": self.author,
                 "language": "en"}
-        slugs = _tag_slugs(tag for entry in site["posts"].values() for tag in entry["tags"])
+        pages = site.setdefault("tag_pages", {})  # kept in the site record: a tag's page never moves
+        slugs = _tag_slugs(pages, (tag for entry in site["posts"].values() for tag in entry["tags"]))
         posts = sorted((self._view(pid, e, slugs) for pid, e in site["posts"].items()),
                        key=lambda p: (p["published_iso"], p["id"]), reverse=True)
         tags: dict[str, dict[str, Any]] = {}
@@ -225,10 +227,17 @@ class StaticSite:
                 "atom_id": f"urn:writer:{entry['marker']}"}
 
 
-def _tag_slugs(tags: Iterable[str]) -> dict[str, str]:
-    """A page name per tag. Tags whose names make the same slug ("C++" and "C", or any two
-    non-Latin names) each get a short hash of the name, so no tag page hides another."""
-    base = {name: slugify(name, "tag") for name in set(tags)}
-    uses = Counter(base.values())
-    return {name: f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}" if uses[slug] > 1 else slug
-            for name, slug in base.items()}
+def _tag_slugs(pages: dict[str, str], tags: Iterable[str]) -> dict[str, str]:
+    """A page name per tag, recorded in ``pages`` (by case-folded name) so it never changes.
+
+    "Python" and "python" share a page. A new tag whose name makes a page name already
+    taken ("C" after "C++", or any two non-Latin names) gets a short hash of its name.
+    """
+    names = set(tags)
+    for name in sorted(names, key=str.casefold):
+        key = name.casefold()
+        if key not in pages:
+            slug = slugify(name, "tag")
+            taken = set(pages.values())
+            pages[key] = slug if slug not in taken else f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+    return {name: pages[name.casefold()] for name in names}

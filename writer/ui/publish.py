@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 
 RETRY_MS = 60_000
 OUTBOX_CHANNEL = "outbox"
+DISCOVERY_CHANNEL = "micropub-discovery"
 
 
 class TargetDialog(QDialog):
@@ -97,8 +98,9 @@ class TargetDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.note)
         layout.addWidget(buttons)
-        self._worker = getattr(parent, "worker", None)  # the window's: a slow site never freezes it
+        self._worker = _window_worker(parent)  # the main window's: a slow site never freezes it
         self._endpoint: str | None = None  # the Micropub endpoint found for the address as typed
+        self._cancelled = False
         self.location.textChanged.connect(self._forget_endpoint)
         self.buttons = buttons
         self.kind.currentIndexChanged.connect(self._update)
@@ -133,8 +135,9 @@ class TargetDialog(QDialog):
             from writer.publishing.micropub import discover
 
             self._busy(f"Looking for the Micropub endpoint of {where}…")
-            self._worker.submit(discover, where, self.publisher.client(), channel="micropub-discovery",
-                                on_result=self._discovered, on_error=self._discovery_failed)
+            self._worker.submit(discover, where, self.publisher.client(), channel=DISCOVERY_CHANNEL,
+                                on_result=lambda endpoint: self._discovered(where, endpoint),
+                                on_error=self._discovery_failed)
             return
         try:
             self.save()
@@ -144,11 +147,24 @@ class TargetDialog(QDialog):
         self.accept()
 
     def _busy(self, message: str | None) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(message is None)
+        """While the site is looked up, what it was asked for cannot change under it (Cancel still works)."""
+        for widget in (self.buttons.button(QDialogButtonBox.StandardButton.Ok), self.kind, self.location,
+                       self.user, self.secret):
+            widget.setEnabled(message is None)
+        if message is None:
+            self._update()
         self.note.setText(message or ("" if self.publisher.credentials.persistent else NO_KEYRING))
 
-    def _discovered(self, endpoint: str) -> None:
+    def reject(self) -> None:
+        self._cancelled = True
+        if self._worker is not None:
+            self._worker.cancel(DISCOVERY_CHANNEL)  # its answer is never used
+        super().reject()
+
+    def _discovered(self, where: str, endpoint: str) -> None:
         self._busy(None)
+        if self._cancelled or self.location.text().strip() != where:
+            return  # cancelled, or another address by now
         self._endpoint = endpoint
         self._accept()
 
@@ -350,6 +366,16 @@ class OutboxDialog(QDialog):
         self.table.viewport().setCursor(Qt.CursorShape.PointingHandCursor if linked else Qt.CursorShape.ArrowCursor)
 
 
+def _window_worker(widget: QWidget | None) -> Any:
+    """The main window's background worker, from a dialog opened over it (or over Settings)."""
+    while widget is not None:
+        worker = getattr(widget, "worker", None)
+        if worker is not None:
+            return worker
+        widget = widget.parentWidget()
+    return None
+
+
 def _click_channel(draft_id: int) -> str:
     """The worker channel of a Publish click for this draft (the outbox timer's is ``OUTBOX_CHANNEL``)."""
     return f"publish-{draft_id}"
@@ -529,6 +555,9 @@ class PublishController(QObject):
 
     def _process_failed(self, exc: BaseException) -> None:
         log.error("outbox run failed", exc_info=exc)
+        for draft_id in list(self._awaiting):  # clicks that were waiting on this run
+            if not self.window.worker.busy(_click_channel(draft_id)):
+                self._report(draft_id, [], exc)
         if self._again:
             self.process_outbox()
 

@@ -229,3 +229,27 @@ def test_a_site_folder_that_refuses_the_lock_file_is_a_clear_permanent_failure(s
     monkeypatch.setattr(filelock.FileLock, "acquire", refuse)
     job = _publisher(store, settings).publish(store.create_draft("Locked out\n\ntext").id)
     assert job.state == "failed" and job.permanent and "Cannot write the site" in (job.reason or "")
+
+
+def test_tag_page_names_never_clash_even_when_hashes_do() -> None:
+    from writer.publishing.static_site import _tag_slugs
+
+    pages = {"日本語": "tag", "тегбга": "tag-cf7a87"}  # "тегдайи" hashes to cf7a87 too
+    slugs = _tag_slugs(pages, ["日本語", "тегдайи", "тегбга"])
+    assert len(set(slugs.values())) == 3 and slugs["тегбга"] == "tag-cf7a87"  # the old page keeps its name
+
+
+def test_an_error_while_writing_inside_the_lock_is_not_called_an_unwritable_folder(store: Store, settings: Settings,
+                                                                                    site: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from writer.publishing.static_site import StaticSite
+
+    publisher = _publisher(store, settings)
+    draft = store.create_draft("Held open\n\ntext")
+    publisher.publish(draft.id)
+
+    def busy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError(32, "The process cannot access the file because it is being used")  # Windows
+
+    monkeypatch.setattr(StaticSite, "_save_and_render", busy)
+    job = publisher.unpublish(draft.id)
+    assert job.state == "failed" and not job.permanent  # retried later, not "check the folder is writable"

@@ -91,14 +91,18 @@ class StaticSite:
         from filelock import FileLock, Timeout  # on first publish: ~16 ms the app's start need not pay
 
         with _lock:
+            lock = FileLock(self.folder / LOCK_FILE, timeout=LOCK_WAIT_S)
             try:
-                with FileLock(self.folder / LOCK_FILE, timeout=LOCK_WAIT_S):
-                    yield
+                lock.acquire()
             except Timeout as exc:
                 raise TransientError(f"The site in {self.folder} is being written by another Writer; "
                                      "will retry.") from exc
             except OSError as exc:  # the lock file cannot be made: a read-only folder or disk
                 raise self._unwritable(exc) from exc
+            try:
+                yield
+            finally:
+                lock.release()
 
     def _unwritable(self, exc: OSError) -> PublishError:
         return PublishError(f"Cannot write the site into {self.folder} ({exc.strerror or exc}). Check the "
@@ -237,7 +241,12 @@ def _tag_slugs(pages: dict[str, str], tags: Iterable[str]) -> dict[str, str]:
     for name in sorted(names, key=str.casefold):
         key = name.casefold()
         if key not in pages:
-            slug = slugify(name, "tag")
             taken = set(pages.values())
-            pages[key] = slug if slug not in taken else f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+            slug = base = slugify(name, "tag")
+            hashed = f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+            tries = 0
+            while slug in taken:  # the hashed name taken too (two names, one hash prefix): count on
+                tries += 1
+                slug = hashed if tries == 1 else f"{hashed}-{tries}"
+            pages[key] = slug
     return {name: pages[name.casefold()] for name in names}

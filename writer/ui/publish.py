@@ -77,11 +77,11 @@ class TargetDialog(QDialog):
             self.kind.addItem(label, kind)
         self._folder = str(publisher.settings.get("publishing.site_dir") or default_site_dir())
         self.location = QLineEdit(self._folder, self)
-        browse = QPushButton("Choose…", self)
-        browse.clicked.connect(self._browse)
+        self.browse = QPushButton("Choose…", self)
+        self.browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.location, 1)
-        row.addWidget(browse)
+        row.addWidget(self.browse)
         self.user = QLineEdit(self)
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
@@ -149,7 +149,7 @@ class TargetDialog(QDialog):
     def _busy(self, message: str | None) -> None:
         """While the site is looked up, what it was asked for cannot change under it (Cancel still works)."""
         for widget in (self.buttons.button(QDialogButtonBox.StandardButton.Ok), self.kind, self.location,
-                       self.user, self.secret):
+                       self.browse, self.user, self.secret):
             widget.setEnabled(message is None)
         if message is None:
             self._update()

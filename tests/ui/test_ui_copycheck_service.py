@@ -125,6 +125,6 @@ def test_indexes_are_named_as_the_writer_knows_the_models(tmp_path) -> None:  # 
     from writer.ui.copycheck_service import display_name
 
     shipped = paths.resources_dir() / "models"
-    assert [display_name(str(shipped / name / "copyindex"), name) for name in ("vanilla", "pkd", "ja")] == [
+    assert [display_name(str(shipped / name / "copyindex")) for name in ("vanilla", "pkd", "ja")] == [
         "Vanilla", "PKD", "JA"]
-    assert display_name(str(tmp_path / "mine" / "copyindex"), "mine") == "mine"  # a corpus of one's own
+    assert display_name(str(tmp_path / "mine" / "copyindex")) == "mine"  # a corpus of one's own

@@ -25,6 +25,18 @@ def _install(window, clock=lambda: NOW):  # type: ignore[no-untyped-def]
     return install_publishing(window, publisher=publisher, clock=clock)
 
 
+def _open_on_static_site(window, store: Store, writer_home: Path, text: str):  # type: ignore[no-untyped-def]
+    """A window with publishing installed, ``text`` open as a draft, the default target a static site
+    (the start-up outbox run done): (draft, controller)."""
+    ob.add_target(store, "site", "static", {"path": str(writer_home / "site")}, default=True)
+    draft = store.create_draft(text)
+    window.reload_list()
+    window.open_draft(draft.id)
+    controller = _install(window)
+    window.worker.wait(5000)
+    return draft, controller
+
+
 def test_target_dialog_preselects_the_static_site(window, writer_home: Path) -> None:  # type: ignore[no-untyped-def]
     publisher = Publisher(window.store, window.settings, credentials=Credentials(FailKeyring()))
     dialog = TargetDialog(window, publisher)
@@ -187,11 +199,7 @@ def test_cancelling_during_micropub_discovery_saves_nothing(window, qtbot: QtBot
 
 def test_a_send_finished_by_the_retry_timer_shows_in_the_window(window, store: Store, qtbot: QtBot,
                                                                  writer_home: Path) -> None:  # type: ignore[no-untyped-def]
-    ob.add_target(store, "site", "static", {"path": str(writer_home / "site")}, default=True)
-    draft = store.create_draft("Retried\n\ntext")
-    window.reload_list()
-    window.open_draft(draft.id)
-    controller = _install(window)
+    draft, controller = _open_on_static_site(window, store, writer_home, "Retried\n\ntext")
     controller.publisher.publish(draft.id, send=False)  # queued, as after a failed try
     controller.process_outbox()
     qtbot.waitUntil(lambda: controller.publish_action.text() == "Update post", timeout=10000)
@@ -219,12 +227,7 @@ def test_a_click_answered_by_the_retry_timers_run_still_says_published(window, s
 
     from writer.publishing.static_site import StaticSite
 
-    ob.add_target(store, "site", "static", {"path": str(writer_home / "site")}, default=True)
-    draft = store.create_draft("Raced\n\ntext")
-    window.reload_list()
-    window.open_draft(draft.id)
-    controller = _install(window)
-    window.worker.wait(5000)  # the start-up run: nothing to send yet
+    draft, controller = _open_on_static_site(window, store, writer_home, "Raced\n\ntext")
     gate, create = threading.Event(), StaticSite.create
     monkeypatch.setattr(StaticSite, "create", lambda self, post: gate.wait(10) and create(self, post))
     controller.publisher.publish(draft.id, send=False)
@@ -242,12 +245,7 @@ def test_a_click_waiting_on_a_timer_run_that_fails_is_told_why(window, store: St
                                                                 writer_home: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import threading
 
-    ob.add_target(store, "site", "static", {"path": str(writer_home / "site")}, default=True)
-    draft = store.create_draft("Unlucky\n\ntext")
-    window.reload_list()
-    window.open_draft(draft.id)
-    controller = _install(window)
-    window.worker.wait(5000)
+    draft, controller = _open_on_static_site(window, store, writer_home, "Unlucky\n\ntext")
     gate = threading.Event()
 
     def process(*, draft_id=None, target=None, limit=100):  # type: ignore[no-untyped-def]

@@ -96,6 +96,16 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data
 
 
+def display_name(folder: Path) -> str:
+    """A pack's name as the app shows it, from its card alone (no tokenizer read): the folder's
+    name when there is no usable card."""
+    try:
+        card = _read_json(folder / CARD_FILE)
+    except WriterError:
+        card = {}
+    return Pack(folder.name, folder, card).display_name
+
+
 def load_tokenizer(folder: Path) -> Tokenizer:
     """``tokenizer.json``, or GPT-2's older ``vocab.json`` + ``merges.txt`` pair."""
     tj = folder / TOKENIZER_FILE

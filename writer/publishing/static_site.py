@@ -25,6 +25,7 @@ from writer import paths
 from writer.publishing.errors import PublishError, TransientError
 from writer.publishing.render import slugify
 from writer.publishing.target import Post, Remote
+from writer.textfiles import write_text_atomic
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -49,16 +50,9 @@ def _environment() -> Environment:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write ``path`` whole or not at all, with the umask's usual mode (a web server must read it)."""
+    """Write ``path`` whole or not at all (under the site's lock), readable by a web server."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
-    try:
-        with open(tmp, "x", encoding="utf-8") as fh:
-            fh.write(text)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text)
 
 
 def _iso(moment: datetime) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-import json
 import threading
 import time
 from collections import OrderedDict
@@ -55,14 +54,12 @@ RESOLVE_TTL_S = 60.0
 
 
 @functools.lru_cache(maxsize=64)
-def display_name(index_dir: str, name: str) -> str:
-    """What the writer calls the index's model ("Vanilla", not "vanilla"): its pack card's name."""
-    try:
-        card = json.loads((Path(index_dir).parent / "card.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return name  # a corpus of the writer's own, or no card
-    shown = card.get("display_name") if isinstance(card, dict) else None
-    return str(shown) if shown else name
+def display_name(index_dir: str) -> str:
+    """What the writer calls the index's model ("Vanilla", not "vanilla"): its pack card's name
+    (a corpus of the writer's own has no card: its folder's name)."""
+    from writer.generation.packs import display_name as pack_display_name
+
+    return pack_display_name(Path(index_dir).parent)
 
 
 def index_dirs(scope: str, model: str) -> list[tuple[str, Path]]:
@@ -185,7 +182,7 @@ class CopyService:
                 if cache[para]:
                     marks[para] = cache[para]
             located, copies, echoes = locate(paragraphs, marks)
-            shown = [display_name(str(ix.path), ix.name) for ix in checker.indexes]
+            shown = [display_name(str(ix.path)) for ix in checker.indexes]
             return CheckResult(marks, shown, list(warnings), located, copies, echoes)
 
     def suggestion_badge(self, prompt_tail: str, suggestion: str, scope: str, model: str) -> Badge | None:

@@ -20,7 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "display_name": "",
     "description": "",
     "stands_in_for": "",
-    "corpus": {"sets": [], "ids": [], "heldout": 0.05},
+    # heldout_works: Gutenberg ids of whole works kept out of training, to validate and report on works never seen
+    "corpus": {"sets": [], "ids": [], "heldout": 0.05, "heldout_works": []},
     # vocab_size trains a tokenizer from scratch; a fine-tune reuses its base's tokenizer
     "tokenizer": {"vocab_size": 8192},
     # base: "" = from scratch; a recipe name ("vanilla"), a local checkpoint folder, or a hub id ("gpt2")

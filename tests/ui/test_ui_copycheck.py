@@ -11,7 +11,6 @@ import csv
 import random
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,70 +19,15 @@ from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
+from tests.copycheck.bookpacks import OWN, PACK, Book, install_index, make_books, make_pack
 from writer import paths
 from writer.copycheck import Checker, IndexBuilder
 from writer.copycheck.normalise import tokenise
+from writer.copycheck.service import CopyService
 from writer.ui.copycheck import LAYER, CopyCheck, colours
-from writer.ui.copycheck_service import CopyService
 from writer.ui.main_window import MainWindow
 
-PACK = "testbooks"
 QUIET = {"suggest__auto": False}  # no model writes suggestions by itself while these tests type
-_SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
-#: The writer's own words: English, so no 8 of them in a row occur in the made-up books.
-OWN = ("I wrote this sentence myself on a rainy Tuesday morning while the kettle was boiling "
-       "and the cat watched the garden.")
-
-
-@dataclass
-class Book:
-    title: str
-    author: str
-    text: str
-
-    def passage(self, n_words: int, at: float = 0.5) -> str:
-        """``n_words`` consecutive words from ``at`` of the way through, on one line."""
-        tok = tokenise(self.text)
-        first = int((len(tok) - n_words) * at)
-        return " ".join(self.text[tok.starts[first]:tok.ends[first + n_words - 1]].split())
-
-
-def make_books(seed: int = 5, words: int = 3000) -> list[Book]:
-    """Two books of made-up words, hard-wrapped like Project Gutenberg texts."""
-    rng = random.Random(seed)
-    vocab = sorted({"".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))) for _ in range(4000)})
-    books = []
-    for title, author in (("The Variable Man", "Philip K. Dick"), ("Second Variety", "Philip K. Dick")):
-        picked = rng.choices(vocab, k=words)
-        lines = [" ".join(picked[i:i + 12]) for i in range(0, words, 12)]
-        books.append(Book(title, author, "\n".join(lines)))
-    return books
-
-
-def make_pack(name: str) -> Path:
-    """A usable model pack ``name`` in WRITER_HOME, its files linked to the shipped PKD pack's."""
-    folder = paths.user_models_dir() / name
-    folder.mkdir(parents=True, exist_ok=True)
-    shipped = paths.resources_dir() / "models" / "pkd"
-    for file in ("model.onnx", "config.json", "tokenizer.json"):
-        if (shipped / file).is_file() and not (folder / file).exists():
-            (folder / file).symlink_to(shipped / file)
-    return folder
-
-
-def install_index(books: list[Book], name: str = PACK) -> Path:
-    """Index ``books`` as model pack ``name``'s copy index, where the app looks for it.
-
-    The pack borrows the shipped PKD model's files (linked), so it is a usable pack the
-    suggestions panel can select, as a real one would be.
-    """
-    folder = make_pack(name)
-    builder = IndexBuilder(name)
-    for book in books:
-        builder.add(book.text, title=book.title, author=book.author)
-    out = folder / "copyindex"
-    builder.write(out)
-    return out
 
 
 @pytest.fixture
@@ -342,7 +286,7 @@ def test_huge_paste_shows_progress_and_keeps_the_ui_responsive(qtbot: QtBot, win
 
     monkeypatch.setattr(CopyService, "check_paragraphs", on_worker)
     # progress from the start: how long the check takes varies with the machine, its being shown does not
-    monkeypatch.setattr("writer.ui.copycheck_service.PROGRESS_AFTER_S", 0.0)
+    monkeypatch.setattr("writer.copycheck.service.PROGRESS_AFTER_S", 0.0)
     progress: list[tuple[int, int]] = []
     cc.panel.progress.valueChanged.connect(lambda v: progress.append((v, cc.panel.progress.maximum())))
     ticks: list[float] = []
@@ -501,7 +445,7 @@ def test_a_pasted_book_lists_the_first_flags_and_counts_them_all(qtbot: QtBot, w
                                                                     books: list[Book]) -> None:
     """A book pasted whole has thousands of flags: the first MAX_SHOWN are drawn and listed (drawing
     all took seconds at every check), the summary counts every one."""
-    from writer.ui.copycheck_text import MAX_SHOWN
+    from writer.copycheck.results import MAX_SHOWN
 
     cc = checker_of(window)
     window.new_draft()

@@ -84,7 +84,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def cli_copy_check(text: str) -> list[Any]:
     """The draft's *copies*; with no usable copy index, a warning and no flags (publishing goes on)."""
-    from writer.ui.copycheck_service import copy_flags_for_publish
+    from writer.copycheck.service import copy_flags_for_publish
 
     try:
         return copy_flags_for_publish(text)

@@ -21,9 +21,9 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QColor, QHelpEvent, QTextBlock, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit, QToolTip
 
+from writer.copycheck.results import MAX_SHOWN, Badge, CheckResult, Mark, ProgressFn, Superseded, describe
 from writer.errors import WriterError
 from writer.ui.copycheck_panel import CopyCheckPanel
-from writer.ui.copycheck_text import MAX_SHOWN, Badge, CheckResult, Mark, ProgressFn, Superseded, describe
 
 if TYPE_CHECKING:
     from writer.copycheck import Flag
@@ -135,7 +135,7 @@ class CopyCheck(QObject):
 
     def recheck(self) -> None:
         """Look for indexes afresh and check the whole draft again (the panel's Recheck)."""
-        service = sys.modules.get("writer.ui.copycheck_service")
+        service = sys.modules.get("writer.copycheck.service")
         if service is not None:
             service.shared_service().forget()
         self._last_key = None
@@ -349,14 +349,14 @@ def _check_paragraphs(raw: str, scope: str, model: str, *,
                       superseded: Callable[[], bool], progress: ProgressFn | None = None) -> CheckResult:
     """Runs on a worker: splits the document's raw text (Qt's paragraph separators) into paragraphs
     and checks them; the engine (and numpy) is first imported here, not on the GUI thread."""
-    from writer.ui.copycheck_service import shared_service
+    from writer.copycheck.service import shared_service
 
     return shared_service().check_paragraphs(raw.split("\u2029"), scope, model, superseded=superseded,
                                              progress=progress)
 
 
 def _suggestion_badge(prompt_tail: str, suggestion: str, scope: str, model: str) -> Badge | None:
-    from writer.ui.copycheck_service import shared_service
+    from writer.copycheck.service import shared_service
 
     return shared_service().suggestion_badge(prompt_tail, suggestion, scope, model)
 

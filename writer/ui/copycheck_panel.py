@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from writer.ui.copycheck_text import describe, summary
+from writer.copycheck.results import describe, summary
 
 if TYPE_CHECKING:
     from writer.copycheck import Flag

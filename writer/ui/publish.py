@@ -610,7 +610,7 @@ def _place_with_document_actions(toolbar: QToolBar, action: QAction, *, after: Q
 def _copy_check(window: Any) -> Callable[[str], list[Any]]:
     """The copy check publishing runs first; without a usable index it says so and lets the post go."""
     def check(text: str) -> list[Any]:
-        from writer.ui.copycheck_service import copy_flags_for_publish
+        from writer.copycheck.service import copy_flags_for_publish
 
         try:
             return copy_flags_for_publish(text)

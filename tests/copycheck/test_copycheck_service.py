@@ -8,13 +8,13 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_ui_copycheck import OWN, PACK, Book, install_index, make_books
 
+from tests.copycheck.bookpacks import OWN, PACK, Book, install_index, make_books
 from writer import paths
 from writer.copycheck import Checker, CopyIndex
+from writer.copycheck.results import summary, utf16_offsets
+from writer.copycheck.service import CopyService, Superseded, copy_flags_for_publish
 from writer.errors import WriterError
-from writer.ui.copycheck_service import CopyService, Superseded, copy_flags_for_publish
-from writer.ui.copycheck_text import summary, utf16_offsets
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +122,7 @@ def test_summary_words(books: list[Book]) -> None:
 
 def test_indexes_are_named_as_the_writer_knows_the_models(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from writer import paths
-    from writer.ui.copycheck_service import display_name
+    from writer.copycheck.service import display_name
 
     shipped = paths.resources_dir() / "models"
     assert [display_name(str(shipped / name / "copyindex")) for name in ("vanilla", "pkd", "ja")] == [

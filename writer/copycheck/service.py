@@ -20,8 +20,7 @@ from writer import paths
 from writer.copycheck import Checker, CopyIndex, Flag
 from writer.copycheck.index import META_FILE
 from writer.copycheck.locate import model_index_dir, model_names
-from writer.errors import WriterError
-from writer.ui.copycheck_text import (
+from writer.copycheck.results import (
     Badge,
     CheckResult,
     Mark,
@@ -31,6 +30,7 @@ from writer.ui.copycheck_text import (
     locate,
     marks_for,
 )
+from writer.errors import WriterError
 
 __all__ = ["Badge", "CheckResult", "CopyService", "Mark", "Superseded", "copy_flags_for_publish",
            "shared_service"]
@@ -147,7 +147,8 @@ class CopyService:
             todo = [p for p in unique if p not in cache]
             total = sum(len(p) for p in todo)
             done = 0
-            t0 = last = time.perf_counter()
+            t0 = time.perf_counter()
+            last = t0 - PROGRESS_EVERY_S  # the first report is due once PROGRESS_AFTER_S has passed
 
             def report(value: int) -> None:
                 nonlocal last

@@ -27,7 +27,13 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m models", description=__doc__)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["corpus", "fetch"]:  # not a recipe step: it downloads the books the recipes read
+        from models import fetch
+
+        return fetch.main(argv[2:])
+    p = argparse.ArgumentParser(prog="python -m models", description=__doc__,
+                                epilog="python -m models corpus fetch [SET...] downloads the training books.")
     p.add_argument("step", choices=STEPS, help="one step, or 'build' for the whole chain")
     p.add_argument("recipe", help="a recipe file or the name of one in models/recipes/")
     p.add_argument("--corpus-dir", type=Path, default=None, help="where MANIFEST.tsv and the books are")

@@ -10,7 +10,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_CORPORA = REPO.parent / "shared" / "corpora"
+SHARED_CORPORA = Path(os.environ.get("WRITER_CORPORA") or REPO.parent / "shared" / "corpora")
+#: Why corpus tests skip: a plain clone has no training books (README, "Contributing").
+NO_CORPORA = "no training corpora: ../shared/corpora beside the checkout, or WRITER_CORPORA"
 
 
 @pytest.fixture(autouse=True)
@@ -28,5 +30,5 @@ def writer_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
 def shared_corpora() -> Path:
     """The training books beside the checkout; tests that need them skip without them."""
     if not (SHARED_CORPORA / "MANIFEST.tsv").is_file():
-        pytest.skip(f"no corpora at {SHARED_CORPORA}")
+        pytest.skip(NO_CORPORA)
     return SHARED_CORPORA

@@ -10,10 +10,9 @@ import pytest
 from models import corpus as corpus_mod
 from models.index import build_index
 from models.recipe import DEFAULTS
+from tests.conftest import NO_CORPORA, SHARED_CORPORA
 from writer.copycheck import Checker, CopyIndex
 from writer.copycheck.normalise import tokenise
-
-SHARED_CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 
 
 def recipe(name: str, sets: list[str], **index: object) -> dict:
@@ -24,7 +23,7 @@ def recipe(name: str, sets: list[str], **index: object) -> dict:
 @pytest.fixture(scope="module")
 def pkd(tmp_path_factory: pytest.TempPathFactory) -> tuple[CopyIndex, dict]:
     if not (SHARED_CORPORA / "MANIFEST.tsv").is_file():
-        pytest.skip("no shared corpora")
+        pytest.skip(NO_CORPORA)
     run = tmp_path_factory.mktemp("run-pkd")
     summary = build_index(recipe("pkd", ["pkd"]), run, corpus_dir=SHARED_CORPORA)
     return CopyIndex.load(run / "pack" / "copyindex"), summary

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.server
 def _env(*names: str) -> dict[str, str]:
     missing = [n for n in names if not os.environ.get(n)]
     if missing:
-        pytest.skip(f"no test server configured: set {', '.join(missing)} (see /work/shared/tools/README.md)")
+        pytest.skip(f"no test server configured: set {', '.join(missing)} (.ci/run starts them)")
     return {n: os.environ[n] for n in names}
 
 

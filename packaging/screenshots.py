@@ -99,7 +99,47 @@ def scenes(data: Path) -> None:
         help_scenes(app, store, data)
     if want("suggestions", "compare"):
         suggestion_scenes(app, store, shot)
+    if want("history"):
+        history_scene(app, store)
     store.close()
+
+
+def history_scene(app: object, store: object) -> None:
+    """File ▸ History on the harbour piece, with three earlier versions and the diff of the oldest."""
+    import time
+
+    from writer.settings import Settings
+    from writer.ui.history import install_history
+    from writer.ui.main_window import MainWindow
+
+    draft = next(d for d in store.list_drafts() if "harbour" in d.title.lower())  # type: ignore[attr-defined]
+    now = store.clock()  # type: ignore[attr-defined]
+    body = draft.body
+    earlier = [body.replace("and the gulls knew it before we did", "and nobody saw them").replace(
+                   "I want the piece to end on the lantern, not the catch. ", ""),
+               body.replace("I want the piece to end on the lantern, not the catch. ", "End on the catch? "),
+               body.replace("*low in the water*", "low in the water")]
+    store.snapshot_interval = timedelta(days=365)  # only the versions made here  # type: ignore[attr-defined]
+    for hours, text in zip((50, 26, 3), earlier, strict=True):
+        store.clock = lambda hours=hours: now - timedelta(hours=hours)  # type: ignore[attr-defined]
+        store.save_draft(draft.id, body=text)  # type: ignore[attr-defined]
+        store.snapshot(draft.id, "manual" if hours == 26 else "autosave")  # type: ignore[attr-defined]
+    store.clock = lambda: now  # type: ignore[attr-defined]
+    store.save_draft(draft.id, body=body)  # type: ignore[attr-defined]
+    window = MainWindow(store, Settings.load())  # type: ignore[arg-type]
+    window.resize(1180, 760)
+    window.show()
+    window.open_draft(draft.id)
+    install_history(window)
+    dialog = window.show_history()
+    dialog.list.setCurrentRow(dialog.list.count() - 1)
+    end = time.monotonic() + 20
+    while "Since this version" not in dialog.summary.text() and time.monotonic() < end:
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.02)
+    overlay(window, dialog, "history.png")
+    dialog.close()
+    window.close()
 
 
 def overlay(window: object, dialog: object, name: str) -> None:

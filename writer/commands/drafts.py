@@ -1,4 +1,4 @@
-"""``writer drafts``: list, create, show, search, export and import drafts from a terminal."""
+"""``writer drafts``: list, create, show, search, export and import drafts (and their history) from a terminal."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from writer.commands import history
 from writer.commands._store import with_store
 from writer.errors import WriterError
 from writer.store import STATUSES, Draft, Store, reading_minutes, restore_backup
@@ -60,6 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("restore-backup", help="replace a damaged database with a backup")
     p.add_argument("backup", nargs="?", type=Path, help="backup file (default: the newest)")
     p.set_defaults(func=_restore_backup)
+    history.register(sub)
 
 
 def _as_json(draft: Draft, *, body: bool = False) -> dict[str, Any]:

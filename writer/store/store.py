@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 from writer import paths
 from writer.errors import WriterError
-from writer.store import backups
+from writer.store import backups, history
 from writer.store.errors import DraftNotFound, StoreBusy, StoreCorrupt, StoreReadOnly
 from writer.store.models import STATUSES, Draft, ProvenanceSpan, Revision, SearchHit
 from writer.store.query import fts_query
@@ -392,8 +392,36 @@ class Store:
             "INSERT INTO revisions (draft_id, created, reason, title, title_is_set, body, word_count, provenance) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [draft.id, created, reason, draft.title, int(explicit), draft.body, draft.word_count, json.dumps(spans)])
+        self._thin_revisions(draft.id)
         return Revision(id=int(cursor.lastrowid or 0), draft_id=draft.id, created=_time(created),
                         reason=reason, title=draft.title, body=draft.body, word_count=draft.word_count)
+
+    def _thin_revisions(self, draft_id: int) -> None:
+        """Apply :func:`history.to_drop`: all of today, hourly for a week, daily after, a size budget."""
+        rows = self.db.execute(
+            "SELECT id, created, reason, length(CAST(title AS BLOB)) + length(CAST(body AS BLOB)) "
+            "FROM revisions WHERE draft_id = ?", [draft_id]).fetchall()
+        drop = history.to_drop([history.Kept(r[0], _time(r[1]), r[2], r[3]) for r in rows], self.clock())
+        if drop:
+            self.db.conn.executemany("DELETE FROM revisions WHERE id = ?", [(i,) for i in sorted(drop)])
+
+    @_guarded
+    def revision(self, revision_id: int) -> Revision:
+        """One revision, by id."""
+        row = self.db.execute("SELECT id, draft_id, created, reason, title, body, word_count FROM revisions "
+                              "WHERE id = ?", [revision_id]).fetchone()
+        if row is None:
+            raise DraftNotFound(f"No revision with id {revision_id}.")
+        return Revision(id=row[0], draft_id=row[1], created=_time(row[2]), reason=row[3], title=row[4],
+                        body=row[5], word_count=row[6])
+
+    @_guarded
+    def revision_provenance(self, revision_id: int) -> list[ProvenanceSpan]:
+        """The machine-written spans a revision's body had (none for revisions older than schema 5)."""
+        row = self.db.execute("SELECT body, provenance FROM revisions WHERE id = ?", [revision_id]).fetchone()
+        if row is None:
+            raise DraftNotFound(f"No revision with id {revision_id}.")
+        return _revision_spans(row[0], row[1])
 
     @_guarded
     def revisions(self, draft_id: int) -> list[Revision]:
@@ -423,6 +451,20 @@ class Store:
             return self._add_revision(draft, reason, explicit=draft.title_is_set)
 
     @_guarded
+    def checkpoint(self, draft_id: int, reason: str) -> Revision | None:
+        """Keep the draft as a revision if it differs from its newest one (on leaving a draft,
+        before publishing); None when there is nothing new to keep."""
+        with self._write():
+            draft = self._get(draft_id)
+            if not draft.body.strip() and not draft.title_is_set:
+                return None
+            row = self.db.execute("SELECT title, body FROM revisions WHERE draft_id = ? "
+                                  "ORDER BY created DESC, id DESC LIMIT 1", [draft_id]).fetchone()
+            if row is not None and (row[0], row[1]) == (draft.title, draft.body):
+                return None
+            return self._add_revision(draft, reason, explicit=draft.title_is_set)
+
+    @_guarded
     def restore_revision(self, revision_id: int) -> Draft:
         """Put a revision's title, body and machine-written spans back, first snapshotting the
         current state (undoable). A revision from before spans were kept restores none: spans
@@ -438,10 +480,7 @@ class Store:
             self.db.execute("UPDATE drafts SET title = ?, title_is_set = ?, body = ?, word_count = ?, "
                             "updated = ? WHERE id = ?",
                             [title, title_is_set, body, words, _iso(self.clock()), draft_id])
-            spans = [ProvenanceSpan(start, end, model, seed, _time(created))
-                     for start, end, model, seed, created in json.loads(kept or "[]")
-                     if 0 <= start <= end <= len(body)]  # recorded against this body: a check, not a fix
-            self._replace_provenance(draft_id, spans)
+            self._replace_provenance(draft_id, _revision_spans(body, kept))
             return self._get(draft_id)
 
     # -- provenance --------------------------------------------------------------------------
@@ -486,15 +525,21 @@ class Store:
         return [tuple(r) for r in rows] == [("ok",)]
 
     @_guarded
-    def backup(self) -> Path:
-        """Copy the database into ``backups/`` beside it, keeping the newest five."""
-        return backups.write_backup(self.db.conn, backups.backups_dir(self.path), self.clock())
+    def backup(self, keep: int = backups.KEEP) -> Path:
+        """Copy the database into ``backups/`` beside it, keeping the newest ``keep``."""
+        return backups.write_backup(self.db.conn, backups.backups_dir(self.path), self.clock(), keep)
 
-    def backup_if_due(self) -> Path | None:
-        """Back up if the newest backup is a day old or missing (the app calls this on start)."""
+    def backup_if_due(self, keep: int = backups.KEEP) -> Path | None:
+        """Back up if the newest backup is a day old or missing (the app checks on start and hourly)."""
         if self.read_only or not backups.is_due(backups.backups_dir(self.path), self.clock()):
             return None
-        return self.backup()
+        return self.backup(keep)
+
+
+def _revision_spans(body: str, kept: str | None) -> list[ProvenanceSpan]:
+    """A revision's stored spans; those that do not fit its body are dropped (a check, not a fix)."""
+    return [ProvenanceSpan(start, end, model, seed, _time(created))
+            for start, end, model, seed, created in json.loads(kept or "[]") if 0 <= start <= end <= len(body)]
 
 
 def _check_spans(spans: Sequence[ProvenanceSpan], length: int) -> None:

@@ -165,10 +165,13 @@ def run_app(argv: Sequence[str], screenshot: str | None = None) -> int:
 def _complete(app: QApplication, window: MainWindow) -> None:
     """Everything beyond the editor, added once the window is on screen and editable: the side
     panels, publishing, and the welcome draft on a first run (about 0.3 s that need not delay typing)."""
+    from writer.ui.history import install_backups, install_history
     from writer.ui.publish import install_publishing
     from writer.ui.welcome import install_welcome
 
     window.install_features()
+    install_history(window)
+    install_backups(window)
     install_publishing(window)
     install_welcome(window)
     if os.environ.get("WRITER_EXIT_WHEN_READY"):

@@ -41,7 +41,7 @@ from writer.settings import Setting, Settings
 
 #: Group titles by key prefix; an unknown prefix is title-cased.
 GROUPS = {
-    "general": "General", "editor": "Editor", "autosave": "Saving", "drafts": "Drafts list",
+    "general": "General", "editor": "Editor", "autosave": "Saving", "backups": "Saving", "drafts": "Drafts list",
     "suggest": "Suggestions", "generation": "Model", "provenance": "Suggestions", "copycheck": "Copy check",
     "publishing": "Publishing", "nudges": "Publishing",
 }

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from writer.commands import history
+from writer.commands import history, tags
 from writer.commands._store import with_store
 from writer.errors import WriterError
 from writer.store import STATUSES, Draft, Store, reading_minutes, restore_backup
@@ -62,6 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("backup", nargs="?", type=Path, help="backup file (default: the newest)")
     p.set_defaults(func=_restore_backup)
     history.register(sub)
+    tags.register(sub)
 
 
 def _as_json(draft: Draft, *, body: bool = False) -> dict[str, Any]:

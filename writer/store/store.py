@@ -377,6 +377,39 @@ class Store:
         rows = self.db.execute(sql, [marks[0], marks[1], match, limit]).fetchall()
         return [SearchHit(draft=_draft(row[:-2]), snippet=row[-1], rank=-float(row[-2])) for row in rows]
 
+    # -- tags --------------------------------------------------------------------------------
+
+    @_guarded
+    def tags(self) -> list[tuple[str, int]]:
+        """Every tag in use with how many drafts carry it, most used first (for completion)."""
+        rows = self.db.execute("SELECT value, count(*) FROM drafts, json_each(drafts.tags) GROUP BY value").fetchall()
+        merged: dict[str, list[tuple[int, str]]] = {}
+        for tag, count in rows:  # one entry per tag whatever its case ("Travel" and "travel")
+            merged.setdefault(tag.casefold(), []).append((count, tag))
+        # the spelling most drafts use names the tag
+        named = [(max(spellings, key=lambda s: (s[0], s[1]))[1], sum(c for c, _ in spellings))
+                 for spellings in merged.values()]
+        return sorted(named, key=lambda item: (-item[1], item[0].casefold()))
+
+    @_guarded
+    def rename_tag(self, old: str, new: str) -> int:
+        """Rename a tag (any case) on every draft, merging it into ``new`` where both are there;
+        returns how many drafts changed. Renaming does not touch ``updated``: no draft was edited."""
+        new_tags = normalize_tags([new])
+        if not new_tags:
+            raise WriterError("A tag needs some text.")
+        folded = " ".join(old.split()).casefold()
+        changed = 0
+        with self._write():
+            for draft_id, raw in self.db.execute("SELECT id, tags FROM drafts").fetchall():
+                tags = json.loads(raw)
+                if folded not in (t.casefold() for t in tags):
+                    continue
+                renamed = normalize_tags([new_tags[0] if t.casefold() == folded else t for t in tags])
+                self.db.execute("UPDATE drafts SET tags = ? WHERE id = ?", [json.dumps(list(renamed)), draft_id])
+                changed += 1
+        return changed
+
     # -- revisions ---------------------------------------------------------------------------
 
     def _snapshot_due(self, draft: Draft) -> bool:

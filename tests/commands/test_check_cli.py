@@ -135,3 +135,16 @@ def test_shipped_pkd_pack_flags_the_variable_man(capsys, shared_corpora: Path, t
     flags = [json.loads(line) for line in out.splitlines()]
     assert code == 0, err
     assert flags and flags[0]["source"]["title"] == "The Variable Man"
+
+
+def test_check_calls_a_blockquoted_passage_a_quote(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.copycheck.bookpacks import install_index, make_books
+
+    books = make_books(seed=3)
+    install_index(books, "quotebooks")
+    draft = tmp_path / "quote.md"
+    draft.write_text(f"My words.\n\n> {books[0].passage(25, at=0.5)}\n\n{books[1].passage(25, at=0.5)}\n",
+                     encoding="utf-8")
+    assert main(["check", "--model", "quotebooks", str(draft)]) == 0
+    out = capsys.readouterr().out
+    assert "2 flag(s): 1 copy, 0 echo, 1 quote" in out

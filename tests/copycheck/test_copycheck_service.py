@@ -128,3 +128,15 @@ def test_indexes_are_named_as_the_writer_knows_the_models(tmp_path) -> None:  # 
     assert [display_name(str(shipped / name / "copyindex")) for name in ("vanilla", "pkd", "ja")] == [
         "Vanilla", "PKD", "JA"]
     assert display_name(str(tmp_path / "mine" / "copyindex")) == "mine"  # a corpus of one's own
+
+
+def test_a_blockquote_is_a_quotation_not_a_copy(books: list[Book]) -> None:
+    """A passage the writer sets as a Markdown quote is named with its work but never blocks publishing."""
+    quoted, copied = books[0].passage(30, at=0.2), books[1].passage(30, at=0.6)
+    draft = f"{OWN}\n\n> {quoted}\n>\n> — from The Variable Man\n\n{OWN}\n"
+    assert copy_flags_for_publish(draft, scope="model", model=PACK) == []
+    assert [f.words for f in copy_flags_for_publish(f"{draft}\n{copied}\n", scope="model", model=PACK)] == [30]
+    result = CopyService().check_paragraphs(draft.split("\n"), "model", PACK)
+    levels = [m.flag.level for marks in result.marks.values() for m in marks]
+    assert levels == ["quote"] and (result.copies, result.echoes) == (0, 0)
+    assert summary([m.flag for marks in result.marks.values() for m in marks]) == "1 quote"

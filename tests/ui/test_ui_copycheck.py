@@ -462,3 +462,15 @@ def test_a_pasted_book_lists_the_first_flags_and_counts_them_all(qtbot: QtBot, w
     settle(qtbot, cc, timeout=30_000)
     assert len(underlines(window)) == MAX_SHOWN
     assert underlines(window)[0][0] == passages[0]
+
+
+def test_a_blockquoted_passage_shows_as_a_quote(qtbot: QtBot, window: MainWindow, books: list[Book]) -> None:
+    cc = checker_of(window)
+    window.new_draft()
+    settle(qtbot, cc)
+    paste(window, f"{OWN}\n\n> {books[0].passage(30, at=0.4)}\n> — The Variable Man\n")
+    settle(qtbot, cc)
+    assert [s.flag.level for s in cc.spans] == ["quote"]
+    assert cc.panel.summary.text() == "1 quote"
+    fmt = underlines(window)[0][1]
+    assert fmt.underlineStyle() == QTextCharFormat.UnderlineStyle.DotLine  # not a copy's red wave

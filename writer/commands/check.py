@@ -9,6 +9,7 @@ import sys
 from writer.copycheck.checker import COPY_WORDS, ECHO_WORDS, Checker, Flag
 from writer.copycheck.index import CopyIndex
 from writer.copycheck.locate import corpus_index_dir, model_index_dir, model_names
+from writer.copycheck.quotes import as_quotes, quote_ranges
 from writer.errors import WriterError
 from writer.textfiles import read_text
 
@@ -64,14 +65,15 @@ def _human(flag: Flag, text: str, file: str) -> str:
 def run(args: argparse.Namespace) -> int:
     text = read_text(args.file)
     checker = Checker(_indexes(args), echo_words=args.min_words, copy_words=args.copy_words)
-    flags = checker.check(text)
+    flags = as_quotes(checker.check(text), quote_ranges(text))  # a blockquote is a quotation, not a copy
     if args.json:
         for flag in flags:
             print(json.dumps(flag.to_dict(), ensure_ascii=False))
         return 0
     for flag in flags:
         print(_human(flag, text, args.file))
-    copies = sum(f.level == "copy" for f in flags)
+    counts = {level: sum(f.level == level for f in flags) for level in ("copy", "echo", "quote")}
     names = ", ".join(ix.name for ix in checker.indexes)
-    print(f"{len(flags)} flag(s): {copies} copy, {len(flags) - copies} echo — checked against {names}")
+    print(f"{len(flags)} flag(s): {counts['copy']} copy, {counts['echo']} echo, {counts['quote']} quote "
+          f"— checked against {names}")
     return 0

@@ -50,17 +50,17 @@ def locate(paragraphs: Sequence[str], marks: dict[str, tuple[Mark, ...]]) -> tup
         list[tuple[int, tuple[Mark, ...]]], int, int]:
     """The first flagged paragraphs (up to :data:`MAX_SHOWN` flags), and the copies and echoes in all."""
     located: list[tuple[int, tuple[Mark, ...]]] = []
-    shown = copies = flags = 0
+    shown = copies = echoes = 0
     for number, para in enumerate(paragraphs):
         found = marks.get(para)
         if not found:
             continue
-        flags += len(found)
         copies += sum(mark.flag.level == "copy" for mark in found)
+        echoes += sum(mark.flag.level == "echo" for mark in found)
         if shown < MAX_SHOWN:
             located.append((number, found))
             shown += len(found)
-    return located, copies, flags - copies
+    return located, copies, echoes
 
 
 @dataclass(frozen=True)
@@ -119,19 +119,21 @@ def describe(flag: Flag) -> str:
 
 
 def summary(flags: Sequence[Flag], copies: int | None = None, echoes: int | None = None) -> str:
-    """'2 copies, 3 echoes' — or the empty state; with totals beyond the listed ``flags``, says so."""
-    listed_copies = sum(f.level == "copy" for f in flags)
-    copies = listed_copies if copies is None else copies
-    echoes = len(flags) - listed_copies if echoes is None else echoes
-    if not copies and not echoes:
+    """'2 copies, 3 echoes, 1 quote' — or the empty state; with totals beyond the listed ``flags``, says so."""
+    quotes = sum(f.level == "quote" for f in flags)
+    copies = sum(f.level == "copy" for f in flags) if copies is None else copies
+    echoes = sum(f.level == "echo" for f in flags) if echoes is None else echoes
+    if not copies and not echoes and not quotes:
         return "No copied passages found"
     parts = []
     if copies:
         parts.append(f"{copies:,} {'copy' if copies == 1 else 'copies'}")
     if echoes:
         parts.append(f"{echoes:,} {'echo' if echoes == 1 else 'echoes'}")
+    if quotes:
+        parts.append(f"{quotes:,} {'quote' if quotes == 1 else 'quotes'}")
     text = ", ".join(parts)
-    return text if copies + echoes <= len(flags) else f"{text}; the first {len(flags):,} listed"
+    return text if copies + echoes + quotes <= len(flags) else f"{text}; the first {len(flags):,} listed"
 
 
 def badge_for(flags: Sequence[Flag]) -> Badge | None:

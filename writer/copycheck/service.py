@@ -20,6 +20,7 @@ from writer import paths
 from writer.copycheck import Checker, CopyIndex, Flag
 from writer.copycheck.index import META_FILE
 from writer.copycheck.locate import model_index_dir, model_names
+from writer.copycheck.quotes import as_quotes, is_quote, quote_ranges
 from writer.copycheck.results import (
     Badge,
     CheckResult,
@@ -172,6 +173,8 @@ class CopyService:
                     i = bisect.bisect_right(offsets, flag.start) - 1
                     found[i].append(flag.shifted(-offsets[i]))
                 for para, flags in zip(batch, found, strict=True):
+                    if flags and is_quote(para):
+                        flags = as_quotes(flags, [(0, len(para))])
                     cache[para] = marks_for(para, flags) if flags else ()
                     if len(cache) > CACHE_PARAGRAPHS:
                         cache.popitem(last=False)
@@ -200,7 +203,8 @@ class CopyService:
     def publish_flags(self, text: str, scope: str, model: str) -> list[Flag]:
         with self._lock:
             checker, _ = self.checker(scope, model)
-            return [f for f in checker.check(text) if f.level == "copy"]
+            flags = as_quotes(checker.check(text), quote_ranges(text))
+        return [f for f in flags if f.level == "copy"]
 
 
 def _batches(paragraphs: Sequence[str], limit: int) -> list[list[str]]:
@@ -231,7 +235,8 @@ def shared_service() -> CopyService:
 
 
 def copy_flags_for_publish(text: str, *, scope: str | None = None, model: str | None = None) -> list[Flag]:
-    """The *copies* (spans of 20+ words found verbatim in a corpus) in ``text``, in order.
+    """The *copies* (spans of 20+ words found verbatim in a corpus) in ``text``, in order; a
+    passage set as a blockquote is a quotation, not a copy (:mod:`writer.copycheck.quotes`).
 
     Publishing warns before posting a draft for which this is not empty. The whole text is
     checked at once, so a copy that runs across a paragraph break is found too. ``scope``

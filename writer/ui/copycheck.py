@@ -43,13 +43,15 @@ class Colours:
     echo: QColor
     copy: QColor
     copy_fill: QColor
+    quote: QColor
 
 
 def colours(dark: bool) -> Colours:
-    """Amber for echoes, red (and a faint fill) for copies; lighter tones on dark backgrounds."""
+    """Amber for echoes, red (and a faint fill) for copies, blue for quotations; lighter tones on
+    dark backgrounds."""
     if dark:
-        return Colours(QColor("#e8b54d"), QColor("#ff6b5e"), QColor(255, 107, 94, 46))
-    return Colours(QColor("#c47f00"), QColor("#d1301f"), QColor(209, 48, 31, 28))
+        return Colours(QColor("#e8b54d"), QColor("#ff6b5e"), QColor(255, 107, 94, 46), QColor("#7fb4ff"))
+    return Colours(QColor("#c47f00"), QColor("#d1301f"), QColor(209, 48, 31, 28), QColor("#2f6fd0"))
 
 
 @dataclass
@@ -212,7 +214,8 @@ class CopyCheck(QObject):
         self._dark = self.window.palette_.dark
         spans: list[Span] = []
         selections: list[QTextEdit.ExtraSelection] = []
-        formats = {"echo": _format(scheme.echo, None), "copy": _format(scheme.copy, scheme.copy_fill)}
+        formats = {"echo": _format(scheme.echo, None), "copy": _format(scheme.copy, scheme.copy_fill),
+                   "quote": _format(scheme.quote, None, QTextCharFormat.UnderlineStyle.DotLine)}
         for block, marks in self._flagged_blocks(doc):
             base = block.position()
             for mark in marks:
@@ -226,7 +229,7 @@ class CopyCheck(QObject):
                 spans.append(Span(cursor, mark.flag))
         self.spans = spans
         self.editor.set_layer(LAYER, selections)
-        level = {"echo": scheme.echo, "copy": scheme.copy}
+        level = {"echo": scheme.echo, "copy": scheme.copy, "quote": scheme.quote}
         result = self.result
         totals = (result.copies, result.echoes) if result is not None and not self._edited else (None, None)
         self.panel.set_flags([s.flag for s in spans], [level[s.flag.level] for s in spans], *totals)
@@ -361,9 +364,10 @@ def _suggestion_badge(prompt_tail: str, suggestion: str, scope: str, model: str)
     return shared_service().suggestion_badge(prompt_tail, suggestion, scope, model)
 
 
-def _format(underline: QColor, fill: QColor | None) -> QTextCharFormat:
+def _format(underline: QColor, fill: QColor | None,
+            style: QTextCharFormat.UnderlineStyle = QTextCharFormat.UnderlineStyle.WaveUnderline) -> QTextCharFormat:
     fmt = QTextCharFormat()
-    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+    fmt.setUnderlineStyle(style)
     fmt.setUnderlineColor(underline)
     if fill is not None:
         fmt.setBackground(fill)

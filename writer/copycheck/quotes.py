@@ -1,0 +1,41 @@
+"""Quotations: a passage the writer sets as a Markdown blockquote is a quote, not a copy.
+
+A writer who quotes a book on purpose marks it the way Markdown does (``> `` at the start of
+each line, usually with a source line after it). Flags that lie inside such lines are reported
+with level "quote": shown, named with their work, but never counted as copies or echoes and never
+a reason to hold back a post.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from writer.copycheck.checker import Flag
+
+_QUOTE_LINE = re.compile(r"^ {0,3}>.*$", re.M)
+
+
+def is_quote(paragraph: str) -> bool:
+    """Whether a line of the draft is part of a blockquote (``> text``)."""
+    return _QUOTE_LINE.match(paragraph) is not None
+
+
+def quote_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of runs of blockquote lines in ``text`` (line breaks between them included)."""
+    ranges: list[tuple[int, int]] = []
+    for match in _QUOTE_LINE.finditer(text):
+        if ranges and text[ranges[-1][1]:match.start()].strip() == "":
+            ranges[-1] = (ranges[-1][0], match.end())
+        else:
+            ranges.append((match.start(), match.end()))
+    return ranges
+
+
+def as_quotes(flags: Sequence[Flag], ranges: Sequence[tuple[int, int]]) -> list[Flag]:
+    """``flags`` with those inside a quoted range given the level "quote"."""
+    return [dataclasses.replace(f, level="quote") if any(a <= f.start and f.end <= b for a, b in ranges) else f
+            for f in flags]

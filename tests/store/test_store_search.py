@@ -115,3 +115,36 @@ def test_short_words_match_whole_words_only(store: Store) -> None:
     store.create_draft("Fresh air in the aisle")
     assert [h.draft.id for h in store.search("ai")] == [h.draft.id for h in store.search("(ai)")] == [ai.id]
     assert len(store.search("ais")) == 1  # three letters: a prefix again
+
+
+def test_a_word_in_every_draft_ranks_only_the_newest_matches(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ranking every match of a stop word is what made search stall on big libraries: only the
+    newest matches are ranked, best first among them."""
+    import writer.store.store as store_module
+
+    monkeypatch.setattr(store_module, "SEARCH_CANDIDATES", 4)
+    ids = [store.create_draft(f"# Note {n}\n\n" + "the " * (1 + n % 3) + "end").id for n in range(10)]
+    hits = store.search("the")
+    assert {h.draft.id for h in hits} == set(ids[-4:])  # the four newest, not the wordiest old ones
+    assert [h.rank for h in hits] == sorted((h.rank for h in hits), reverse=True)
+    assert all("«the»" in h.snippet for h in hits)
+
+
+def test_a_prefix_that_would_gather_too_much_matches_the_whole_word(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import writer.store.store as store_module
+
+    book = store.create_draft("The theme of the book")
+    theme = store.create_draft("A theme only")
+    assert {h.draft.id for h in store.search("the")} == {book.id, theme.id}  # a cheap prefix: "the" finds "theme"
+    monkeypatch.setattr(store_module, "PREFIX_MAX_PAGES", -1)  # as if the words "the" begins filled the index
+    assert [h.draft.id for h in store.search("the")] == [book.id]
+    assert {h.draft.id for h in store.search("theme")} == {book.id, theme.id}
+
+
+def test_a_quoted_phrase_lists_the_newest_drafts_first(store: Store) -> None:
+    older = store.create_draft("to and fro, to and fro, to and fro")
+    newer = store.create_draft("back to and fro once")
+    store.create_draft("and to")
+    assert [h.draft.id for h in store.search('"to and"')] == [newer.id, older.id]
+    assert "«to and»" in store.search('"to and"')[0].snippet

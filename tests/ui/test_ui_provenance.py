@@ -208,3 +208,59 @@ def test_spans_match_a_character_by_character_reference_through_random_edits(qap
                 marked[span.start:span.end] = [True] * (span.end - span.start)
             assert marked == machine, (seed, start, end, text)
         assert highlighter.document() is doc
+
+
+def painted(window: MainWindow) -> list[tuple[int, int]]:
+    """The tinted ranges the editor draws, in Qt positions."""
+    return [(sel.cursor.selectionStart(), sel.cursor.selectionEnd()) for sel in window.editor.extraSelections()
+            if sel.format.background().color() == TINT]
+
+
+def stored_spans(window: MainWindow, store: Store) -> list[tuple[int, int]]:
+    from writer.provenance import to_utf16
+
+    draft_id = window.current_draft_id
+    window.autosave.flush()
+    body = store.get_draft(draft_id).body
+    return [(s.start, s.end) for s in to_utf16(store.get_provenance(draft_id), body)]
+
+
+def test_text_typed_right_after_an_accept_is_not_tinted(qtbot: QtBot, make_window: Any, store: Store) -> None:
+    window, suggestion = accept_one(qtbot, make_window)
+    start = len(PROMPT)
+    qtbot.keyClicks(window.editor, " And then she wept.")
+    assert painted(window) == stored_spans(window, store) == [(start, start + len(suggestion))]
+
+
+def test_painted_tint_follows_stored_provenance_through_random_edits(
+        qtbot: QtBot, make_window: Any, store: Store) -> None:
+    """Accepts, typing, deleting, undo and redo in the real editor, in random order: after each
+    step the tint on screen covers exactly the spans that autosave stores."""
+    import random
+
+    window, _ = accept_one(qtbot, make_window)
+    editor = window.editor
+    rng = random.Random(7)
+    for step in range(80):
+        action = rng.choice(["type", "type", "accept", "delete", "undo", "undo", "redo", "move"])
+        length = editor.document().characterCount() - 1
+        if action == "move":
+            put_cursor(window, rng.randint(0, length))
+        elif action == "type":
+            qtbot.keyClicks(editor, rng.choice(["x", " word", ". Then", "ab"]))
+        elif action == "delete":
+            qtbot.keyClick(editor, rng.choice([Qt.Key.Key_Backspace, Qt.Key.Key_Delete]))
+        elif action == "undo":
+            qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        elif action == "redo":
+            qtbot.keyClick(editor, Qt.Key.Key_Z, CTRL_SHIFT)
+        else:  # what the panel's accept does: one undo step, then the span is recorded
+            cursor = editor.textCursor()
+            cursor.clearSelection()
+            position = cursor.position()
+            cursor.beginEditBlock()
+            cursor.insertText(rng.choice([" the machine said", " and so on", "!"]))
+            cursor.endEditBlock()
+            editor.setTextCursor(cursor)
+            window.provenance.record(position, cursor.position(), "test-model", step)
+        assert painted(window) == stored_spans(window, store), (step, action)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 
 _PART = re.compile(r'"([^"]*)"|([^"\s]+)')
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"'})
@@ -22,12 +23,13 @@ def _searchable(chunk: str) -> bool:
     return any(ch.isalnum() or not ch.isascii() for ch in chunk)
 
 
-def fts_query(text: str) -> str:
+def fts_query(text: str, prefix_ok: Callable[[str], bool] | None = None) -> str:
     """An FTS5 MATCH expression for ``text``; "" when it holds no searchable word.
 
     Words are ANDed and each matches as a prefix (from three letters on: a one- or
     two-letter prefix matches nearly every draft, slowly and uselessly); text in double
-    quotes is a phrase.
+    quotes is a phrase. ``prefix_ok(word)`` may refuse a word its prefix (the store does
+    when the words it begins would take too long to gather): it then matches whole.
     """
     terms: list[str] = []
     for phrase, word in _PART.findall(_CONTROL.sub(" ", text.translate(_QUOTES))):
@@ -35,5 +37,12 @@ def fts_query(text: str) -> str:
             terms.append(f'"{phrase}"')
         elif word and _searchable(word):
             prefix = len(word.strip(string.punctuation)) >= PREFIX_MIN or not word.isascii()
+            if prefix and prefix_ok is not None:
+                prefix = prefix_ok(word.replace('"', ""))
             terms.append(f'"{word}"*' if prefix else f'"{word}"')
     return " ".join(terms)
+
+
+def has_phrase(text: str) -> bool:
+    """Whether ``text`` holds a quoted phrase of several words (costly to rank: see ``Store.search``)."""
+    return any(len(phrase.split()) > 1 for phrase, _ in _PART.findall(text.translate(_QUOTES)))

@@ -119,7 +119,9 @@ class SpanTracker(QObject):
         if not self._spans and not any(self._states.values()):
             self._shadow = None  # nothing machine-written left, nor in undo's reach
             self._states.clear()
-        if self._spans != before:
+        if self._spans or before:
+            # Always, even when the spans did not move: the tint's QTextCursors grow with text
+            # typed at their ends, so they are redrawn from the spans after every edit.
             self.changed.emit()
 
 

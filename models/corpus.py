@@ -18,16 +18,13 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from models.clean import KINDS, clean_paragraphs
 from writer.errors import WriterError
 
 EOS = "<|endoftext|>"
 _START = re.compile(r"^\*\*\*\s*START OF (THE|THIS) PROJECT GUTENBERG.*$", re.M | re.I)
 _END = re.compile(r"^\*\*\*\s*END OF (THE|THIS) PROJECT GUTENBERG.*$", re.M | re.I)
 _END_FALLBACK = re.compile(r"^End of (the )?Project Gutenberg", re.M | re.I)
-_BOILERPLATE = re.compile(
-    r"^(produced by|transcriber'?s? note|e-?text prepared by|this etext was produced|"
-    r"\[?illustration|\[transcriber)", re.I)
-_NOTE = re.compile(r"^\W*(original )?transcriber['’]?s? notes?\b", re.I)
 BLOCK_WORDS = 2000  # size of a held-out unit: about a short chapter
 
 
@@ -123,21 +120,19 @@ def paragraphs(text: str) -> list[str]:
         para = " ".join(lines)
         para = re.sub(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)", r"\1", para)
         para = re.sub(r"[ \t]+", " ", para).strip()
-        if _BOILERPLATE.match(para) and len(out) < 5:
-            continue
         out.append(para)
     return out
 
 
+def clean_counted(text: str) -> tuple[list[str], dict[str, int]]:
+    """The work's prose paragraphs (see :mod:`models.clean`) and what was removed, by kind."""
+    paras, removed = clean_paragraphs(paragraphs(strip_gutenberg(text)))
+    return paras, {k: removed[k] for k in KINDS if removed[k]}
+
+
 def clean(text: str) -> list[str]:
-    """The work's paragraphs, without the transcriber's notes that close many PG files."""
-    paras = [p for p in paragraphs(strip_gutenberg(text))
-             if "project gutenberg" not in p.lower() and not (_NOTE.match(p) and p.startswith("["))]
-    tail = max(0, len(paras) - 8)
-    for i in range(tail, len(paras)):
-        if _NOTE.match(paras[i]):
-            return paras[:i]
-    return paras
+    """The work's prose paragraphs, without Gutenberg's and the printers' additions."""
+    return clean_counted(text)[0]
 
 
 def split_blocks(paras: list[str], block_words: int = BLOCK_WORDS) -> list[list[str]]:

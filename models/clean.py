@@ -32,7 +32,7 @@ _CONTENTS = re.compile(r"^\W*(table of )?contents?\.?\W*$|^\W*list of illustrati
 _HEADING = re.compile(
     r"^\W*(chapter|book|part|volume|vol\.|stave|canto|section|letter|act|scene|epilogue|prologue|"
     r"appendix|conclusion|preface|introduction|finis)\b\s*([ivxlcdm]+|\d+|[a-z]+(-[a-z]+)?)?\b\.?"
-    r"(\s*[-—:.]\s*.{0,70})?\s*$", re.I)
+    r"(\s*[-—:.]\s*.{0,110})?\s*$", re.I)
 _NUMERAL = re.compile(r"^\W*([IVXLCDM]+|\d{1,3})\W*$")
 _BYLINE = re.compile(r"^\W*by\b[\s.…]*\S.{0,50}$|^\W*by\W*$", re.I)
 _SEPARATOR = re.compile(r"^[\s*.·•_=~\-—#+]+$")
@@ -56,13 +56,13 @@ def _all_caps(para: str) -> bool:
 
 
 def _is_heading(para: str) -> bool:
-    return bool(_HEADING.match(para) or _NUMERAL.match(para)) and len(para.split()) <= 14
+    return bool(_HEADING.match(para) or _NUMERAL.match(para)) and len(para.split()) <= 20
 
 
 def _contents_entry(para: str) -> bool:
     """A line of a table of contents: a heading, a short title, or entries ending in page numbers."""
-    return _is_heading(para) or not is_prose(para) or bool(re.search(r"(\d+|[ivxlc]+)\.?\s*$", para)) and \
-        len(para.split()) < 40
+    return _is_heading(para) or not is_prose(para) or (bool(re.search(r"(\d+|[ivxlc]+)\.?\s*$", para)) and \
+        len(para.split()) < 40)
 
 
 def clean_paragraphs(paras: list[str]) -> tuple[list[str], Counter[str]]:

@@ -59,16 +59,17 @@ def rebuild(pack_dir: Path, out_dir: Path) -> Path:
     if "lm_head.w" not in w:
         raise WriterError(f"{graph} is not the compact graph of models/optimize.py; rebuild needs that layout")
     config = GPT2Config.from_dict(json.loads((pack_dir / "config.json").read_text(encoding="utf-8")))
-    state: dict[str, np.ndarray] = {"transformer.wpe.weight": w["wpe"], "transformer.ln_f.weight": w["transformer.ln_f.weight"],
-                                    "transformer.ln_f.bias": w["transformer.ln_f.bias"],
-                                    # the LM head is quantised per vocabulary entry, finer than the embedding table
-                                    "transformer.wte.weight": w["lm_head.w"].T.copy()}
+    state: dict[str, np.ndarray] = {
+        "transformer.wpe.weight": w["wpe"], "transformer.ln_f.weight": w["transformer.ln_f.weight"],
+        "transformer.ln_f.bias": w["transformer.ln_f.bias"],
+        # the LM head is quantised per vocabulary entry, finer than the embedding table
+        "transformer.wte.weight": w["lm_head.w"].T.copy()}
     for i in range(config.n_layer):
         for short, long in _LAYER.items():
             state[f"transformer.h.{i}.{long}"] = w[f"transformer.h.{i}.{short}"]
     model = GPT2LMHeadModel(config)
-    missing, unexpected = model.load_state_dict({k: torch.from_numpy(np.array(v, dtype=np.float32)) for k, v in state.items()},
-                                                strict=False)
+    tensors = {k: torch.from_numpy(np.array(v, dtype=np.float32)) for k, v in state.items()}
+    missing, unexpected = model.load_state_dict(tensors, strict=False)
     missing = [k for k in missing if k != "lm_head.weight" and not k.endswith(".attn.bias")]
     if missing or unexpected:
         raise WriterError(f"rebuilt weights do not fit GPT-2: missing {missing[:3]}, unexpected {unexpected[:3]}")

@@ -26,8 +26,13 @@ def run_dir(recipe: dict[str, Any], runs_dir: Path = RUNS_DIR) -> Path:
 
 def step_corpus(recipe: dict[str, Any], rd: Path, corpus_dir: Path) -> dict[str, Any]:
     c = recipe["corpus"]
-    works = corpus_mod.select_works(corpus_mod.load_manifest(corpus_dir), sets=c["sets"], ids=c["ids"])
-    return corpus_mod.prepare(corpus_dir, works, rd / "corpus", heldout=c["heldout"])
+    manifest = corpus_mod.load_manifest(corpus_dir)
+    works = corpus_mod.select_works(manifest, sets=c["sets"], ids=c["ids"])
+    replay = corpus_mod.select_works(manifest, sets=c["replay_sets"]) if c["replay_sets"] else []
+    print(f"[{recipe['name']}] cleaning {len(works)} works (what was removed, per book):", flush=True)
+    return corpus_mod.prepare(corpus_dir, works, rd / "corpus", heldout=c["heldout"],
+                              heldout_works=c["heldout_works"], replay=replay,
+                              replay_fraction=c["replay_fraction"], log=True)
 
 
 def step_tokenizer(recipe: dict[str, Any], rd: Path, runs_dir: Path = RUNS_DIR) -> Path:
@@ -56,14 +61,15 @@ def step_tokenizer(recipe: dict[str, Any], rd: Path, runs_dir: Path = RUNS_DIR) 
 def step_tokenize(rd: Path) -> dict[str, int]:
     tok = load_tokenizer(rd / "tokenizer.json")
     return {part: encode_file(tok, rd / "corpus" / f"{part}.txt", rd / "tokens" / f"{part}.bin")
-            for part in ("train", "eval")}
+            for part in ("train", "eval", "valid") if (rd / "corpus" / f"{part}.txt").is_file()}
 
 
 def run_step(step: str, recipe: dict[str, Any], rd: Path, *, corpus_dir: Path, runs_dir: Path,
              pack_dir: Path | None, max_minutes: float | None, cpu: bool) -> Any:
     if step == "corpus":
         info = step_corpus(recipe, rd, corpus_dir)
-        return {"works": len(info["works"]), "train_words": sum(w["train_words"] for w in info["works"])}
+        return {"works": len(info["works"]), "train_words": sum(w["train_words"] for w in info["works"]),
+                "unseen_words": sum(w["unseen_words"] for w in info["works"]), "replay_words": info["replay_words"]}
     if step == "tokenizer":
         return str(step_tokenizer(recipe, rd, runs_dir))
     if step == "tokenize":

@@ -1,10 +1,11 @@
-"""Step 1: turn Project Gutenberg files into clean training and held-out text.
+"""Step 1: turn Project Gutenberg files into clean training, validation and held-out text.
 
 Files are found by Gutenberg id and checked by sha256 against the corpus MANIFEST, so a
 recipe always trains on exactly the books it names. Cleaning strips the PG header, footer
-and licence, the BOM and CRLFs, and re-joins hard-wrapped lines into paragraphs.
-The held-out part is whole blocks of consecutive paragraphs (chapter-sized), so evaluation
-text is never interleaved with training text.
+and licence, the BOM and CRLFs, re-joins hard-wrapped lines into paragraphs and removes
+what is not the author's prose (:mod:`models.clean`). Validation is whole works never
+trained on (``corpus.heldout_works``); the in-book held-out part is whole blocks of
+consecutive paragraphs (chapter-sized), so evaluation text is never interleaved with training text.
 """
 
 from __future__ import annotations
@@ -18,16 +19,13 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from models.clean import KINDS, clean_paragraphs
 from writer.errors import WriterError
 
 EOS = "<|endoftext|>"
 _START = re.compile(r"^\*\*\*\s*START OF (THE|THIS) PROJECT GUTENBERG.*$", re.M | re.I)
 _END = re.compile(r"^\*\*\*\s*END OF (THE|THIS) PROJECT GUTENBERG.*$", re.M | re.I)
 _END_FALLBACK = re.compile(r"^End of (the )?Project Gutenberg", re.M | re.I)
-_BOILERPLATE = re.compile(
-    r"^(produced by|transcriber'?s? note|e-?text prepared by|this etext was produced|"
-    r"\[?illustration|\[transcriber)", re.I)
-_NOTE = re.compile(r"^\W*(original )?transcriber['’]?s? notes?\b", re.I)
 BLOCK_WORDS = 2000  # size of a held-out unit: about a short chapter
 
 
@@ -123,21 +121,19 @@ def paragraphs(text: str) -> list[str]:
         para = " ".join(lines)
         para = re.sub(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)", r"\1", para)
         para = re.sub(r"[ \t]+", " ", para).strip()
-        if _BOILERPLATE.match(para) and len(out) < 5:
-            continue
         out.append(para)
     return out
 
 
+def clean_counted(text: str) -> tuple[list[str], dict[str, int]]:
+    """The work's prose paragraphs (see :mod:`models.clean`) and what was removed, by kind."""
+    paras, removed = clean_paragraphs(paragraphs(strip_gutenberg(text)))
+    return paras, {k: removed[k] for k in KINDS if removed[k]}
+
+
 def clean(text: str) -> list[str]:
-    """The work's paragraphs, without the transcriber's notes that close many PG files."""
-    paras = [p for p in paragraphs(strip_gutenberg(text))
-             if "project gutenberg" not in p.lower() and not (_NOTE.match(p) and p.startswith("["))]
-    tail = max(0, len(paras) - 8)
-    for i in range(tail, len(paras)):
-        if _NOTE.match(paras[i]):
-            return paras[:i]
-    return paras
+    """The work's prose paragraphs, without Gutenberg's and the printers' additions."""
+    return clean_counted(text)[0]
 
 
 def split_blocks(paras: list[str], block_words: int = BLOCK_WORDS) -> list[list[str]]:
@@ -159,20 +155,61 @@ def is_heldout(work: Work, index: int, fraction: float) -> bool:
     return h / 2**64 < fraction
 
 
-def prepare(corpus_dir: Path, works: list[Work], out_dir: Path, *, heldout: float = 0.05) -> dict:
-    """Write ``train.txt``, ``eval.txt`` and ``works.json`` into ``out_dir``.
+def replay_blocks(corpus_dir: Path, works: list[Work], words: int, seed: str = "replay") -> list[str]:
+    """About ``words`` words of whole blocks drawn evenly from ``works``, the same on every run.
 
-    Works are separated by the end-of-text token in both files; paragraphs by a blank line.
-    Blocks are chapter-sized (a twentieth of a short story), and every work with at least two
-    blocks gives at least one held-out block, so every work is represented in evaluation.
+    Replay mixes the base's own kind of text into a fine-tune so that it learns the author's
+    manner without forgetting general English (the general-text penalty) or over-fitting the
+    few books it has.
+    """
+    if words <= 0 or not works:
+        return []
+    pool = []
+    for work in works:
+        for i, block in enumerate(split_blocks(clean(read_work(corpus_dir, work)), 400)):
+            rank = hashlib.sha256(f"{seed}:{work.gutenberg_id}:{i}".encode()).digest()[:8]
+            pool.append((rank, "\n\n".join(block)))
+    pool.sort()
+    out, count = [], 0
+    for _, text in pool:
+        if count >= words:
+            break
+        out.append(text)
+        count += len(text.split())
+    return out
+
+
+def prepare(corpus_dir: Path, works: list[Work], out_dir: Path, *, heldout: float = 0.05,
+            heldout_works: Iterable[int] = (), replay: list[Work] | None = None,
+            replay_fraction: float = 0.0, log: bool = False) -> dict:
+    """Write ``train.txt``, ``eval.txt``, ``valid.txt`` and ``works.json`` into ``out_dir``.
+
+    ``valid.txt`` holds the ``heldout_works`` whole: works never trained on, the honest measure
+    of style (and what training early-stops on). ``eval.txt`` holds chapter-sized blocks held
+    out *inside* the training works, which share their names and plots: a second, kinder
+    figure. Works are separated by the end-of-text token; paragraphs by a blank line. Every
+    training work with at least two blocks gives at least one in-book block. ``replay`` works
+    add ``replay_fraction`` of the training text as whole blocks of general prose.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    unseen = set(heldout_works)
+    if not 0.0 <= replay_fraction < 1.0:
+        raise WriterError(f"corpus.replay_fraction must be at least 0 and below 1, not {replay_fraction}")
     stats = []
     with (out_dir / "train.txt").open("w", encoding="utf-8") as train, \
-            (out_dir / "eval.txt").open("w", encoding="utf-8") as held:
+            (out_dir / "eval.txt").open("w", encoding="utf-8") as held, \
+            (out_dir / "valid.txt").open("w", encoding="utf-8") as valid:
         for work in works:
-            paras = clean(read_work(corpus_dir, work))
+            paras, removed = clean_counted(read_work(corpus_dir, work))
             words = sum(len(p.split()) for p in paras)
+            if log:
+                print(f"  {work.title[:40]} (PG #{work.gutenberg_id}): {words:,} words kept; removed "
+                      + (", ".join(f"{n} {k}" for k, n in removed.items()) or "nothing"), flush=True)
+            if work.gutenberg_id in unseen:
+                valid.write("\n\n".join(paras) + "\n" + EOS + "\n")
+                stats.append({**asdict(work), "train_words": 0, "heldout_words": 0, "unseen_words": words,
+                              "removed": removed})
+                continue
             blocks = split_blocks(paras, max(200, min(BLOCK_WORDS, words // 20)))
             chosen = [is_heldout(work, i, heldout) for i in range(len(blocks))]
             if len(blocks) >= 2 and not any(chosen):
@@ -184,8 +221,19 @@ def prepare(corpus_dir: Path, works: list[Work], out_dir: Path, *, heldout: floa
                 if parts[key]:
                     fh.write("\n\n".join(parts[key]) + "\n" + EOS + "\n")
             stats.append({**asdict(work), "train_words": sum(len(p.split()) for p in parts[False]),
-                          "heldout_words": sum(len(p.split()) for p in parts[True])})
-    info = {"works": stats, "heldout_fraction": heldout}
+                          "heldout_words": sum(len(p.split()) for p in parts[True]), "unseen_words": 0,
+                          "removed": removed})
+        own = sum(w["train_words"] for w in stats)
+        extra = replay_blocks(corpus_dir, [w for w in (replay or []) if w.gutenberg_id not in unseen],
+                              round(own * replay_fraction / (1 - replay_fraction)) if replay_fraction else 0)
+        for text in extra:
+            train.write(text + "\n" + EOS + "\n")
+    missing = unseen - {w.gutenberg_id for w in works}
+    if missing:
+        raise WriterError(f"corpus.heldout_works names works the recipe does not select: {sorted(missing)} "
+                          "(add their set or id to corpus.sets / corpus.ids)")
+    info = {"works": stats, "heldout_fraction": heldout, "heldout_works": sorted(unseen),
+            "replay_words": sum(len(t.split()) for t in extra), "replay_fraction": replay_fraction}
     (out_dir / "works.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
     return info
 

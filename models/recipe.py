@@ -20,8 +20,11 @@ DEFAULTS: dict[str, Any] = {
     "display_name": "",
     "description": "",
     "stands_in_for": "",
-    # heldout_works: Gutenberg ids of whole works kept out of training, to validate and report on works never seen
-    "corpus": {"sets": [], "ids": [], "heldout": 0.05, "heldout_works": []},
+    # heldout_works: Gutenberg ids of whole works kept out of training, to validate and report on works never seen;
+    # replay_sets: corpus sets mixed into a fine-tune as replay_fraction of its training text (general prose,
+    # so a style pack learns a manner without forgetting English)
+    "corpus": {"sets": [], "ids": [], "heldout": 0.05, "heldout_works": [], "replay_sets": [],
+               "replay_fraction": 0.0},
     # vocab_size trains a tokenizer from scratch; a fine-tune reuses its base's tokenizer
     "tokenizer": {"vocab_size": 8192},
     # base: "" = from scratch; a recipe name ("vanilla"), a local checkpoint folder, or a hub id ("gpt2")

@@ -143,6 +143,10 @@ def train(recipe: dict[str, Any], run_dir: Path, *, runs_dir: Path, max_minutes:
     train_data = TokenFile(run_dir / "tokens" / "train.bin", t["seq_len"])
     eval_batches = TokenFile(run_dir / "tokens" / "eval.bin", t["seq_len"]).fixed_batches(
         t["eval_batches"], t["batch_size"])
+    # whole works never trained on, when the recipe names some: what early stopping and the best model go by
+    valid_file = run_dir / "tokens" / "valid.bin"
+    valid_batches = (TokenFile(valid_file, t["seq_len"]).fixed_batches(t["eval_batches"], t["batch_size"])
+                     if valid_file.is_file() and valid_file.stat().st_size > 2 * (t["seq_len"] + 2) else None)
 
     ckpt = run_dir / CHECKPOINT
     state: dict[str, Any] = {"step": 0, "tokens": 0, "elapsed": 0.0, "history": []}
@@ -171,8 +175,8 @@ def train(recipe: dict[str, Any], run_dir: Path, *, runs_dir: Path, max_minutes:
     per_step = t["batch_size"] * t["seq_len"] * t["grad_accum"] * accelerator.num_processes
     start, step, tokens, elapsed0 = time.time(), state["step"], state["tokens"], state["elapsed"]
     history: list[dict[str, Any]] = state["history"]
-    train_loss, eval_loss, done = float("nan"), float("nan"), False
-    best_loss, best_state, stale = float("inf"), None, 0
+    train_loss, eval_loss, valid_loss, done = float("nan"), float("nan"), float("nan"), False
+    best_loss, best_eval, best_state, stale = float("inf"), float("nan"), None, 0
     bar = tqdm(total=None, mininterval=5, disable=not (progress and accelerator.is_main_process), unit="step",
                desc=recipe["name"], dynamic_ncols=True)
     model.train()
@@ -197,13 +201,18 @@ def train(recipe: dict[str, Any], run_dir: Path, *, runs_dir: Path, max_minutes:
         done = frac >= 1.0
         if step % t["eval_every"] == 0 or done:
             eval_loss = mean_loss(raw, eval_batches, accelerator)  # eager: no recompile for eval mode
-            history.append({"step": step, "tokens": tokens, "train_loss": round(train_loss, 4),
-                            "eval_loss": round(eval_loss, 4), "lr": lr, "elapsed": round(elapsed, 1)})
-            if t["target_loss"] and eval_loss <= t["target_loss"]:
+            row = {"step": step, "tokens": tokens, "train_loss": round(train_loss, 4),
+                   "eval_loss": round(eval_loss, 4), "lr": lr, "elapsed": round(elapsed, 1)}
+            if valid_batches is not None:
+                valid_loss = mean_loss(raw, valid_batches, accelerator)
+                row["valid_loss"] = round(valid_loss, 4)
+            history.append(row)
+            judged = valid_loss if valid_batches is not None else eval_loss
+            if t["target_loss"] and judged <= t["target_loss"]:
                 done = True
             if t["patience"]:
-                if eval_loss < best_loss:
-                    best_loss, stale = eval_loss, 0
+                if judged < best_loss:
+                    best_loss, best_eval, stale = judged, eval_loss, 0
                     best_state = {k: v.detach().to("cpu", copy=True)
                                   for k, v in accelerator.unwrap_model(raw).state_dict().items()}
                 else:
@@ -218,11 +227,15 @@ def train(recipe: dict[str, Any], run_dir: Path, *, runs_dir: Path, max_minutes:
         bar.set_postfix(loss=f"{train_loss:.3f}", eval=f"{eval_loss:.3f}", tok_s=f"{rate:,.0f}", lr=f"{lr:.1e}")
     bar.close()
     accelerator.wait_for_everyone()
-    if best_state is not None and best_loss < eval_loss:
+    judged = valid_loss if valid_batches is not None else eval_loss
+    if best_state is not None and best_loss < judged:
         accelerator.unwrap_model(raw).load_state_dict(best_state)
-        eval_loss = best_loss
+        eval_loss = best_eval
+        valid_loss = best_loss if valid_batches is not None else valid_loss
     summary = {"steps": step, "tokens_seen": tokens, "wall_seconds": round(elapsed0 + time.time() - start, 1),
                "train_loss": round(train_loss, 4), "eval_loss": round(eval_loss, 4),
+               **({"valid_loss": round(valid_loss, 4), "early_stopped_on": "unseen works"}
+                  if valid_batches is not None else {}),
                "device": str(accelerator.device) + (f" ({torch.cuda.get_device_name()})"
                                                     if accelerator.device.type == "cuda" else ""),
                "processes": accelerator.num_processes, "history": history}

@@ -102,6 +102,9 @@ def back_up(ids: list[int], offsets: list[tuple[int, int]], text: str, table: Se
     if cut == len(ids) and len(ids) > keep and text:
         cut -= 1  # the last token reaches back past the word (e.g. "—the"): re-spell it whole
     removed = b"".join(table[i] for i in ids[cut:])
+    while cut > keep and removed and removed[0] & 0xC0 == 0x80:  # a token began mid-character
+        cut -= 1
+        removed = table[ids[cut]] + removed
     if len(removed) > MAX_HEAL_BYTES:
         return ids, b""
     return ids[:cut], removed

@@ -147,7 +147,7 @@ class RowText:
         para = paragraph_end(self.raw)
         if para is not None:
             self.raw = self.raw[:para]
-            return self.finish("stop")
+            return self.finish("paragraph")
         for end in sentence_ends(self.raw):
             if word_count(self.raw[:end]) * 2 >= self.words:
                 self.raw = self.raw[:end]
@@ -172,7 +172,7 @@ class RowText:
             self.raw = self.raw[: self.shown]
             return ""
         if self.words is not None:
-            if reason != "stop":
+            if reason not in ("stop", "paragraph"):
                 self.raw = self.raw[: clean_end(self.raw, final=reason not in ("length", "junk"))]
             self.shown = min(self.shown, len(self.raw))
             return self._show(len(self.raw))

@@ -89,8 +89,10 @@ def run_step(step: str, recipe: dict[str, Any], rd: Path, *, corpus_dir: Path, r
         return optimize_pack(recipe, rd)
     if step == "card":
         from models.card import write_card
+        from models.names import for_recipe
 
-        return write_card(recipe, rd, runs_dir=runs_dir, pack_dir=pack_dir)
+        card = write_card(recipe, rd, runs_dir=runs_dir, pack_dir=pack_dir)
+        return {**card, "names": for_recipe(recipe, corpus_dir, Path(card["installed"]))}
     if step == "index":
         from models.index import build_index
 

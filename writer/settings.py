@@ -111,6 +111,9 @@ SETTINGS: list[Setting] = [
             label="Suggestions at once"),
     Setting("suggest.max_new_tokens", int, 40, "Longest suggestion, in tokens (about ¾ of a word each).",
             minimum=1, maximum=200, label="Suggestion length (tokens)"),
+    Setting("suggest.avoid_names", bool, True,
+            "Keep the names of a model's training books (its characters and places) out of suggestions, "
+            "unless the draft or its memory note uses them.", label="Avoid the books' names"),
     Setting("generation.threads", int, 2, "CPU threads the model may use.", minimum=1, maximum=64, label="CPU threads"),
     # copy flags (writer.ui.copycheck)
     Setting("copycheck.scope", str, "all",

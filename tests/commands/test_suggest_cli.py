@@ -67,3 +67,17 @@ def test_bad_input_is_one_clear_line(mini: str, capsys: pytest.CaptureFixture[st
     assert "top-p" in capsys.readouterr().err
     assert main(["suggest", "--model", "nope", "hi"]) == 2
     assert "No model pack called 'nope'" in capsys.readouterr().err
+
+
+def test_polished_by_default_raw_on_request_and_json_scores(mini: str, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["suggest", "--model", mini, "--n", "2", "--seed", "4", "--max-new-tokens", "10", "--json"]
+    polished = _json(capsys, [*base, "She walked home, and the ni"])
+    raw = _json(capsys, [*base, "--raw", "She walked home, and the ni"])
+    assert len(polished["scores"]) == 2 and all(s < 0 for s in polished["scores"])
+    assert polished["scores"] == sorted(polished["scores"], reverse=True)  # best first
+    assert polished["settings"]["max_new_tokens"] == 10
+    # polished rows end cleanly (never mid-word); raw rows just stop where the tokens ran out
+    assert all(r in ("stop", "eos", "length", "junk") for r in polished["finish_reasons"])
+    assert raw["texts"] != polished["texts"]
+    note = _json(capsys, [*base, "--memory", "Characters: Smith.", "The rain"])
+    assert note["prompt_tokens"] > _json(capsys, [*base, "The rain"])["prompt_tokens"]

@@ -77,3 +77,27 @@ def test_no_break_spaces_become_plain_spaces() -> None:
     row = RowText()
     shown = row.push("on.\xa0\xa0You hear ") + row.finish("eos")
     assert "\xa0" not in shown and shown.startswith("on.  You")
+
+
+def test_soft_target_stops_at_the_first_sentence_end_past_half_of_it() -> None:
+    row = RowText(words=8)
+    _, text = feed(row, [" He", " sat.", " Then", " he", " stood", " up", " slowly.", " And", " more"])
+    assert text == " He sat. Then he stood up slowly." and row.reason == "stop"
+
+
+def test_at_the_cap_a_clean_row_ends_at_the_last_sentence_else_clause_else_word() -> None:
+    assert feed(RowText(words=40), [" He", " sat.", " Then", " he", " wal"])[1] == " He sat."
+    assert feed(RowText(words=40), [" He", " sat", " down,", " and", " then", " wal"])[1] == " He sat down"
+    assert feed(RowText(words=40), [" He", " sat", " there", " wal"])[1] == " He sat there"
+
+
+def test_a_paragraph_break_ends_a_clean_row() -> None:
+    assert feed(RowText(words=40), [" It", " rained", "\n\n", "Next"])[1] == " It rained"
+
+
+def test_junk_is_cut_and_all_caps_headings_too() -> None:
+    row = RowText(words=40)
+    assert feed(row, [" He", " sat.", " [Illus", "tration:", " a"])[1] == " He sat." and row.reason == "junk"
+    assert feed(RowText(words=40), [" She", " left.", " CHAPTER", " IV", " The"])[1] == " She left."
+    assert feed(RowText(words=40), [" The", " FBI", " came", " at", " last."], end="eos")[1] == \
+        " The FBI came at last."

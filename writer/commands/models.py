@@ -30,6 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("add", help="copy a pack folder (or a plain optimum GPT-2 export) into your packs")
     p.add_argument("path", type=Path)
     p.add_argument("--name", help="install under this name (default: the folder's name)")
+    p.add_argument("--corpus", nargs="+", type=Path, metavar="TEXT",
+                   help="the pack's training texts: list the names they use, so suggestions avoid them")
     p.set_defaults(func=_add)
 
     p = sub.add_parser("perplexity", help="how well a pack predicts text files (lower is better)")
@@ -111,8 +113,16 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
+    missing = [str(p) for p in args.corpus or () if not p.is_file()]
+    if missing:
+        raise WriterError(f"Corpus file(s) not found: {', '.join(missing)}")
     pack = packs.add_pack(args.path, args.name)
     print(f"Added '{pack.name}' ({pack.display_name}) to {pack.path}")
+    if args.corpus:
+        from models.names import for_files
+
+        names = for_files(args.corpus, pack.path)
+        print(f"Listed the names of its texts in {names}")
     return 0
 
 

@@ -34,11 +34,15 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="pack name (default: the suggest.default_model setting)")
     p.add_argument("--n", type=int, help="how many continuations (default: setting)")
     p.add_argument("--seed", type=int, help="make the result reproducible")
-    p.add_argument("--json", action="store_true", help="print JSON when done instead of streaming")
+    p.add_argument("--json", action="store_true", help="print JSON when done (with each suggestion's score)")
+    p.add_argument("--raw", action="store_true",
+                   help="plain sampling, for comparison: no word healing, clean endings, name avoidance, junk "
+                        "cuts or best-of ranking (streamed as it comes)")
 
 
 def _run(args: argparse.Namespace, prompt: str) -> int:
     from writer.generation import engines
+    from writer.generation.polish import Polish
     from writer.generation.sampling import SamplerSettings
 
     settings = Settings.load()
@@ -52,7 +56,8 @@ def _run(args: argparse.Namespace, prompt: str) -> int:
         temperature=getattr(args, "temperature", None), top_p=getattr(args, "top_p", None),
         top_k=getattr(args, "top_k", None))
     sampler = SamplerSettings(**sampler.as_dict())  # validate the overrides
-    stream = not args.json
+    polish = None if args.raw else Polish(avoid_names=bool(settings.get("suggest.avoid_names")))
+    stream = not args.json and polish is None  # a polished batch is known only once ranked
     def on_step(_step: int, deltas: list[str]) -> None:
         # one row at a time on a terminal: row 0 live, the others printed as they complete
         if deltas[0]:
@@ -62,14 +67,16 @@ def _run(args: argparse.Namespace, prompt: str) -> int:
     if stream and n > 1:
         print("[1]", end=" ", flush=True)
     result = engine.generate(prompt, n=n, settings=sampler, seed=args.seed, stop=getattr(args, "stop", None),
-                             memory=getattr(args, "memory", ""), on_step=on_step if stream else None)
+                             memory=getattr(args, "memory", ""), on_step=on_step if stream else None,
+                             polish=polish)
     if args.json:
         out: dict[str, Any] = {"model": engine.pack.name, "prompt": prompt, **result.as_dict()}
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
-    print()
-    for i, text in enumerate(result.texts[1:], start=2):
-        print(f"[{i}] {text}")
+    if stream:
+        print()
+    for i, text in enumerate(result.texts[1:] if stream else result.texts, start=2 if stream else 1):
+        print(f"[{i}] {text}" if n > 1 else text)
     sys.stdout.flush()  # the seed line goes to stderr: keep it after the texts on a terminal
     print(f"(seed {result.seed})", file=sys.stderr)
     return 0

@@ -55,7 +55,10 @@ from typing import Any
 import numpy as np
 
 from writer.errors import WriterError
+from writer.generation import names as names_mod
+from writer.generation.healing import TokenIndex, back_up, choices
 from writer.generation.packs import EOS, MODEL_FILE, Pack, load_tokenizer
+from writer.generation.polish import Polish, rank
 from writer.generation.sampling import SamplerSettings, sample
 from writer.generation.streaming import RowText, Stop, Trim
 from writer.generation.tokens import TokenBytes
@@ -79,10 +82,11 @@ class Generation:
     prompt_truncated: bool
     cancelled: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    scores: list[float] = field(default_factory=list)  # mean log-probability per token, the pack's own
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "texts": self.texts, "seed": self.seed, "finish_reasons": self.finish_reasons,
+            "texts": self.texts, "scores": self.scores, "seed": self.seed, "finish_reasons": self.finish_reasons,
             "settings": self.settings, "prompt_tokens": self.prompt_tokens,
             "prompt_truncated": self.prompt_truncated, "cancelled": self.cancelled, "timings": self.timings,
         }
@@ -163,6 +167,9 @@ class Engine:
         eos = self.tokenizer.token_to_id(EOS)
         self.eos_id = eos if eos is not None else self.pack.eos_token_id
         self.token_bytes = TokenBytes(self.tokenizer, self.vocab_size)
+        self.token_index = TokenIndex(self.token_bytes.table)
+        self.names = names_mod.load_names(self.pack.path)
+        self._guard: tuple[frozenset[str], names_mod.NameGuard] | None = None
         banned = set(self.token_bytes.special_ids) | set(range(self.tokenizer.get_vocab_size(), self.vocab_size))
         banned.discard(self.eos_id)
         self.banned = np.array(sorted(banned), dtype=np.int64)
@@ -288,13 +295,17 @@ class Engine:
         return last, past, end - start
 
     def prefill_prompt(self, text: str, *, memory: str = "", max_new_tokens: int = 40,
-                       cancel: threading.Event | None = None) -> int:
+                       cancel: threading.Event | None = None, polish: Polish | None = None) -> int:
         """Prefill the prompt ``generate`` would build for ``text`` into the prefix cache.
 
         Called from a background worker while the writer types, so that when suggestions are
         asked for only the last few tokens remain to compute. Returns tokens computed.
         """
+        if polish is not None:
+            max_new_tokens = polish.cap(max_new_tokens)
         ids, _ = self.prompt_ids(text, memory, max_new_tokens)
+        if polish is not None and polish.heal:
+            ids = self.heal(ids, text)[0]
         return self.prefill(ids, cancel)[2]
 
     def forget_prompt(self) -> None:
@@ -336,6 +347,45 @@ class Engine:
             ids = [self.eos_id if self.eos_id is not None else 0]
         return ids, truncated
 
+    def heal(self, ids: list[int], text: str) -> tuple[list[int], bytes]:
+        """``ids`` (a prompt ending with ``text``) backed up over the word at the cursor, and the
+        bytes the first generated tokens must re-spell (see :mod:`writer.generation.healing`)."""
+        tail = text[-64:]
+        enc = self.tokenizer.encode(tail, add_special_tokens=False)
+        n = len(enc.ids)
+        if not n or ids[-n:] != enc.ids:
+            return ids, b""  # the tail's tokens depend on what came before: leave it whole
+        kept, removed = back_up(enc.ids, enc.offsets, tail, self.token_bytes.table, keep=0)
+        ids = ids[: len(ids) - n + len(kept)]
+        if not ids:
+            if self.eos_id is None:
+                return [*ids, *enc.ids[len(kept):]], b""
+            ids = [self.eos_id]
+        return ids, removed
+
+    def _canonical(self, remainder: bytes) -> int | None:
+        """The tokenizer's own first token for ``remainder`` (None when it is not whole characters)."""
+        try:
+            text = remainder.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        ids = self.tokenizer.encode(text, add_special_tokens=False).ids
+        return ids[0] if ids and remainder.startswith(self.token_bytes.table[ids[0]]) else None
+
+    def name_guard(self, *texts: str) -> names_mod.NameGuard | None:
+        """The guard for this pack's names less those the writer uses in ``texts`` (cached)."""
+        if not self.names:
+            return None
+        own = frozenset(names_mod.mentioned(self.names, *texts))
+        with self._lock:
+            cached = self._guard
+        if cached is not None and cached[0] == own:
+            return cached[1]
+        guard = names_mod.NameGuard([n for n in self.names if n.name not in own], self.token_bytes.table)
+        with self._lock:
+            self._guard = (own, guard)
+        return guard
+
     def _tail_tokens(self, text: str, room: int) -> tuple[list[int], bool]:
         """The last ``room`` tokens of ``text``, encoding only as much of the end as needed."""
         window = max(room * 8, 256)
@@ -353,12 +403,18 @@ class Engine:
     # -- generation ------------------------------------------------------------------------
     def generate(self, prompt: str = "", *, n: int = 3, settings: SamplerSettings | None = None,
                  seed: int | None = None, memory: str = "", stop: Stop = None, trim: Trim = "word",
-                 on_step: OnStep | None = None, cancel: threading.Event | None = None) -> Generation:
+                 on_step: OnStep | None = None, cancel: threading.Event | None = None,
+                 polish: Polish | None = None) -> Generation:
         """K = ``n`` continuations of ``prompt``, streamed to ``on_step(step, deltas)``.
 
         ``deltas[i]`` is row i's new text at this step ("" when it has nothing new); joined, a
         row's deltas equal its final text. Setting ``cancel`` stops at the next token and
         returns what was shown, marked ``cancelled``.
+
+        ``polish`` (:class:`~writer.generation.polish.Polish`) turns on the decoder's care:
+        token healing, clean endings, junk cuts, names down-weighted, best of several. The
+        deltas then stream the first ``n`` candidates as a preview; the returned texts are the
+        best ``n`` and may differ from it.
         """
         if n < 1 or n > 16:
             raise WriterError(f"Between 1 and 16 continuations at once, not {n}.")
@@ -367,48 +423,77 @@ class Engine:
         self._require()
         seed = secrets.randbelow(2**31) if seed is None else int(seed)
         rng = np.random.default_rng(seed)
-        ids, truncated = self.prompt_ids(prompt, memory, settings.max_new_tokens)
+        cap = polish.cap(settings.max_new_tokens) if polish else settings.max_new_tokens
+        ids, truncated = self.prompt_ids(prompt, memory, cap)
+        heal = b""
+        if polish and polish.heal and prompt:
+            ids, heal = self.heal(ids, prompt)
+        guard = self.name_guard(prompt, memory) if polish and polish.avoid_names else None
+        words = polish.words(settings.max_new_tokens) if polish and polish.clean_endings else None
+        rows_n = n * (polish.best_of if polish else 1)
         last, past1, computed = self.prefill(ids, cancel)  # cancelled part-way: the loop stops at once
-        rows = [RowText(stop, trim) for _ in range(n)]
-        decoders = [self.token_bytes.decoder() for _ in range(n)]
-        tokens: list[list[int]] = [[] for _ in range(n)]
-        seen = np.zeros((n, self.vocab_size), dtype=bool)
+        rows = [RowText(stop, trim, words) for _ in range(rows_n)]
+        decoders = [self.token_bytes.decoder() for _ in range(rows_n)]
+        remainders = [heal] * rows_n
+        tokens: list[list[int]] = [[] for _ in range(rows_n)]
+        logprobs: list[list[float]] = [[] for _ in range(rows_n)]
+        ends: list[list[int]] = [[] for _ in range(rows_n)]
+        seen = np.zeros((rows_n, self.vocab_size), dtype=bool)
         seen[:, np.asarray(ids)] = True
-        logits = np.repeat(last[None, :], n, axis=0)
+        logits = np.repeat(last[None, :], rows_n, axis=0)
         past: list[np.ndarray] | None = None
-        active = list(range(n))
+        active = list(range(rows_n))
         timings: dict[str, float] = {"prefill_tokens": computed, "prompt_tokens": len(ids)}
         first_ban = np.append(self.banned, self.eos_id) if self.eos_id is not None else self.banned
+        word_before = prompt[-40:]
         cancelled = False
         pos = len(ids)
-        for step in range(settings.max_new_tokens):
+        for step in range(cap):
             if cancel is not None and cancel.is_set():
                 cancelled = True
                 break
-            chosen = sample(logits, settings, rng, seen[active], first_ban if step == 0 else self.banned)
+            logits = logits[:, : self.vocab_size]
+            raw_lp = logits - _logsumexp(logits)
+            for i, r in enumerate(active):
+                if remainders[r]:
+                    mask = np.full(logits.shape[1], -np.inf, np.float32)
+                    mask[choices(self.token_index, remainders[r], self._canonical(remainders[r]),
+                                 np.exp(raw_lp[i]))] = 0.0
+                    logits[i] += mask
+                elif guard is not None:
+                    logits[i, guard.penalised(word_before + rows[r].raw)] -= names_mod.PENALTY
+            healing = any(remainders[r] for r in active)
+            banned = first_ban if step == 0 or healing else self.banned
+            chosen = sample(logits, settings, rng, seen[active], banned)
             if step == 0:
                 timings["first_token_ms"] = (time.perf_counter() - t0) * 1000
-            deltas = [""] * n
-            for r, tok in zip(active, chosen.tolist(), strict=True):
+            deltas = [""] * rows_n
+            for i, (r, tok) in enumerate(zip(active, chosen.tolist(), strict=True)):
                 if tok == self.eos_id:
                     deltas[r] = rows[r].finish("eos", decoders[r].flush())
                     continue
                 tokens[r].append(tok)
+                logprobs[r].append(float(raw_lp[i, tok]))
                 seen[r, tok] = True
-                deltas[r] = rows[r].push(decoders[r].feed(tok))
-            last_step = step == settings.max_new_tokens - 1
+                piece = self.token_bytes.table[tok]
+                if remainders[r]:
+                    used = min(len(remainders[r]), len(piece))
+                    remainders[r], piece = remainders[r][used:], piece[used:]
+                deltas[r] = rows[r].push(decoders[r].feed_bytes(piece))
+                ends[r].append(len(rows[r].raw))
+            last_step = step == cap - 1
             if last_step:
                 for r in active:
                     deltas[r] += rows[r].finish("length", decoders[r].flush())
             if on_step is not None:
-                on_step(step, deltas)
+                on_step(step, deltas[:n])
             still = [r for r in active if not rows[r].done]
             if not still or last_step:
                 break
             keep = [i for i, r in enumerate(active) if not rows[r].done]
             feed = np.asarray([[tokens[r][-1]] for r in still])
             if past is None:  # room for every token this call may add
-                past = self.with_room(past1, pos, pos + settings.max_new_tokens, rows=len(still))
+                past = self.with_room(past1, pos, pos + cap, rows=len(still))
             elif len(keep) < len(active):
                 past = [p[keep] for p in past]
             active = still
@@ -421,12 +506,27 @@ class Engine:
         if cancelled:
             for r in active:
                 rows[r].finish("cancel")
+        texts = [row.text for row in rows]
+        scores = [_mean_within(lp, e, len(t)) for lp, e, t in zip(logprobs, ends, texts, strict=True)]
+        order = rank(texts, scores, n, clean=words is not None) if rows_n > n else list(range(n))
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return Generation(
-            texts=[row.text for row in rows], seed=seed, finish_reasons=[row.reason or "cancel" for row in rows],
-            token_ids=tokens, settings=settings.as_dict(), prompt_tokens=len(ids), prompt_truncated=truncated,
-            cancelled=cancelled, timings=timings,
+            texts=[texts[r] for r in order], seed=seed,
+            finish_reasons=[rows[r].reason or "cancel" for r in order], token_ids=[tokens[r] for r in order],
+            settings=settings.as_dict(), prompt_tokens=len(ids), prompt_truncated=truncated,
+            cancelled=cancelled, timings=timings, scores=[round(scores[r], 4) for r in order],
         )
+
+
+def _logsumexp(logits: np.ndarray) -> np.ndarray:
+    top = logits.max(axis=1, keepdims=True)
+    return top + np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
+
+
+def _mean_within(logprobs: list[float], ends: list[int], length: int) -> float:
+    """Mean log-probability of the tokens that made the final text (the ones cut off do not count)."""
+    inside = [lp for lp, end in zip(logprobs, ends, strict=False) if end <= length] or logprobs[:1]
+    return sum(inside) / len(inside) if inside else float("-inf")
 
 
 class EngineCache:

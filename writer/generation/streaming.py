@@ -1,5 +1,11 @@
 """One continuation's text as it streams: where to stop, and what is safe to show yet.
 
+With a soft length target (``words``) a row ends cleanly: at the first sentence end after
+half the target, at a paragraph break, or, when the token cap comes first, at the last
+sentence end, else the last clause boundary, else the last whole word; corpus junk cuts it
+(:mod:`writer.generation.junk`). The streamed text is then a preview the final text may
+shorten.
+
 What has been shown is never taken back, so everything shown, joined, is exactly the final
 suggestion. To make that possible the tail that may still be cut is held back: the word being
 spelt (its next token may continue it), or with ``trim="sentence"`` everything after the last
@@ -11,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import Literal
+
+from writer.generation.junk import junk_start
 
 Stop = Literal["sentence", "paragraph"] | None
 Trim = Literal["word", "sentence"]
@@ -70,12 +78,35 @@ def paragraph_end(text: str) -> int | None:
     return i if i >= 0 else None
 
 
+_CLAUSE = re.compile(r"\s*(?:[,;:—–]|\s-\s|--)")
+
+
+def word_count(text: str) -> int:
+    return sum(1 if not is_cjk(w[0]) else len(w) // 2 + 1 for w in text.split())
+
+
+def clean_end(text: str, final: bool = True) -> int:
+    """Where ``text`` ends cleanly: its last sentence end, else its last clause boundary, else its
+    last whole word (``final``: the text ended by itself, so its last word is whole)."""
+    ends = sentence_ends(text, final=True)
+    if ends:
+        return ends[-1]
+    body = text if final else text[: partial_word_start(text)]
+    clauses = [m.start() for m in _CLAUSE.finditer(body) if word_count(body[: m.start()]) >= 2]
+    if clauses:
+        return clauses[-1]
+    if final:
+        return len(text.rstrip())
+    return len(text[: partial_word_start(text)].rstrip())
+
+
 class RowText:
     """The text of one row: fed decoded deltas, hands back what may be shown now."""
 
-    def __init__(self, stop: Stop = None, trim: Trim = "word") -> None:
+    def __init__(self, stop: Stop = None, trim: Trim = "word", words: int | None = None) -> None:
         self.stop = stop
         self.trim = trim
+        self.words = words  # a soft length target: end cleanly (see the module docstring)
         self.raw = ""
         self.shown = 0
         self.done = False
@@ -97,6 +128,8 @@ class RowText:
         if self.done or not delta:
             return ""
         self.raw += delta.replace("\xa0", " ")  # the books' no-break spaces: the editor stores plain ones
+        if self.words is not None:
+            return self._push_clean()
         cut = self._stop_at()
         if cut is not None:
             self.raw = self.raw[: max(cut, self.shown)]
@@ -104,6 +137,21 @@ class RowText:
         if self.trim == "sentence":
             ends = sentence_ends(self.raw)
             return self._show(ends[-1]) if ends else ""
+        return self._show(partial_word_start(self.raw))
+
+    def _push_clean(self) -> str:
+        junk = junk_start(self.raw)
+        if junk is not None:
+            self.raw = self.raw[:junk]
+            return self.finish("junk")
+        para = paragraph_end(self.raw)
+        if para is not None:
+            self.raw = self.raw[:para]
+            return self.finish("paragraph")
+        for end in sentence_ends(self.raw):
+            if word_count(self.raw[:end]) * 2 >= self.words:
+                self.raw = self.raw[:end]
+                return self.finish("stop")
         return self._show(partial_word_start(self.raw))
 
     def _stop_at(self) -> int | None:
@@ -123,6 +171,11 @@ class RowText:
         if reason == "cancel":
             self.raw = self.raw[: self.shown]
             return ""
+        if self.words is not None:
+            if reason not in ("stop", "paragraph"):
+                self.raw = self.raw[: clean_end(self.raw, final=reason not in ("length", "junk"))]
+            self.shown = min(self.shown, len(self.raw))
+            return self._show(len(self.raw))
         if reason == "length":
             end = len(self.raw)
             ends = sentence_ends(self.raw, final=True) if self.trim == "sentence" else []

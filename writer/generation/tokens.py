@@ -66,6 +66,9 @@ class TextDecoder:
     def feed(self, token_id: int) -> str:
         return self._utf8.decode(self.tb.table[token_id] if 0 <= token_id < len(self.tb.table) else b"")
 
+    def feed_bytes(self, data: bytes) -> str:
+        return self._utf8.decode(data)
+
     def flush(self) -> str:
         """Whatever bytes are left at the end (an unfinished character is dropped)."""
         return self._utf8.decode(b"", final=True)

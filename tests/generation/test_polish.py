@@ -1,0 +1,109 @@
+"""The decoder's care on the tiny real pack: healing at the cursor, clean ends, names, best of several."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from tinypack import CONTEXT
+
+from writer.generation.engine import Engine
+from writer.generation.packs import Pack
+from writer.generation.polish import Polish, rank
+from writer.generation.sampling import SamplerSettings
+
+pytestmark = pytest.mark.train
+HOT = SamplerSettings(temperature=1.0, top_k=0, top_p=1.0, repetition_penalty=1.0, max_new_tokens=12)
+HEAL_ONLY = Polish(clean_endings=False, avoid_names=False, best_of=1)
+
+
+@pytest.fixture
+def engine(tiny_pack: Pack) -> Engine:
+    return Engine(tiny_pack, threads=1).load()
+
+
+def _spelt(engine: Engine, ids: list[int]) -> bytes:
+    return b"".join(engine.token_bytes.table[i] for i in ids)
+
+
+@pytest.mark.parametrize(("prompt", "removed"), [
+    ("The quick brown fox jum", " jum"),  # inside a word: the word and its space are re-spelt
+    ("The rain in Spain ", " "),  # after a space: the model decides how the next word starts
+    ("Is it raining?", "?"),  # after punctuation: only the mark
+    ("Café naï", " naï"),  # accents: healed over bytes, never half a character
+    ("東京は日本の首", None),  # CJK: at least the last character, whole characters only
+])
+def test_healing_re_spells_the_text_at_the_cursor_and_shows_only_what_follows(
+        engine: Engine, prompt: str, removed: str | None) -> None:
+    plain, _ = engine.prompt_ids(prompt, max_new_tokens=18)
+    healed, rest = engine.heal(plain, prompt)
+    removed = removed or rest.decode("utf-8")  # raises if the cut split a character
+    assert rest == removed.encode() and len(healed) < len(plain) and prompt.endswith(removed)
+    assert engine.decode(healed) + removed == engine.decode(plain)
+    for seed in range(4):
+        result = engine.generate(prompt, n=3, settings=HOT, seed=seed, polish=HEAL_ONLY)
+        for text, ids in zip(result.texts, result.token_ids, strict=True):
+            # the generated tokens spell the removed text first, and the suggestion is what follows it
+            spelt = _spelt(engine, ids)
+            assert spelt.startswith(rest) or (rest.startswith(spelt) and not text)  # or still spelling it
+            assert spelt[len(rest):].decode("utf-8", errors="ignore").startswith(text.rstrip()[:4])
+            assert "\ufffd" not in text
+
+
+def test_unhealed_prompt_continues_after_the_fragment(engine: Engine) -> None:
+    result = engine.generate("The quick brown fox jum", n=3, settings=HOT, seed=1)
+    assert not any(_spelt(engine, ids).startswith(b" jum") for ids in result.token_ids)
+
+
+def test_polished_suggestions_end_cleanly_within_the_hard_cap(engine: Engine) -> None:
+    polish = Polish(heal=False, avoid_names=False)
+    for seed in range(6):
+        result = engine.generate("She walked home, and the night was", n=3, settings=HOT, seed=seed, polish=polish)
+        for text, ids in zip(result.texts, result.token_ids, strict=True):
+            assert len(ids) <= polish.cap(HOT.max_new_tokens)
+            # never mid-word: the text is what the tokens spelt, cut before a letter run went on
+            spelt = _spelt(engine, ids).decode("utf-8", errors="ignore").replace("\xa0", " ")
+            assert spelt.startswith(text)
+            after = spelt[len(text):]
+            assert not (text and text[-1].isalnum() and after[:1].isalnum())
+
+
+def test_memory_note_counts_within_the_context_budget(engine: Engine) -> None:
+    memory = "Remember: the fox is brown."
+    polish = Polish()
+    result = engine.generate("The quick brown fox jumps. " * 40, n=2, settings=HOT, seed=3, memory=memory,
+                             polish=polish)
+    assert result.prompt_truncated
+    assert result.prompt_tokens + polish.cap(HOT.max_new_tokens) <= CONTEXT
+    ids, _ = engine.prompt_ids("The quick brown fox jumps. " * 40, memory, polish.cap(HOT.max_new_tokens))
+    assert engine.decode(ids).startswith(memory)
+
+
+def test_names_of_the_books_are_down_weighted_unless_the_draft_uses_them(tiny_pack: Pack) -> None:
+    plain = Polish(heal=False, clean_endings=False, avoid_names=False, best_of=1)
+    guarded = Polish(heal=False, clean_endings=False, avoid_names=True, best_of=1)
+    prompt = "The rain in Spain stays mainly"
+    engine = Engine(tiny_pack, threads=1).load()
+    found = []  # (seed, a word the pack writes here unprompted)
+    for seed in range(40):
+        text = prompt + engine.generate(prompt, n=1, settings=HOT, seed=seed, polish=plain).texts[0]
+        found += [(seed, w) for w in re.findall(r"(?<![^\W\d_])[^\W\d_]{4,}", text) if w not in prompt][:1]
+    assert len(found) >= 3
+    names = [{"name": w, "count": 9, "prefix": 3} for _, w in found]
+    (tiny_pack.path / "names.json").write_text(json.dumps({"names": names}), encoding="utf-8")
+    engine = Engine(tiny_pack, threads=1).load()
+    for seed, word in found:
+        again = prompt + engine.generate(prompt, n=1, settings=HOT, seed=seed, polish=plain).texts[0]
+        assert re.search(rf"(?<![^\W\d_]){word}", again)
+        avoided = prompt + engine.generate(prompt, n=1, settings=HOT, seed=seed, polish=guarded).texts[0]
+        assert not re.search(rf"(?<![^\W\d_]){word}", avoided)
+    # the writer's own names: mentioned in the memory note, they are free again
+    guard = engine.name_guard(prompt, "Characters: " + ", ".join(w for _, w in found))
+    assert guard is not None and not guard.names
+
+
+def test_rank_drops_junk_and_near_duplicates_before_the_score() -> None:
+    texts = [" He left the room.", " [Illustration: a ship]", " He left the room!", " She sang."]
+    order = rank(texts, [-1.0, -0.5, -1.1, -2.0], 2)
+    assert order == [0, 3]

@@ -1,0 +1,56 @@
+"""What the decoder does beyond sampling, and how the best of several candidates is chosen.
+
+Raw sampling from a small model breaks words at the cursor, stops mid-clause, borrows the
+training books' characters and now and then carries Gutenberg junk. :class:`Polish` turns on
+the remedies (``writer suggest --raw`` turns them off, to compare); :func:`rank` keeps the
+best ``n`` of the candidates by the pack's own length-normalised log-probability, after
+dropping junk and near-duplicates.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from writer.generation.junk import is_junk
+from writer.generation.streaming import word_count
+
+NEAR_DUPLICATE = 0.8  # difflib ratio above which two suggestions offer the writer the same thing
+
+
+@dataclass(frozen=True)
+class Polish:
+    """The decoder's care: each part can be turned off on its own."""
+
+    heal: bool = True  # re-spell the word at the cursor (token healing)
+    clean_endings: bool = True  # end at a sentence end, clause boundary or whole word; cut junk
+    avoid_names: bool = True  # down-weight the pack's books' names the draft does not use
+    best_of: int = 2  # candidates generated per suggestion shown
+
+    def words(self, max_new_tokens: int) -> int:
+        """The soft length target in words (a token is about ¾ of a word)."""
+        return max(4, round(max_new_tokens * 0.75))
+
+    def cap(self, max_new_tokens: int) -> int:
+        """The hard cap in tokens: a little past the target, to find an end."""
+        return max_new_tokens + max_new_tokens // 2 if self.clean_endings else max_new_tokens
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def rank(texts: list[str], scores: list[float], n: int, *, clean: bool = True) -> list[int]:
+    """Indices of the ``n`` best candidates: junk and near-duplicates last, then by score."""
+    order = sorted(range(len(texts)), key=lambda i: -scores[i])
+    chosen: list[int] = []
+    spare: list[int] = []
+    for i in order:
+        text = _norm(texts[i])
+        bad = not text or is_junk(texts[i]) or (clean and word_count(text) < 2)
+        if bad or any(difflib.SequenceMatcher(None, text, _norm(texts[j])).ratio() > NEAR_DUPLICATE
+                      for j in chosen):
+            spare.append(i)
+        else:
+            chosen.append(i)
+    return (chosen + spare)[:n]

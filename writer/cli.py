@@ -12,9 +12,17 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from writer import __version__, commands, paths
 from writer.errors import WriterError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors on one line (the usage itself is one ``--help`` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (`{self.prog} --help` shows the usage)\n")
 
 
 def _global_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -31,7 +39,7 @@ def command_names() -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _global_options(argparse.ArgumentParser(prog="writer", description="Writer: drafts that ship."))
+    parser = _global_options(_Parser(prog="writer", description="Writer: drafts that ship."))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in command_names():
         importlib.import_module(f"writer.commands.{name}").register(sub)
@@ -61,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths.set_data_dir(args.data_dir)
     try:
+        _refuse_undecodable(args)
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
@@ -69,4 +78,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WriterError as exc:
         print(f"writer: {exc}", file=sys.stderr)
         return 2
+    finally:
+        for note in paths.take_notes():
+            print(f"writer: {note}", file=sys.stderr)
+
+
+#: Arguments that name files: bytes that are not UTF-8 are a valid (if odd) file name there.
+_PATH_ARGUMENTS = {"data_dir", "screenshot", "file", "files", "location", "out", "output", "backup", "path"}
+
+
+def _refuse_undecodable(args: argparse.Namespace) -> None:
+    """Text arguments with bytes that are not UTF-8 (a Latin-1 terminal) cannot be stored, searched or sent:
+    say so now rather than fail later (a queued post retried such a title for ever)."""
+    for name, value in vars(args).items():
+        if name in _PATH_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not _encodable(item):
+                option = name.replace("_", "-")
+                raise WriterError(f"The {option} argument {item.encode('utf-8', 'replace').decode()!r} is not "
+                                  "UTF-8 text; set the terminal to UTF-8 (e.g. LANG=C.UTF-8) and try again.")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 

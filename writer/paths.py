@@ -14,7 +14,11 @@ import platformdirs
 from writer.errors import WriterError
 
 APP_NAME = "Writer"
+PRIVATE_DIR = 0o700  # drafts are the user's alone: no other local user may list or read them
+PRIVATE_FILE = 0o600
+DB_NAME = "writer.db"
 _override: Path | None = None
+_notes: list[str] = []
 
 
 def set_data_dir(path: str | os.PathLike[str] | None) -> None:
@@ -32,11 +36,44 @@ def data_dir() -> Path:
     else:
         path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
     except OSError as exc:
         raise WriterError(f"Cannot use {path} for Writer's data: {exc.strerror or exc}. Choose another "
                           "folder with --data-dir or WRITER_HOME.") from None
+    if (path / DB_NAME).exists() and make_private(path, PRIVATE_DIR):  # made by an older Writer
+        note(f"Made {path} private to you (mode 700): older Writers left it readable by other users.")
     return path
+
+
+def make_private(path: Path, mode: int = PRIVATE_FILE) -> bool:
+    """Take group and other permissions off ``path`` if it has any; whether it changed anything.
+
+    POSIX only (elsewhere the user's profile folder already keeps data private). A path that
+    cannot be changed (not ours, a read-only disk) is left as it is.
+    """
+    if os.name != "posix":
+        return False
+    try:
+        current = path.stat().st_mode & 0o777
+        if not current & 0o077:
+            return False
+        path.chmod(current & mode)
+    except OSError:
+        return False
+    return True
+
+
+def note(message: str) -> None:
+    """Something the user should hear once (the CLI prints it on stderr)."""
+    if message not in _notes:
+        _notes.append(message)
+
+
+def take_notes() -> list[str]:
+    """The notes gathered since the last call, which are then forgotten."""
+    taken = list(_notes)
+    _notes.clear()
+    return taken
 
 
 def resources_dir() -> Path:
@@ -51,5 +88,9 @@ def resources_dir() -> Path:
 def user_models_dir() -> Path:
     """Model packs the user added (``writer models add``)."""
     path = data_dir() / "models"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriterError(f"Cannot create {path} ({exc.strerror or exc}); check the data folder's "
+                          "permissions or choose another with --data-dir.") from None
     return path

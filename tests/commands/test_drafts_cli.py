@@ -109,7 +109,45 @@ def test_restore_backup_command(capsys: pytest.CaptureFixture[str]) -> None:
     db.write_bytes(b"\0garbage" * 512)
     code, _, err = run(capsys, "list")
     assert code == 2 and "damaged" in err and "restore-backup" in err
-    code, out, _ = run(capsys, "restore-backup")
+    code, out, _ = run(capsys, "restore-backup", "--yes")
     assert code == 0 and "kept as" in out
     code, out, _ = run(capsys, "list")
     assert code == 0 and "worth keeping" in out
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _two_drafts_one_backed_up() -> None:
+    with Store.open() as store:
+        store.create_draft("backed up")
+        store.backup()
+        store.create_draft("only in the live database")
+
+
+def test_restore_backup_asks_first_and_says_what_is_set_aside(capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    _two_drafts_one_backed_up()
+    monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+    code, out, _ = run(capsys, "restore-backup")
+    assert code == 1 and "will be set aside as" in out and "(2 draft(s))" in out and "Nothing was changed" in out
+    with Store.open() as store:
+        assert len(store.list_drafts()) == 2
+    monkeypatch.setattr("sys.stdin", _Terminal("y\n"))
+    code, out, _ = run(capsys, "restore-backup")
+    assert code == 0 and "kept as" in out
+    with Store.open() as store:
+        assert [d.body for d in store.list_drafts()] == ["backed up"]
+
+
+def test_restore_backup_without_a_terminal_needs_yes(capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _two_drafts_one_backed_up()
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    code, out, err = run(capsys, "restore-backup")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "--yes" in err and "will be set aside as" in err
+    with Store.open() as store:
+        assert len(store.list_drafts()) == 2

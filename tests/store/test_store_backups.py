@@ -91,8 +91,8 @@ def test_restore_is_refused_while_another_writer_has_the_database_open(store: St
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         with pytest.raises(WriterError, match="open in another Writer"):
             restore_backup()
-        assert not list(db.parent.glob("writer.db.damaged-*"))  # nothing moved aside
+        assert not list(db.parent.glob("writer.db.before-restore-*"))  # nothing moved aside
     finally:
         holder.communicate("")
     restore_backup()  # closed: now it goes ahead
-    assert list(db.parent.glob("writer.db.damaged-*"))
+    assert list(db.parent.glob("writer.db.before-restore-*"))

@@ -12,6 +12,7 @@ from writer.commands import history, tags
 from writer.commands._store import with_store
 from writer.errors import WriterError
 from writer.store import STATUSES, Draft, Store, reading_minutes, restore_backup
+from writer.store.backups import plan_restore
 from writer.store.markdown_io import export_markdown, import_file
 from writer.store.store import ORDERS
 from writer.store.timefmt import ago
@@ -60,6 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("restore-backup", help="replace a damaged database with a backup")
     p.add_argument("backup", nargs="?", type=Path, help="backup file (default: the newest)")
+    p.add_argument("--yes", action="store_true", help="do not ask first (the current file is still set aside)")
     p.set_defaults(func=_restore_backup)
     history.register(sub)
     tags.register(sub)
@@ -174,6 +176,22 @@ def _import(store: Store, args: argparse.Namespace) -> int:
 
 
 def _restore_backup(args: argparse.Namespace) -> int:
-    kept = restore_backup(args.backup)
-    print(f"Restored the drafts database from a backup; the previous file is kept as {kept}.")
+    plan = plan_restore(args.backup)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise WriterError(f"{plan.describe()} Nothing was changed: pass --yes to go ahead without a "
+                              "terminal to ask in.")
+        print(plan.describe())
+        try:
+            answer = input("Restore it? [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was changed.")
+            return 1
+    kept = restore_backup(plan=plan)
+    if kept == plan.target:
+        print(f"Restored {plan.target} from {plan.backup}.")
+    else:
+        print(f"Restored {plan.target} from {plan.backup}; the previous file is kept as {kept}.")
     return 0

@@ -6,17 +6,25 @@ plain file copy of a WAL database does not.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import sqlite3
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from writer.errors import WriterError
+from writer.paths import PRIVATE_DIR, PRIVATE_FILE
 
 KEEP = 5
+STALE_AFTER_S = 15 * 60  # a copy untouched this long is no longer being written
 DUE_AFTER = timedelta(days=1)
 _PREFIX = "writer-"
 _STAMP = "%Y%m%d-%H%M%S"
+#: Every Writer database has these, whatever its schema version (a restore refuses a file without them).
+REQUIRED_TABLES = {"drafts", "revisions"}
 
 
 def backups_dir(db_path: Path) -> Path:
@@ -51,9 +59,13 @@ def is_due(folder: Path, now: datetime) -> bool:
 
 
 def _copy_to_partial(conn: sqlite3.Connection, target: Path, suffix: str) -> Path:
-    """Copy the open database beside ``target`` under a temporary suffix (sqlite's backup API)."""
+    """Copy the open database beside ``target`` under a temporary suffix (sqlite's backup API).
+
+    The copy is created readable by its owner only, like the database it copies.
+    """
     partial = target.with_name(target.name + suffix)
     partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE_FILE))
     dest = sqlite3.connect(partial)
     try:
         conn.backup(dest)
@@ -62,10 +74,38 @@ def _copy_to_partial(conn: sqlite3.Connection, target: Path, suffix: str) -> Pat
     return partial
 
 
+def stale_partials(folder: Path, older_than_s: float = STALE_AFTER_S) -> list[Path]:
+    """Half-written copies (``*.part``, ``*.restoring``) left by a backup or restore that was killed.
+
+    Only files untouched for ``older_than_s`` count: a younger one may be another Writer's copy
+    still being written.
+    """
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - older_than_s
+    found = []
+    for pattern in (f"{_PREFIX}*.db.part", "*.db.restoring"):
+        for path in folder.glob(pattern):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    found.append(path)
+    return sorted(found)
+
+
+def remove_stale_partials(db_path: Path) -> list[Path]:
+    """Delete the stale half-copies beside ``db_path`` and in its backups folder; the ones removed."""
+    removed = []
+    for path in stale_partials(backups_dir(db_path)) + stale_partials(db_path.parent):
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def write_backup(conn: sqlite3.Connection, folder: Path, now: datetime, keep: int = KEEP) -> Path:
     """Copy the open database into ``folder/writer-YYYYmmdd-HHMMSS.db`` and keep the newest ``keep``."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
         target = folder / f"{_PREFIX}{now.astimezone(UTC):{_STAMP}}.db"
         os.replace(_copy_to_partial(conn, target, ".part"), target)  # a half-written backup never looks real
     except (OSError, sqlite3.Error) as exc:
@@ -73,15 +113,36 @@ def write_backup(conn: sqlite3.Connection, folder: Path, now: datetime, keep: in
                           "permissions there.") from exc
     for old in list_backups(folder)[:-keep]:
         old.unlink(missing_ok=True)
+    for stale in stale_partials(folder):
+        stale.unlink(missing_ok=True)
     return target
 
 
-def restore_backup(backup: Path | None = None, target: Path | None = None) -> Path:
-    """Replace the database at ``target`` with ``backup`` (default: the newest one).
+@dataclass(frozen=True)
+class RestorePlan:
+    """What a restore would do, checked before anything moves, so the user can be asked first."""
 
-    The current file and its -wal/-shm are renamed aside, never deleted, so a restore
-    loses nothing. Close every Store on ``target`` first. Returns the path kept aside
-    (or ``target`` if there was nothing to keep).
+    backup: Path
+    target: Path
+    backup_drafts: int
+    aside: Path | None  # where the current database goes; None when there is none
+    current: str  # what the current file holds, in words
+
+    def describe(self) -> str:
+        taken = backup_time(self.backup)
+        when = f"taken {taken.astimezone():%Y-%m-%d %H:%M}, " if taken else ""
+        text = f"Restore {self.backup} ({when}{self.backup_drafts} draft(s)) as {self.target}."
+        if self.aside is None:
+            return text + " There is no current database to set aside."
+        return (f"{text} The current database ({self.current}) will be set aside as {self.aside}, "
+                "not deleted.")
+
+
+def plan_restore(backup: Path | None = None, target: Path | None = None) -> RestorePlan:
+    """Check ``backup`` (default: the newest) is a sound Writer database and say what a restore would do.
+
+    Refuses an empty, foreign or damaged file, or one from a newer Writer: restoring it
+    would set a good database aside for nothing.
     """
     if target is None:
         from writer import paths
@@ -93,26 +154,80 @@ def restore_backup(backup: Path | None = None, target: Path | None = None) -> Pa
             raise WriterError(f"No backups found in {backups_dir(target)}.")
     if not backup.is_file():
         raise WriterError(f"Backup {backup} does not exist.")
+    drafts = _check_writer_database(backup, f"Backup {backup}")
+    aside = current = None
+    if target.exists():
+        aside = _aside_name(target)
+        try:
+            current = f"{_check_writer_database(target, str(target))} draft(s)"
+        except WriterError:
+            current = "damaged or unreadable"
+    return RestorePlan(backup=backup, target=target, backup_drafts=drafts, aside=aside, current=current or "")
+
+
+def _check_writer_database(path: Path, name: str) -> int:
+    """The number of drafts in ``path``, or a WriterError saying why it is not a sound Writer database."""
+    from writer.store.schema import SCHEMA_VERSION
+
+    if path.stat().st_size == 0:
+        raise WriterError(f"{name} is empty (0 bytes); try an older one in {path.parent}.")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise WriterError(f"{name} cannot be read ({exc}).") from None
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version < 1 or not tables >= REQUIRED_TABLES:
+            raise WriterError(f"{name} is not a Writer database (no drafts table); nothing was changed.")
+        if version > SCHEMA_VERSION:
+            raise WriterError(f"{name} was written by a newer Writer (schema {version}, this one knows "
+                              f"{SCHEMA_VERSION}); update Writer to restore it.")
+        if [tuple(r) for r in conn.execute("PRAGMA integrity_check").fetchall()] != [("ok",)]:
+            raise WriterError(f"{name} is damaged too; try an older one in {path.parent}.")
+        return int(conn.execute("SELECT count(*) FROM drafts").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        raise WriterError(f"{name} cannot be read ({exc}); try an older one in {path.parent}.") from None
+    finally:
+        conn.close()
+
+
+def _aside_name(target: Path) -> Path:
+    """A name beside ``target`` that no file (nor its -wal/-shm) has: a set-aside file is never overwritten."""
+    stamp = datetime.now(UTC).strftime(_STAMP)
+    for n in itertools.count(1):
+        name = target.with_name(f"{target.name}.before-restore-{stamp}" + (f"-{n}" if n > 1 else ""))
+        if not any(name.with_name(name.name + s).exists() for s in ("", "-wal", "-shm")):
+            return name
+    raise AssertionError("unreachable")
+
+
+def restore_backup(backup: Path | None = None, target: Path | None = None,
+                   plan: RestorePlan | None = None) -> Path:
+    """Replace the database at ``target`` with ``backup`` (default: the newest one).
+
+    The current file and its -wal/-shm are renamed aside under a name no file has, never
+    deleted or overwritten, so a restore loses nothing. Close every Store on ``target``
+    first. Pass the ``plan`` the user agreed to, or one is made here. Returns the path
+    kept aside (or ``target`` if there was nothing to keep).
+    """
+    plan = plan or plan_restore(backup, target)
+    backup, target = plan.backup, plan.target
     if _open_elsewhere(target):
         raise WriterError(f"{target} is open in another Writer (the app, or a command still running); close "
                           "it first, or its next saves would go to the file set aside.")
     try:
         src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            ok = src.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            if not ok:
-                raise WriterError(f"Backup {backup} is damaged too; try an older one in {backup.parent}.")
             partial = _copy_to_partial(src, target, ".restoring")
         finally:
             src.close()
-    except sqlite3.DatabaseError as exc:
-        raise WriterError(f"Backup {backup} cannot be read ({exc}); try an older one in "
-                          f"{backup.parent}.") from exc
+    except (OSError, sqlite3.Error) as exc:
+        raise WriterError(f"Backup {backup} cannot be copied ({exc}); nothing was changed.") from exc
     kept = target
     try:
         if target.exists():
-            stamp = datetime.now(UTC).strftime(_STAMP)
-            kept = target.with_name(f"{target.name}.damaged-{stamp}")
+            kept = _aside_name(target)  # again: another restore may have taken the planned name meanwhile
             for suffix in ("-wal", "-shm"):
                 side = target.with_name(target.name + suffix)
                 if side.exists():

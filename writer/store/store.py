@@ -8,8 +8,10 @@ Store, guarded by a lock, so worker threads may share it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
 import sqlite3
 import string
 import threading
@@ -30,7 +32,7 @@ from writer.store.query import fts_query, has_phrase
 from writer.store.schema import MIGRATIONS, SCHEMA_VERSION
 from writer.store.text import derive_title, word_count
 
-DB_NAME = "writer.db"
+DB_NAME = paths.DB_NAME
 SNAPSHOT_INTERVAL = timedelta(minutes=5)  # at most one autosave revision per draft this often
 BUSY_TIMEOUT_S = 5.0
 TITLE_WEIGHT = 5.0  # a word in the title counts as much as five in the body
@@ -47,6 +49,9 @@ ORDERS = {
     "words": "word_count DESC, id DESC",
 }
 _DRAFT_COLUMNS = "id, title, body, created, updated, status, tags, word_count, title_is_set, url"
+
+_SQLITE_INT_MAX = 2**63 - 1
+_SQLITE_INT_MIN = -(2**63)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -131,7 +136,13 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
             try:
                 return method(*args, **kwargs)
             except sqlite3.Error as exc:
-                raise _translate(exc, store.path) from exc
+                error = _translate(exc, store.path)
+                if isinstance(error, StoreCorrupt):
+                    store.damaged = error  # no more writes into a file known to be damaged
+                raise error from exc
+            except OverflowError:  # an id or count past SQLite's 64-bit integers
+                raise WriterError("A number given is too large (SQLite counts to 9223372036854775807); "
+                                  "nothing was changed.") from None
 
     return wrapper
 
@@ -146,6 +157,9 @@ class Store:
         self.clock: Callable[[], datetime] = utcnow  # tests and benchmarks may replace it
         self.snapshot_interval = SNAPSHOT_INTERVAL
         self._lock = threading.RLock()
+        #: Set once SQLite reports the file damaged: writes are refused from then on, so nothing
+        #: new goes into a file the user must restore (and would lose it with).
+        self.damaged: StoreCorrupt | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -158,12 +172,15 @@ class Store:
         damaged one is never overwritten: it raises :class:`StoreCorrupt` instead.
         """
         path = Path(path) if path is not None else paths.data_dir() / DB_NAME
+        if not read_only:
+            _refuse_truncated(path)
         conn = _connect(path, read_only, busy_timeout)
         try:
             try:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
                 if not read_only:
+                    _check_sound(conn, path)
                     conn.execute("PRAGMA journal_mode = WAL")
                     conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("PRAGMA foreign_keys = ON")
@@ -222,6 +239,8 @@ class Store:
         """One atomic write transaction (a savepoint when nested)."""
         if self.read_only:
             raise StoreReadOnly(f"{self.path} is open read-only; nothing was changed.")
+        if self.damaged is not None:
+            raise self.damaged
         conn = self.db.conn
         with self._lock:
             if conn.in_transaction:
@@ -277,6 +296,8 @@ class Store:
         return self._get(draft_id)
 
     def _get(self, draft_id: int) -> Draft:
+        if not _SQLITE_INT_MIN <= draft_id <= _SQLITE_INT_MAX:
+            raise DraftNotFound(f"No draft with id {draft_id} (`writer drafts list` shows them).")
         row = self.db.execute(f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE id = ?", [draft_id]).fetchone()
         if row is None:
             raise DraftNotFound(f"No draft with id {draft_id} (`writer drafts list` shows them).")
@@ -373,6 +394,7 @@ class Store:
         match = fts_query(query, self._prefix_cheap)
         if not match or limit <= 0:
             return []
+        limit = min(limit, _SQLITE_INT_MAX)
         # Newest matches first, streamed by FTS5 and cut at the candidate limit: the cost no
         # longer grows with the number of matches. Snippets are made for the rows returned only.
         if has_phrase(query):
@@ -640,6 +662,7 @@ def _connect(path: Path, read_only: bool, busy_timeout: float) -> sqlite3.Connec
                               "with --data-dir.") from exc
         if path.is_dir():
             raise WriterError(f"{path} is a folder, not a drafts database; choose another --data-dir.")
+        _make_private(path)
         target, uri = str(path), False
     try:
         conn = sqlite3.connect(target, uri=uri, timeout=busy_timeout, check_same_thread=False,
@@ -647,3 +670,48 @@ def _connect(path: Path, read_only: bool, busy_timeout: float) -> sqlite3.Connec
     except sqlite3.Error as exc:
         raise _translate(exc, path) from exc
     return conn
+
+
+def _make_private(path: Path) -> None:
+    """Create the database readable by its owner only; tighten files an older Writer left open.
+
+    SQLite gives the -wal and -shm files the database's own permissions.
+    """
+    with contextlib.suppress(OSError):  # exists already, or the folder refuses (reported on connect)
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, paths.PRIVATE_FILE))
+    folder = backups.backups_dir(path)
+    loose = [p for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"), folder,
+                         *backups.list_backups(folder))
+             if p.exists() and paths.make_private(p, paths.PRIVATE_DIR if p.is_dir() else paths.PRIVATE_FILE)]
+    if loose:
+        paths.note(f"Made the drafts database and its backups in {path.parent} private to you (mode 600): "
+                   "older Writers left them readable by other users.")
+
+
+def _refuse_truncated(path: Path) -> None:
+    """A database cut to 0 bytes after it held drafts is damaged, not a new empty one.
+
+    An empty file with no backups beside it is a database that was never written (a first
+    start killed at once); SQLite's WAL may hold the first transactions while the file is empty.
+    """
+    try:
+        if path.stat().st_size > 0:
+            return
+    except OSError:
+        return
+    wal = path.with_name(path.name + "-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        return
+    backup = backups.newest_backup(backups.backups_dir(path))
+    if backup is not None:
+        raise StoreCorrupt(path, "the file is empty: 0 bytes, cut short by a crash, a full disk or a copy", backup)
+
+
+def _check_sound(conn: sqlite3.Connection, path: Path) -> None:
+    """SQLite's quick check (tens of ms for 50 MB) before anything is written: a file with pages garbled
+    mid-file would otherwise take new drafts that a restore then leaves behind."""
+    rows = conn.execute("PRAGMA quick_check").fetchall()
+    if [tuple(r) for r in rows] != [("ok",)]:
+        detail = str(rows[0][0]).splitlines()[0][:200] if rows else "no answer"
+        raise StoreCorrupt(path, f"its integrity check says: {detail}",
+                           backups.newest_backup(backups.backups_dir(path)))

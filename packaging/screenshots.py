@@ -101,7 +101,40 @@ def scenes(data: Path) -> None:
         suggestion_scenes(app, store, shot)
     if want("history"):
         history_scene(app, store)
+    if want("models"):
+        models_scene(app, store)
     store.close()
+
+
+def models_scene(app: object, store: object) -> None:
+    """View ▸ Models with PKD selected and the harbour draft compared across the packs."""
+    import time
+
+    from writer.settings import Settings
+    from writer.ui.main_window import MainWindow
+    from writer.ui.models_page import install_models_page
+
+    window = MainWindow(store, Settings.load())  # type: ignore[arg-type]
+    window.resize(1180, 760)
+    window.show()
+    draft = next(d for d in store.list_drafts() if "harbour" in d.title.lower())  # type: ignore[attr-defined]
+    window.open_draft(draft.id)
+    install_models_page(window)
+    page = window.show_models()
+
+    def settle(done: object) -> None:
+        end = time.monotonic() + 60
+        while not done() and time.monotonic() < end:  # type: ignore[operator]
+            app.processEvents()  # type: ignore[attr-defined]
+            time.sleep(0.02)
+
+    settle(lambda: page.list.count() >= 3)
+    page.list.setCurrentRow([p.name for p in page.packs].index("pkd"))
+    page.compare()
+    settle(lambda: "writes most like" in page.status.text())
+    overlay(window, page, "models.png")
+    page.close()
+    window.close()
 
 
 def history_scene(app: object, store: object) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from writer import paths
 from writer.cli import main
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "generation"))
@@ -77,3 +78,16 @@ def test_perplexity_json_one_object_per_file(tiny: dict[str, Path], tmp_path: Pa
     empty.write_text("  \n", encoding="utf-8")
     assert main(["models", "perplexity", "--model", "mini", str(empty)]) == 2
     assert "empty" in capsys.readouterr().err
+
+
+def test_remove_deletes_a_user_pack_and_keeps_shipped_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    shipped = paths.resources_dir() / "models" / "pkd"
+    if not (shipped / "model.onnx").is_file():
+        pytest.skip("the shipped packs are not in resources/models")
+    shutil.copytree(shipped, paths.user_models_dir() / "mine")
+    assert main(["models", "remove", "mine"]) == 0
+    assert "Removed the model pack 'mine'" in capsys.readouterr().out
+    assert not (paths.user_models_dir() / "mine").exists()
+    assert main(["models", "remove", "pkd"]) == 2
+    assert "ships with Writer and cannot be removed" in capsys.readouterr().err
+    assert (shipped / "model.onnx").is_file()

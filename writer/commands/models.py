@@ -34,11 +34,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="the pack's training texts: list the names they use, so suggestions avoid them")
     p.set_defaults(func=_add)
 
+    p = sub.add_parser("remove", help="delete one of your packs (the shipped ones stay)")
+    p.add_argument("name")
+    p.set_defaults(func=_remove)
+
     p = sub.add_parser("perplexity", help="how well a pack predicts text files (lower is better)")
     p.add_argument("--model", required=True, help="pack name")
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
     p.add_argument("files", nargs="+", type=Path)
     p.set_defaults(func=_perplexity)
+
+
+def _remove(args: argparse.Namespace) -> int:
+    removed = packs.remove_pack(args.name)
+    print(f"Removed the model pack '{args.name}' ({removed}).")
+    return 0
 
 
 def _size(n: int) -> str:

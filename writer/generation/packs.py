@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -250,3 +251,23 @@ def add_pack(source: Path, name: str | None = None) -> Pack:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return open_pack(dest, "user")
+
+
+def remove_pack(name: str) -> Path:
+    """Delete a user pack's folder (shipped packs cannot be removed); returns the folder removed.
+
+    The folder is renamed aside first and then deleted, so a pack half-removed by a crash is a
+    hidden folder that :func:`discover` skips, never a broken pack in the list.
+    """
+    pack = next((p for p in discover() if p.name == name), None)
+    if pack is None:
+        raise WriterError(f"No model pack called '{name}'.")
+    if pack.source != "user":
+        raise WriterError(f"'{pack.display_name}' ships with Writer and cannot be removed.")
+    aside = pack.path.with_name(f".removing-{pack.path.name}-{os.getpid()}")
+    try:
+        pack.path.rename(aside)
+    except OSError as exc:
+        raise WriterError(f"Could not remove {pack.path}: {exc.strerror or exc}") from None
+    shutil.rmtree(aside, ignore_errors=True)
+    return pack.path

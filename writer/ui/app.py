@@ -166,11 +166,13 @@ def _complete(app: QApplication, window: MainWindow) -> None:
     """Everything beyond the editor, added once the window is on screen and editable: the side
     panels, publishing, and the welcome draft on a first run (about 0.3 s that need not delay typing)."""
     from writer.ui.history import install_backups, install_history
+    from writer.ui.models_page import install_models_page
     from writer.ui.publish import install_publishing
     from writer.ui.welcome import install_welcome
 
     window.install_features()
     install_history(window)
+    install_models_page(window)
     install_backups(window)
     install_publishing(window)
     install_welcome(window)

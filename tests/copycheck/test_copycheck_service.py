@@ -140,3 +140,14 @@ def test_a_blockquote_is_a_quotation_not_a_copy(books: list[Book]) -> None:
     levels = [m.flag.level for marks in result.marks.values() for m in marks]
     assert levels == ["quote"] and (result.copies, result.echoes) == (0, 0)
     assert summary([m.flag for marks in result.marks.values() for m in marks]) == "1 quote"
+
+
+def test_toggle_quote_sets_and_unsets_a_blockquote() -> None:
+    from writer.copycheck.quotes import quote_ranges, toggle_quote
+
+    lines = "Call me Ishmael.\n\nSome years ago."
+    quoted = toggle_quote(lines)
+    assert quoted == "> Call me Ishmael.\n>\n> Some years ago."
+    assert quote_ranges(quoted) == [(0, len(quoted))]
+    assert toggle_quote(quoted) == "Call me Ishmael.\n\nSome years ago."
+    assert toggle_quote("> quoted\nnot quoted") == "> > quoted\n> not quoted"  # mixed: quote it all

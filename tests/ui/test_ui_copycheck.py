@@ -474,3 +474,20 @@ def test_a_blockquoted_passage_shows_as_a_quote(qtbot: QtBot, window: MainWindow
     assert cc.panel.summary.text() == "1 quote"
     fmt = underlines(window)[0][1]
     assert fmt.underlineStyle() == QTextCharFormat.UnderlineStyle.DotLine  # not a copy's red wave
+
+
+def test_mark_as_quotation_is_one_undo_step(qtbot: QtBot, window: MainWindow, books: list[Book]) -> None:
+    window.new_draft()
+    paste(window, f"{OWN}\n{books[0].passage(25, at=0.3)}\nAfter.")
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len(OWN) + 3)  # inside the passage's line
+    window.editor.setTextCursor(cursor)
+    quote = next(a for a in window.actions() if a.objectName() == "quoteAction")
+    quote.trigger()
+    lines = window.editor.toPlainText().split("\n")
+    assert lines[0] == OWN and lines[1].startswith("> ") and lines[2] == "After."
+    cc = checker_of(window)
+    settle(qtbot, cc)
+    assert [s.flag.level for s in cc.spans] == ["quote"]
+    window.editor.undo()
+    assert not window.editor.toPlainText().split("\n")[1].startswith(">")

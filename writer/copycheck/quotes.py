@@ -39,3 +39,11 @@ def as_quotes(flags: Sequence[Flag], ranges: Sequence[tuple[int, int]]) -> list[
     """``flags`` with those inside a quoted range given the level "quote"."""
     return [dataclasses.replace(f, level="quote") if any(a <= f.start and f.end <= b for a, b in ranges) else f
             for f in flags]
+
+
+def toggle_quote(lines: str) -> str:
+    """Lines set as a blockquote (``> `` before each), or, when they all are one already, set back."""
+    rows = lines.split("\n")
+    if all(is_quote(row) or not row.strip() for row in rows) and any(is_quote(row) for row in rows):
+        return "\n".join(re.sub(r"^ {0,3}> ?", "", row) for row in rows)
+    return "\n".join(f"> {row}" if row.strip() else ">" for row in rows)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QColor, QHelpEvent, QTextBlock, QTextCharFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QTextEdit, QToolTip
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from writer.copycheck.results import MAX_SHOWN, Badge, CheckResult, Mark, ProgressFn, Superseded, describe
 from writer.errors import WriterError
@@ -379,7 +379,29 @@ def _sentence(text: str) -> str:
 
 
 def install_copycheck(window: MainWindow) -> CopyCheck:
-    """Add copy flags to ``window`` (as ``window.copycheck``)."""
+    """Add copy flags to ``window`` (as ``window.copycheck``), and Edit ▸ Mark as Quotation."""
     controller = CopyCheck(window)
     window.copycheck = controller  # type: ignore[attr-defined]
+    action = window._action("Mark as &Quotation", ["Ctrl+Shift+Q"], lambda: mark_quotation(window.editor),
+                            tip="Set the selected lines as a quotation: a quote of a book is not a copy")
+    action.setObjectName("quoteAction")
+    window.menus["edit"].addAction(action)
     return controller
+
+
+def mark_quotation(editor: QPlainTextEdit) -> None:
+    """Set the lines the selection touches as a Markdown blockquote (or back), as one undo step."""
+    from writer.copycheck.quotes import toggle_quote
+
+    cursor = editor.textCursor()
+    doc = editor.document()
+    first = doc.findBlock(cursor.selectionStart())
+    last = doc.findBlock(cursor.selectionEnd())
+    start, end = first.position(), last.position() + last.length() - 1
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    text = cursor.selection().toPlainText()
+    cursor.beginEditBlock()
+    cursor.insertText(toggle_quote(text))
+    cursor.endEditBlock()
+    editor.setTextCursor(cursor)

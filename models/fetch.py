@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -88,8 +87,25 @@ def fetch(dest: Path, sets: list[str], *, manifest: Path | None = None, base: st
             print(f"[{i}/{len(chosen)}] {work.file}", flush=True)
         else:
             kept += 1
-    shutil.copyfile(manifest, dest / "MANIFEST.tsv")
+    _write_manifest(manifest, dest)
     return got, kept
+
+
+def _write_manifest(manifest: Path, dest: Path) -> None:
+    """The manifest of the books now in ``dest`` (this fetch's and earlier ones'): a corpus folder
+    lists only what it holds, so tests and recipes see exactly the sets that were fetched."""
+    lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, rows = lines[0], lines[1:]
+    present = [row for row in rows if _holds(dest, row)]
+    tmp = dest / "MANIFEST.tsv.part"
+    tmp.write_text(header + "".join(present), encoding="utf-8")
+    os.replace(tmp, dest / "MANIFEST.tsv")
+
+
+def _holds(dest: Path, row: str) -> bool:
+    fields = row.rstrip("\n").split("\t")
+    target = dest / fields[0]
+    return target.is_file() and target.stat().st_size == int(fields[5])
 
 
 def main(argv: list[str]) -> int:

@@ -47,3 +47,10 @@ def test_unknown_revision_is_a_one_line_error(capsys: pytest.CaptureFixture[str]
     assert main(["drafts", "diff", "404"]) == 2
     err = capsys.readouterr().err
     assert "No revision with id 404" in err and "Traceback" not in err
+
+
+def test_history_of_a_draft_never_revised(capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open() as store:
+        draft = store.create_draft("Brand new.")
+    assert main(["drafts", "history", str(draft.id)]) == 0
+    assert "has no revisions yet" in capsys.readouterr().out

@@ -91,3 +91,22 @@ def test_remove_deletes_a_user_pack_and_keeps_shipped_ones(capsys: pytest.Captur
     assert main(["models", "remove", "pkd"]) == 2
     assert "ships with Writer and cannot be removed" in capsys.readouterr().err
     assert (shipped / "model.onnx").is_file()
+
+
+def test_remove_finds_a_user_pack_behind_a_shipped_name_and_forgets_it_as_default(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from writer.settings import Settings
+
+    shipped = paths.resources_dir() / "models" / "pkd"
+    if not (shipped / "model.onnx").is_file():
+        pytest.skip("the shipped packs are not in resources/models")
+    shutil.copytree(shipped, paths.user_models_dir() / "ja")  # hidden behind the shipped JA
+    shutil.copytree(shipped, paths.user_models_dir() / "mine")
+    settings = Settings.load()
+    settings.set("suggest.default_model", "mine")
+    settings.save()
+    assert main(["models", "remove", "ja"]) == 0 and not (paths.user_models_dir() / "ja").exists()
+    assert main(["models", "remove", "mine"]) == 0
+    assert Settings.load().get("suggest.default_model") == "vanilla"
+    assert main(["models", "remove", "../mine"]) == 2
+    assert "None of your model packs" in capsys.readouterr().err

@@ -151,3 +151,12 @@ def test_toggle_quote_sets_and_unsets_a_blockquote() -> None:
     assert quote_ranges(quoted) == [(0, len(quoted))]
     assert toggle_quote(quoted) == "Call me Ishmael.\n\nSome years ago."
     assert toggle_quote("> quoted\nnot quoted") == "> > quoted\n> not quoted"  # mixed: quote it all
+
+
+def test_quote_marks_inside_a_code_fence_are_code_not_a_quotation() -> None:
+    from writer.copycheck.quotes import quote_ranges, quoted_lines
+
+    text = "Intro.\n```\n> not a quote\n```\n> a quote\n~~~python\n> code\n~~~"
+    assert quoted_lines(text.split("\n")) == [False, False, False, False, True, False, False, False]
+    start = text.index("> a quote")
+    assert quote_ranges(text) == [(start, start + len("> a quote"))]

@@ -59,6 +59,15 @@ def test_fetch_downloads_checks_and_reencodes(server: str, tmp_path: Path, monke
     assert "2 downloaded, 0 already there" in capsys.readouterr().out
     assert models_main(["corpus", "fetch", "pkd", "--corpus-dir", str(dest), "--base-url", server]) == 0
     assert "0 downloaded, 1 already there" in capsys.readouterr().out
+    assert [w.file for w in load_manifest(dest)] == list(BOOKS)  # what an earlier fetch brought stays listed
+
+
+def test_a_partial_fetch_lists_only_the_books_it_holds(server: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("models.fetch.MANIFEST", _manifest(tmp_path / "manifest"))
+    dest = tmp_path / "corpora"
+    assert models_main(["corpus", "fetch", "pkd", "--corpus-dir", str(dest), "--base-url", server]) == 0
+    assert [w.file for w in load_manifest(dest)] == ["pkd/made-up.txt"]  # no book listed that is not there
 
 
 def test_a_file_that_does_not_match_its_sum_is_not_saved(server: str, tmp_path: Path,

@@ -85,3 +85,44 @@ def test_diff_of_a_long_draft_with_one_edit_is_only_that_edit() -> None:
     edited[2500] = "Paragraph 2500 has other words in it."
     changes = diff("\n".join(paras), "\n".join(edited))
     assert words_changed(changes) == (1, 1)
+
+
+def test_over_budget_a_busy_day_coarsens_before_older_days_go() -> None:
+    mb = 1024 * 1024
+    older = [kept(i, timedelta(days=i, hours=2), size=mb) for i in range(1, 31)]  # a month, one a day
+    today = [kept(100 + i, timedelta(minutes=5 * i), size=mb) for i in range(36)]  # three busy hours today
+    dropped = to_drop(older + today, NOW, budget=40 * mb)
+    assert not dropped & {r.id for r in older[:7]}  # the last week's days all keep their version
+    assert len([r for r in today if r.id not in dropped]) <= 4  # today: about one an hour
+    assert sum(r.size for r in older + today if r.id not in dropped) <= 40 * mb
+
+
+def test_backup_does_not_wait_for_the_store(store: Store) -> None:
+    """The window's saves hold the store's lock; a backup on the worker must not queue behind them, nor they
+    behind it."""
+    import threading
+
+    store.create_draft("Keep me safe.")
+    done = threading.Event()
+    with store._lock:  # as if the GUI thread were saving
+        worker = threading.Thread(target=lambda: (store.backup(), done.set()))
+        worker.start()
+        assert done.wait(10), "the backup waited for the store's lock"
+    worker.join()
+
+
+def test_renaming_into_a_tag_of_another_case_takes_the_new_spelling(store: Store) -> None:
+    a = store.create_draft("One.", tags=["travel", "trip"])
+    b = store.create_draft("Two.", tags=["trip"])
+    assert store.rename_tag("trip", "Travel") == 2
+    assert store.get_draft(a.id).tags == ("Travel",) and store.get_draft(b.id).tags == ("Travel",)
+    assert store.tags() == [("Travel", 2)]
+
+
+def test_windows_line_ends_are_stored_as_the_editor_shows_them(store: Store) -> None:
+    draft = store.create_draft("Line one.\r\nThe robot smiled.\r\n")
+    assert draft.body == "Line one.\nThe robot smiled.\n"
+    span = ProvenanceSpan(11, 28, "pkd", 1, NOW)  # "The robot smiled." in the \r\n text
+    saved = store.save_draft(draft.id, body="Line one.\r\nThe robot smiled.\r\nMore.", provenance=[span])
+    stored = store.get_provenance(draft.id)
+    assert saved.body[stored[0].start:stored[0].end] == "The robot smiled."

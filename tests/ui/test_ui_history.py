@@ -68,7 +68,7 @@ def test_new_draft_works_with_history_open_and_leaving_a_draft_keeps_it(qtbot: Q
     dialog.activateWindow()
     window.new_action.trigger()
     assert window.current_draft_id != draft.id  # a new draft opened with the dialog on screen
-    assert [r.reason for r in store.revisions(draft.id)] == ["switch"]
+    qtbot.waitUntil(lambda: [r.reason for r in store.revisions(draft.id)] == ["switch"])  # kept on the worker
     assert "No earlier versions" in dialog.summary.text() or dialog.list.count() == 0
 
 
@@ -79,3 +79,17 @@ def test_daily_backup_is_taken_on_start(qtbot: QtBot, store: Store, make_window:
     qtbot.waitUntil(lambda: len(list_backups(backups_dir(paths.data_dir() / "writer.db"))) == 1)
     window.settings.set("backups.daily", False)
     assert store.backup_if_due(keep=window.settings.get("backups.keep")) is None  # one a day at most
+
+
+def test_restore_keeps_what_was_just_typed_as_a_version(qtbot: QtBot, store: Store,
+                                                        make_window: WindowFactory) -> None:
+    draft_id, _ = _draft_with_a_machine_past(store)
+    window = make_window(**QUIET, autosave__delay_ms=1000)
+    window.open_draft(draft_id)
+    install_history(window)
+    dialog = window.show_history()
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    window.editor.insertPlainText(" A sentence typed just now.")  # not saved yet: the dialog is not modal
+    dialog.restore_button.click()
+    kept = store.revisions(draft_id)[0]
+    assert kept.reason == "before restore" and kept.body.endswith("A sentence typed just now.")

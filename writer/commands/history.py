@@ -37,7 +37,7 @@ def _as_json(rev: Revision, added: int, removed: int) -> dict[str, object]:
 def _history(store: Store, args: argparse.Namespace) -> int:
     revisions = store.revisions(args.id)
     rows = []
-    for rev, older in zip(revisions, [*revisions[1:], None], strict=True):
+    for rev, older in zip(revisions, [*revisions[1:], None][:len(revisions)], strict=True):
         added, removed = words_changed(diff(older.body if older else "", rev.body))
         rows.append((rev, added, removed))
     if args.json:
@@ -56,7 +56,7 @@ def _diff(store: Store, args: argparse.Namespace) -> int:
     new_body = store.revision(args.rev2).body if args.rev2 is not None else store.get_draft(old.draft_id).body
     changes = diff(old.body, new_body)
     added, removed = words_changed(changes)
-    if not added and not removed:
+    if all(change.op == "same" for change in changes):
         print("No changes.")
         return 0
     text = unified(changes)

@@ -46,7 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    removed = packs.remove_pack(args.name)
+    from writer.settings import Settings
+
+    removed = packs.remove_pack(args.name, Settings.load())
     print(f"Removed the model pack '{args.name}' ({removed}).")
     return 0
 

@@ -16,22 +16,47 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from writer.copycheck.checker import Flag
 
-_QUOTE_LINE = re.compile(r"^ {0,3}>.*$", re.M)
+_QUOTE_LINE = re.compile(r"^ {0,3}>")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
 def is_quote(paragraph: str) -> bool:
-    """Whether a line of the draft is part of a blockquote (``> text``)."""
+    """Whether a line, taken alone, is part of a blockquote (``> text``)."""
     return _QUOTE_LINE.match(paragraph) is not None
 
 
-def quote_ranges(text: str) -> list[tuple[int, int]]:
-    """Character ranges of runs of blockquote lines in ``text`` (line breaks between them included)."""
-    ranges: list[tuple[int, int]] = []
-    for match in _QUOTE_LINE.finditer(text):
-        if ranges and text[ranges[-1][1]:match.start()].strip() == "":
-            ranges[-1] = (ranges[-1][0], match.end())
+def quoted_lines(lines: Sequence[str]) -> list[bool]:
+    """For each line of a draft, whether Markdown shows it as a quotation: a ``>`` line outside a
+    fenced code block (inside one it is code, whatever it starts with)."""
+    out = []
+    fence: str | None = None
+    for line in lines:
+        opener = _FENCE.match(line)
+        if fence is None and opener:
+            fence = opener.group(1)
+            out.append(False)
+        elif fence is not None:
+            if opener and opener.group(1) == fence:
+                fence = None
+            out.append(False)
         else:
-            ranges.append((match.start(), match.end()))
+            out.append(is_quote(line))
+    return out
+
+
+def quote_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of runs of quotation lines in ``text`` (line breaks between them included)."""
+    ranges: list[tuple[int, int]] = []
+    lines = text.split("\n")
+    start = 0
+    for line, quoted in zip(lines, quoted_lines(lines), strict=True):
+        end = start + len(line)
+        if quoted:
+            if ranges and text[ranges[-1][1]:start].strip() == "":
+                ranges[-1] = (ranges[-1][0], end)
+            else:
+                ranges.append((start, end))
+        start = end + 1
     return ranges
 
 

@@ -8,6 +8,7 @@ thread; publishing calls :func:`copy_flags_for_publish` from wherever it likes.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import itertools
 import threading
@@ -20,7 +21,7 @@ from writer import paths
 from writer.copycheck import Checker, CopyIndex, Flag
 from writer.copycheck.index import META_FILE
 from writer.copycheck.locate import model_index_dir, model_names
-from writer.copycheck.quotes import as_quotes, is_quote, quote_ranges
+from writer.copycheck.quotes import as_quotes, quote_ranges, quoted_lines
 from writer.copycheck.results import (
     Badge,
     CheckResult,
@@ -173,18 +174,17 @@ class CopyService:
                     i = bisect.bisect_right(offsets, flag.start) - 1
                     found[i].append(flag.shifted(-offsets[i]))
                 for para, flags in zip(batch, found, strict=True):
-                    if flags and is_quote(para):
-                        flags = as_quotes(flags, [(0, len(para))])
                     cache[para] = marks_for(para, flags) if flags else ()
                     if len(cache) > CACHE_PARAGRAPHS:
                         cache.popitem(last=False)
                 done += sum(len(p) for p in batch)
             report(done)
             marks = {}
+            quoted = {p for p, q in zip(paragraphs, quoted_lines(paragraphs), strict=True) if q}
             for para in unique:
                 cache.move_to_end(para)
-                if cache[para]:
-                    marks[para] = cache[para]
+                if cache[para]:  # quotation is the draft's doing, not the paragraph's: applied after the cache
+                    marks[para] = _as_quote_marks(cache[para]) if para in quoted else cache[para]
             located, copies, echoes = locate(paragraphs, marks)
             shown = [display_name(str(ix.path)) for ix in checker.indexes]
             return CheckResult(marks, shown, list(warnings), located, copies, echoes)
@@ -205,6 +205,10 @@ class CopyService:
             checker, _ = self.checker(scope, model)
             flags = as_quotes(checker.check(text), quote_ranges(text))
         return [f for f in flags if f.level == "copy"]
+
+
+def _as_quote_marks(marks: tuple[Mark, ...]) -> tuple[Mark, ...]:
+    return tuple(Mark(m.start, m.end, dataclasses.replace(m.flag, level="quote")) for m in marks)
 
 
 def _batches(paragraphs: Sequence[str], limit: int) -> list[list[str]]:

@@ -24,6 +24,7 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers
 from writer import paths
 from writer.errors import WriterError
 from writer.generation.sampler_settings import SamplerSettings
+from writer.settings import Settings
 
 MODEL_FILE = "model.onnx"
 CONFIG_FILE = "config.json"
@@ -253,21 +254,27 @@ def add_pack(source: Path, name: str | None = None) -> Pack:
     return open_pack(dest, "user")
 
 
-def remove_pack(name: str) -> Path:
+def remove_pack(name: str, settings: Settings | None = None) -> Path:
     """Delete a user pack's folder (shipped packs cannot be removed); returns the folder removed.
 
-    The folder is renamed aside first and then deleted, so a pack half-removed by a crash is a
-    hidden folder that :func:`discover` skips, never a broken pack in the list.
+    The folder is looked up among the user's packs directly, so a pack hidden behind a shipped
+    pack of the same name can still be removed. It is renamed aside first and then deleted: a
+    pack half-removed by a crash is a hidden folder that :func:`discover` skips. With ``settings``,
+    suggestions stop pointing at a default pack that is gone (saved at once).
     """
-    pack = next((p for p in discover() if p.name == name), None)
-    if pack is None:
-        raise WriterError(f"No model pack called '{name}'.")
-    if pack.source != "user":
-        raise WriterError(f"'{pack.display_name}' ships with Writer and cannot be removed.")
-    aside = pack.path.with_name(f".removing-{pack.path.name}-{os.getpid()}")
+    folder = paths.user_models_dir() / name
+    if not _NAME_OK.match(name) or not folder.is_dir():
+        if (paths.resources_dir() / "models" / name).is_dir():
+            raise WriterError(f"'{display_name(paths.resources_dir() / 'models' / name)}' ships with Writer "
+                              "and cannot be removed.")
+        raise WriterError(f"None of your model packs is called '{name}'.")
+    aside = folder.with_name(f".removing-{folder.name}-{os.getpid()}")
     try:
-        pack.path.rename(aside)
+        folder.rename(aside)
     except OSError as exc:
-        raise WriterError(f"Could not remove {pack.path}: {exc.strerror or exc}") from None
+        raise WriterError(f"Could not remove {folder}: {exc.strerror or exc}") from None
     shutil.rmtree(aside, ignore_errors=True)
-    return pack.path
+    if settings is not None and settings.get("suggest.default_model") == name:
+        settings.reset("suggest.default_model")
+        settings.save()
+    return folder

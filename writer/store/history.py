@@ -36,24 +36,22 @@ class Kept:
 
 
 def to_drop(revisions: Sequence[Kept], now: datetime, budget: int = BUDGET_BYTES) -> set[int]:
-    """Ids of revisions to delete; the newest revision is always kept."""
+    """Ids of revisions to delete; the newest revision is always kept.
+
+    Over the size budget, history coarsens from the newest end first (today hourly, then the
+    week daily) before any day loses its last version: a long day of writing a big draft must
+    not cost the previous weeks.
+    """
     if not revisions:
         return set()
     newest_first = sorted(revisions, key=lambda r: (r.created, r.id), reverse=True)
-    keep: list[Kept] = [newest_first[0]]
-    seen_slots: set[tuple[str, str]] = set()
-    for rev in newest_first[1:]:
-        age = now - rev.created
-        if rev.reason in PINNED or age < KEEP_ALL_FOR:
-            keep.append(rev)
-            continue
-        slot = ("hour", rev.created.strftime("%Y%m%d%H")) if age < KEEP_HOURLY_FOR else \
-            ("day", rev.created.strftime("%Y%m%d"))
-        if slot not in seen_slots:  # newest first: the first seen of a slot is its newest
-            seen_slots.add(slot)
-            keep.append(rev)
-    total = sum(r.size for r in keep)
-    # over budget: drop the oldest unpinned first, then the oldest pinned, never the newest
+    keep = _thinned(newest_first, now, coarse=0)
+    for coarse in (1, 2):
+        if _size(keep) <= budget:
+            break
+        keep = _thinned(newest_first, now, coarse)
+    total = _size(keep)
+    # still over budget: the oldest unpinned go first, then the oldest pinned, never the newest
     for rev in sorted(keep[1:], key=lambda r: (r.reason in PINNED, r.created, r.id)):
         if total <= budget:
             break
@@ -61,6 +59,27 @@ def to_drop(revisions: Sequence[Kept], now: datetime, budget: int = BUDGET_BYTES
         total -= rev.size
     kept_ids = {r.id for r in keep}
     return {r.id for r in revisions if r.id not in kept_ids}
+
+
+def _thinned(newest_first: Sequence[Kept], now: datetime, coarse: int) -> list[Kept]:
+    """The newest, the pinned, and the newest revision of each slot: ``coarse`` 0 keeps all of the
+    last day, hourly for a week and daily after; 1 makes the last day hourly; 2 makes it all daily."""
+    keep = [newest_first[0]]
+    seen: set[str] = set()
+    for rev in newest_first[1:]:
+        age = now - rev.created
+        if rev.reason in PINNED or (coarse == 0 and age < KEEP_ALL_FOR):
+            keep.append(rev)
+            continue
+        slot = rev.created.strftime("%Y%m%d%H" if coarse < 2 and age < KEEP_HOURLY_FOR else "%Y%m%d")
+        if slot not in seen:  # newest first: the first seen of a slot is its newest
+            seen.add(slot)
+            keep.append(rev)
+    return keep
+
+
+def _size(revisions: Iterable[Kept]) -> int:
+    return sum(r.size for r in revisions)
 
 
 @dataclass(frozen=True)

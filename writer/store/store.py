@@ -9,6 +9,7 @@ Store, guarded by a lock, so worker threads may share it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import os
@@ -30,7 +31,7 @@ from writer.store.errors import DraftNotFound, StoreBusy, StoreCorrupt, StoreRea
 from writer.store.models import STATUSES, Draft, ProvenanceSpan, Revision, SearchHit
 from writer.store.query import fts_query, has_phrase
 from writer.store.schema import MIGRATIONS, SCHEMA_VERSION
-from writer.store.text import derive_title, word_count
+from writer.store.text import derive_title, offset_in_unix, unix_newlines, word_count
 
 DB_NAME = paths.DB_NAME
 SNAPSHOT_INTERVAL = timedelta(minutes=5)  # at most one autosave revision per draft this often
@@ -271,6 +272,7 @@ class Store:
                      url: str | None = None) -> Draft:
         """A new draft; its title follows the body's first line unless ``title`` is given."""
         _check_status(status)
+        body = unix_newlines(body)
         clean = _one_line(title or "")
         now = self.clock()
         row = {
@@ -316,6 +318,11 @@ class Store:
         """
         if status is not None:
             _check_status(status)
+        if body is not None and "\r" in body:
+            if provenance is not None:
+                provenance = [dataclasses.replace(span, start=offset_in_unix(body, span.start),
+                                                  end=offset_in_unix(body, span.end)) for span in provenance]
+            body = unix_newlines(body)
         with self._write():
             old = self._get(draft_id)
             new_body = old.body if body is None else body
@@ -471,7 +478,8 @@ class Store:
                 tags = json.loads(raw)
                 if folded not in (t.casefold() for t in tags):
                     continue
-                renamed = normalize_tags([new_tags[0] if t.casefold() == folded else t for t in tags])
+                target = new_tags[0].casefold()  # "travel" already there: it takes the new spelling too
+                renamed = normalize_tags([new_tags[0] if t.casefold() in (folded, target) else t for t in tags])
                 self.db.execute("UPDATE drafts SET tags = ? WHERE id = ?", [json.dumps(list(renamed)), draft_id])
                 changed += 1
         return changed
@@ -623,10 +631,21 @@ class Store:
             return False
         return [tuple(r) for r in rows] == [("ok",)]
 
-    @_guarded
     def backup(self, keep: int = backups.KEEP) -> Path:
-        """Copy the database into ``backups/`` beside it, keeping the newest ``keep``."""
-        return backups.write_backup(self.db.conn, backups.backups_dir(self.path), self.clock(), keep)
+        """Copy the database into ``backups/`` beside it, keeping the newest ``keep``.
+
+        The copy reads through a connection of its own and does not take the store's lock: in WAL
+        mode a reader sees a consistent snapshot while saves go on, so the window never waits for
+        a backup of a large database (the app runs it on its worker).
+        """
+        try:
+            source = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise WriterError(f"Could not read {self.path} to back it up ({exc}).") from exc
+        try:
+            return backups.write_backup(source, backups.backups_dir(self.path), self.clock(), keep)
+        finally:
+            source.close()
 
     def backup_if_due(self, keep: int = backups.KEEP) -> Path | None:
         """Back up if the newest backup is a day old or missing (the app checks on start and hourly)."""

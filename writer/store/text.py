@@ -87,3 +87,14 @@ def reading_minutes(words: int) -> int:
     if words <= 0:
         return 0
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def unix_newlines(text: str) -> str:
+    """``\\r\\n`` and lone ``\\r`` as ``\\n``: what the editor shows, so stored offsets (machine-written
+    spans, flags) mean the same characters in the store, the editor and every revision."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def offset_in_unix(text: str, offset: int) -> int:
+    """Where ``offset`` into ``text`` lands in :func:`unix_newlines` of it (each ``\\r\\n`` is one character)."""
+    return offset - text.count("\r\n", 0, offset)

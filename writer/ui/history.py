@@ -181,8 +181,10 @@ class HistoryDialog(QDialog):
         rev = self.selected()
         if rev is None or rev.id != rev_id:
             return  # another version was picked meanwhile
-        if not added and not removed:
+        if all(change.op == "same" for change in changes):
             self.summary.setText("This version is the same as the text now.")
+        elif not added and not removed:
+            self.summary.setText("Only line breaks or spacing changed since this version.")
         else:
             self.summary.setText(f"Since this version: <b>+{added:,}</b> words added, <b>−{removed:,}</b> removed "
                                  "(<u>added</u>, <s>removed</s>).")
@@ -196,6 +198,7 @@ class HistoryDialog(QDialog):
         rev = self.selected()
         if rev is None or self.draft_id is None or self.draft_id != self.window.current_draft_id:
             return
+        self.window.autosave.flush()  # the text on screen, typing included, is what gets kept
         try:
             spans = self.window.store.revision_provenance(rev.id)
             self.window.store.snapshot(self.draft_id, "before restore")
@@ -216,6 +219,11 @@ class HistoryDialog(QDialog):
         self.window.statusBar().showMessage(f"Restored the version of {when(rev.created, datetime.now(UTC))} "
                                             "(Ctrl+Z undoes it)", 8000)
         self.load(self.draft_id)
+
+
+def _checkpoint(store: Any, draft_id: int) -> None:
+    with contextlib.suppress(WriterError):  # a draft deleted meanwhile, or a read-only store
+        store.checkpoint(draft_id, "switch")
 
 
 def install_history(window: Any) -> QAction:
@@ -242,9 +250,8 @@ def install_history(window: Any) -> QAction:
     def keep_left_draft(draft_id: int) -> None:
         left = previous["id"]
         previous["id"] = draft_id
-        if left is not None and left != draft_id:
-            with contextlib.suppress(WriterError):  # a draft deleted meanwhile, or a read-only store
-                window.store.checkpoint(left, "switch")
+        if left is not None and left != draft_id:  # on the worker: comparing a 5 MB draft takes a while
+            window.worker.submit(_checkpoint, window.store, left, channel=f"checkpoint-{left}")
 
     window.draftOpened.connect(keep_left_draft)
     return action

@@ -97,10 +97,10 @@ def _add(folder: str) -> Pack:
     return add_pack(folder)  # type: ignore[arg-type]
 
 
-def _remove(name: str) -> str:
+def _remove(name: str, settings: Any) -> str:
     from writer.generation.packs import remove_pack
 
-    remove_pack(name)
+    remove_pack(name, settings)
     return name
 
 
@@ -250,9 +250,7 @@ class ModelsDialog(QDialog):
                 f"{pack.path}", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel) != QMessageBox.StandardButton.Yes:
             return
-        if pack.name == self.default_name():
-            self.window.settings.set("suggest.default_model", "vanilla")
-        self.window.worker.submit(_remove, pack.name, channel=CHANNEL + "-remove",
+        self.window.worker.submit(_remove, pack.name, self.window.settings, channel=CHANNEL + "-remove",
                                   on_result=lambda name: (self.status.setText(f"Removed {html.escape(name)}."),
                                                           self._packs_changed(None)),
                                   on_error=lambda exc: self.status.setText(f"Not removed: {html.escape(str(exc))}"))

@@ -90,7 +90,7 @@ def run_step(step: str, recipe: dict[str, Any], rd: Path, *, corpus_dir: Path, r
     if step == "card":
         from models.card import write_card
 
-        return write_card(recipe, rd, runs_dir=runs_dir, pack_dir=pack_dir)
+        return write_card(recipe, rd, runs_dir=runs_dir, pack_dir=pack_dir, corpus_dir=corpus_dir)
     if step == "index":
         from models.index import build_index
 

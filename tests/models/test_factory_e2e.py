@@ -45,7 +45,25 @@ def test_pack_has_every_file_and_an_honest_card(built: dict[str, Path]) -> None:
         assert (len(card["samples"]) >= 2 and "from scratch" in card["note"]) or "fine-tuned" in card["note"]
     style = json.loads((built["packs"] / "tinystyle" / "card.json").read_text(encoding="utf-8"))
     assert style["base"] == "tinybase"
-    assert [w["title"] for w in style["works"]] == ["The Wub Stories"]
+    assert [w["title"] for w in style["works"] if not w["unseen_words"]] == ["The Wub Stories"]
+
+
+def test_the_fine_tune_regime_runs_end_to_end_and_is_judged_on_unseen_works(built: dict[str, Path]) -> None:
+    """Replay, whole-work validation, early stopping on it, and a card that tells both figures apart."""
+    run = built["runs"] / "tinystyle"
+    works = json.loads((run / "corpus" / "works.json").read_text(encoding="utf-8"))
+    assert works["heldout_works"] == [1003] and works["replay_words"] > 0
+    summary = json.loads((run / "train_summary.json").read_text(encoding="utf-8"))
+    assert summary["early_stopped_on"] == "unseen works"
+    assert all("valid_loss" in row for row in summary["history"])
+    assert summary["valid_loss"] == min(row["valid_loss"] for row in summary["history"]), "the best model is kept"
+    card = json.loads((built["packs"] / "tinystyle" / "card.json").read_text(encoding="utf-8"))
+    unseen = card["evaluation_unseen"]["tinystyle"]
+    assert unseen["works"] == ["More Wub Stories"] and math.isfinite(unseen["perplexity"]) and unseen["tokens"] > 100
+    md = (built["packs"] / "tinystyle" / "CARD.md").read_text(encoding="utf-8")
+    assert "| unseen works |" in md and "| in-book blocks |" in md and "## Fine-tune regimes tried" in md
+    assert "Never trained on (validation and the unseen-work figures): More Wub Stories" in md
+    assert "words of general prose (replay)" in md
 
 
 def test_writer_runtime_generates_from_the_pack(built: dict[str, Path]) -> None:

@@ -33,17 +33,22 @@ def pack(src: Path, out: Path, *, budget: int, eos: int = 0) -> dict[str, int]:
     docs = documents(tokens, eos)
     order = sorted(range(len(docs)), key=lambda i: hashlib.sha256(f"shard:{i}".encode()).digest())
     room = int(budget / BYTES_PER_TOKEN_XZ)
-    keep, total = [], 0
-    for i in order:
-        if total + len(docs[i]) > room:
-            continue
-        keep.append(i)
-        total += len(docs[i])
-    data = np.concatenate([docs[i] for i in sorted(keep)]) if keep else np.zeros(0, np.uint16)
-    out.write_bytes(lzma.compress(data.astype(np.uint16).tobytes(), preset=9))
-    size = out.stat().st_size
-    if size > budget:
-        raise WriterError(f"{out} is {size:,} bytes, over the budget of {budget:,}: pack with a smaller --budget")
+    for _ in range(6):  # the first guess uses the usual ratio; shrink to what this data compresses to
+        keep, total = [], 0
+        for i in order:
+            if total + len(docs[i]) <= room:
+                keep.append(i)
+                total += len(docs[i])
+        if not keep:
+            raise WriterError(f"no whole work of {src} fits in {budget:,} bytes: give a larger --budget")
+        blob = lzma.compress(np.concatenate([docs[i] for i in sorted(keep)]).astype(np.uint16).tobytes(), preset=9)
+        if len(blob) <= budget:
+            break
+        room = int(room * budget / len(blob) * 0.98)
+    else:
+        raise WriterError(f"{src} does not compress into {budget:,} bytes: give a larger --budget")
+    out.write_bytes(blob)
+    size = len(blob)
     info = {"documents": len(keep), "of_documents": len(docs), "tokens": int(total),
             "of_tokens": len(tokens), "bytes": size}
     out.with_suffix(".json").write_text(json.dumps(info, indent=1), encoding="utf-8")

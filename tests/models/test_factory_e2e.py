@@ -96,3 +96,34 @@ def test_parity_gate_rejects_a_wrong_export(built: dict[str, Path], tmp_path: Pa
     assert parity(style / "model", style / "onnx" / "model.onnx", 1e-3) < 1e-3
     with pytest.raises(WriterError, match="differs from PyTorch"):  # the base's graph is not the fine-tune's
         parity(style / "model", base / "onnx" / "model.onnx", 1e-3)
+
+
+def test_a_shipped_pack_rebuilds_into_a_pytorch_model_that_scores_as_the_pack(built: dict[str, Path],
+                                                                               tmp_path: Path) -> None:
+    """Style packs are re-tuned from the shipped vanilla when its float weights are gone: the rebuilt
+    model, shipped again as int8, must predict text exactly as well as the pack it came from."""
+    import shutil
+
+    from models.frompack import rebuild
+    from models.optimize import write_compact
+    from writer.errors import WriterError
+    from writer.generation.packs import open_pack
+    from writer.generation.perplexity import score_text
+
+    pack = built["packs"] / "tinystyle"
+    model = rebuild(pack, tmp_path / "run")
+    assert (tmp_path / "run" / "tokenizer.json").is_file()
+    again = tmp_path / "again"
+    again.mkdir()
+    write_compact(model, again / "model.onnx")
+    for name in ("config.json", "tokenizer.json"):
+        shutil.copyfile(pack / name, again / name)
+    text = "The ship moved slowly through the dark while captain franco watched the strange wub. " * 4
+    before, after = score_text(open_pack(pack), text), score_text(open_pack(again), text)
+    assert abs(after["perplexity"] / before["perplexity"] - 1) < 0.01
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    shutil.copyfile(built["runs"] / "tinystyle" / "onnx" / "model.onnx", plain / "model.onnx")
+    shutil.copyfile(pack / "config.json", plain / "config.json")
+    with pytest.raises(WriterError, match="not the compact graph"):
+        rebuild(plain, tmp_path / "nope")

@@ -91,7 +91,7 @@ def run_step(step: str, recipe: dict[str, Any], rd: Path, *, corpus_dir: Path, r
         from models.card import write_card
         from models.names import for_recipe
 
-        card = write_card(recipe, rd, runs_dir=runs_dir, pack_dir=pack_dir)
+        card = write_card(recipe, rd, runs_dir=runs_dir, pack_dir=pack_dir, corpus_dir=corpus_dir)
         return {**card, "names": for_recipe(recipe, corpus_dir, Path(card["installed"]))}
     if step == "index":
         from models.index import build_index

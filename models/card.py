@@ -21,6 +21,8 @@ from writer.errors import WriterError
 EVAL_CHARS = 400_000  # per corpus: every work contributes its held-out text's opening, up to an equal share
 PROMPTS = ("The door opened and", "It was late in the evening when", "Nobody in the village knew")
 SAMPLE_SEED = 7
+UNSEEN_CHARS_PER_WORK = 60_000  # the opening of each unseen work: a long story, a novel's first chapters
+UNSEEN_LABELS = {"vanilla": "general", "pkd": "pkd", "ja": "ja"}
 
 
 def _json(path: Path) -> dict[str, Any]:
@@ -71,6 +73,45 @@ def evaluate(pack_dir: Path, sets: list[str], runs_dir: Path) -> dict[str, dict[
     return out
 
 
+def unseen_text(recipe_name: str, corpus_dir: Path,
+                per_work: int = UNSEEN_CHARS_PER_WORK) -> tuple[str, list[str], str]:
+    """The opening of every whole work a recipe (a name or a path) never trains on (its
+    ``corpus.heldout_works``), cleaned as training text is, their titles, and the recipe's name:
+    the honest measure, sharing no names or plots with training."""
+    from models import corpus as corpus_mod
+    from models.recipe import load_recipe
+
+    recipe = load_recipe(recipe_name)
+    ids = set(recipe["corpus"]["heldout_works"])
+    works = [w for w in corpus_mod.load_manifest(corpus_dir) if w.gutenberg_id in ids]
+    docs = []
+    for work in works:
+        doc = "\n\n".join(corpus_mod.clean(corpus_mod.read_work(corpus_dir, work)))
+        if len(doc) > per_work:
+            cut = doc.rfind("\n\n", 0, per_work)
+            doc = doc[:cut if cut > 0 else per_work]
+        docs.append(doc)
+    return "\n\n".join(docs), [w.title for w in works], recipe["name"]
+
+
+def evaluate_unseen(pack_dir: Path, names: list[str], corpus_dir: Path) -> dict[str, dict[str, Any]]:
+    """The pack on the unseen works of each named recipe (vanilla's: general text never seen)."""
+    from writer.generation.packs import open_pack
+    from writer.generation.perplexity import score_text
+
+    pack = open_pack(pack_dir)
+    out: dict[str, dict[str, Any]] = {}
+    for name in names:
+        text, titles, recipe_name = unseen_text(name, corpus_dir)
+        if not text:
+            continue
+        scores = score_text(pack, text)
+        out[UNSEEN_LABELS.get(recipe_name, recipe_name)] = {
+            **{k: round(float(scores[k]), 4) for k in ("tokens", "nats_per_token", "perplexity", "bits_per_char")},
+            "works": titles}
+    return out
+
+
 def samples(pack_dir: Path, sampler: dict[str, Any]) -> list[dict[str, str]]:
     """A few real continuations, prompted and unprompted, with a fixed seed."""
     from writer.generation.engine import Engine, SamplerSettings
@@ -99,7 +140,8 @@ def parameters(model_dir: Path) -> int:
         return sum(math.prod(fh.get_slice(k).get_shape()) for k in fh.keys())  # noqa: SIM118 (safe_open is not iterable)
 
 
-def write_card(recipe: dict[str, Any], rd: Path, *, runs_dir: Path, pack_dir: Path | None = None) -> dict[str, Any]:
+def write_card(recipe: dict[str, Any], rd: Path, *, runs_dir: Path, pack_dir: Path | None = None,
+               corpus_dir: Path | None = None) -> dict[str, Any]:
     from models.build import REPO
 
     pack = rd / PACK
@@ -119,8 +161,9 @@ def write_card(recipe: dict[str, Any], rd: Path, *, runs_dir: Path, pack_dir: Pa
         "base": recipe["model"]["base"] or None,
         "trained_here": not recipe["model"]["base"].startswith("gpt2"),
         "stands_in_for": recipe["stands_in_for"],
-        "works": [{k: w[k] for k in ("title", "author", "gutenberg_id", "train_words", "heldout_words")}
-                  for w in works],
+        "works": [{k: w.get(k, 0) for k in ("title", "author", "gutenberg_id", "train_words", "heldout_words",
+                                            "unseen_words")} for w in works],
+        "replay_words": _json(rd / "corpus" / "works.json").get("replay_words", 0),
         "training": {k: training.get(k) for k in ("tokens_seen", "steps", "wall_seconds", "device",
                                                   "train_loss", "eval_loss")},
         "sampler": recipe["sampler"],
@@ -135,6 +178,10 @@ def write_card(recipe: dict[str, Any], rd: Path, *, runs_dir: Path, pack_dir: Pa
         meta = _json(index_meta)
         card["copy_index"] = {"mode": meta["mode"], "guarantees": meta["guarantees"]}
     card["evaluation"] = evaluate(pack, recipe["evaluate"]["sets"], runs_dir)
+    if corpus_dir is not None and recipe["evaluate"]["unseen"]:
+        card["evaluation_unseen"] = evaluate_unseen(pack, recipe["evaluate"]["unseen"], corpus_dir)
+    if recipe["evaluate"]["regimes"]:
+        card["regimes"] = recipe["evaluate"]["regimes"]
     card["samples"] = samples(pack, recipe["sampler"])
     card["note"] = honest_note(recipe, card)
     (pack / "card.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -179,14 +226,36 @@ def render_markdown(card: dict[str, Any]) -> str:
                                      if v > 100_000),
              f"- Built: {card['created']}", "",
              "## Held-out evaluation (the shipped int8 pack)", "",
-             "| corpus | tokens | nats/token | perplexity | bits/char |", "|---|---:|---:|---:|---:|"]
+             "Two figures, lower is better. *Unseen works* are whole books or stories no pack trained on "
+             "(the opening of each, up to 60k characters): the honest measure of style. *In-book* is "
+             "chapter-sized blocks held out inside the training works, which share their names, places "
+             "and plots: kinder, and partly a measure of memory.", ""]
+    unseen = card.get("evaluation_unseen") or {}
+    if unseen:
+        lines += ["| unseen works | tokens | nats/token | perplexity | bits/char |", "|---|---:|---:|---:|---:|"]
+        for name, e in unseen.items():
+            lines.append(f"| {name}: {', '.join(e['works'])} | {int(e['tokens']):,} | {e['nats_per_token']:.3f} | "
+                         f"{e['perplexity']:.1f} | {e['bits_per_char']:.3f} |")
+        lines += [""]
+    lines += ["| in-book blocks | tokens | nats/token | perplexity | bits/char |", "|---|---:|---:|---:|---:|"]
     for name, e in card["evaluation"].items():
         lines.append(f"| {name} | {int(e['tokens']):,} | {e['nats_per_token']:.3f} | {e['perplexity']:.1f} | "
                      f"{e['bits_per_char']:.3f} |")
+    if card.get("regimes"):
+        lines += ["", "## Fine-tune regimes tried", "", *card["regimes"]]
     lines += ["", "## Trained on", "", "| title | author | Gutenberg id | words |", "|---|---|---:|---:|"]
     for w in card["works"]:
+        if w.get("unseen_words"):
+            continue
         lines.append(f"| {w['title']} | {w['author']} | {w['gutenberg_id']} | "
                      f"{w['train_words'] + w['heldout_words']:,} |")
+    never = [w for w in card["works"] if w.get("unseen_words")]
+    if never:
+        lines += ["", "Never trained on (validation and the unseen-work figures): "
+                  + "; ".join(f"{w['title']} ({w['unseen_words']:,} words)" for w in never) + "."]
+    if card.get("replay_words"):
+        lines += ["", f"Mixed in: {card['replay_words']:,} words of general prose (replay), so the pack keeps "
+                  "general English while it learns the author's manner."]
     lines += ["", f"## Samples (seed {SAMPLE_SEED}, the pack's sampler preset, 60 new tokens)", ""]
     for s in card["samples"]:
         head = f"**{s['prompt']}**" if s["prompt"] else "*(unprompted)*"
@@ -195,11 +264,13 @@ def render_markdown(card: dict[str, Any]) -> str:
 
 
 def perplexity_table(cards: list[dict[str, Any]]) -> str:
-    """The README's table: every pack's perplexity on every corpus's held-out part."""
+    """The README's table: every pack's perplexity on every corpus's unseen works, then its in-book blocks."""
+    unseen = list(cards[0].get("evaluation_unseen") or {})
     sets = list(cards[0]["evaluation"])
-    lines = ["| pack | " + " | ".join(f"{s} held-out" for s in sets) + " |",
-             "|---|" + "---:|" * len(sets)]
+    cols = [f"{s} unseen works" for s in unseen] + [f"{s} in-book" for s in sets]
+    lines = ["| pack | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
     for c in cards:
-        lines.append(f"| {c['display_name']} | " + " | ".join(f"{c['evaluation'][s]['perplexity']:.1f}"
-                                                             for s in sets) + " |")
+        cells = [f"{c['evaluation_unseen'][s]['perplexity']:.1f}" for s in unseen]
+        cells += [f"{c['evaluation'][s]['perplexity']:.1f}" for s in sets]
+        lines.append(f"| {c['display_name']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -164,9 +164,9 @@ def replay_blocks(corpus_dir: Path, works: list[Work], words: int, seed: str = "
     """
     if words <= 0 or not works:
         return []
-    pool = []
+    pool, size = [], max(50, min(400, words // 20))  # blocks of a few paragraphs: many works, each a little
     for work in works:
-        for i, block in enumerate(split_blocks(clean(read_work(corpus_dir, work)), 400)):
+        for i, block in enumerate(split_blocks(clean(read_work(corpus_dir, work)), size)):
             rank = hashlib.sha256(f"{seed}:{work.gutenberg_id}:{i}".encode()).digest()[:8]
             pool.append((rank, "\n\n".join(block)))
     pool.sort()

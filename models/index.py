@@ -25,7 +25,8 @@ def build_index(recipe: dict[str, Any], run_dir: Path, *, corpus_dir: Path | Non
     t0 = time.perf_counter()
     corpus_dir = corpus_dir or corpus_mod.default_corpus_dir()
     c = recipe["corpus"]
-    works = corpus_mod.select_works(corpus_mod.load_manifest(corpus_dir), sets=c["sets"], ids=c["ids"])
+    works = [w for w in corpus_mod.select_works(corpus_mod.load_manifest(corpus_dir), sets=c["sets"], ids=c["ids"])
+             if w.gutenberg_id not in set(c["heldout_works"])]  # never trained on: nothing of them to copy
     mode = cfg["mode"]
     texts = [(w, "\n\n".join(corpus_mod.clean(corpus_mod.read_work(corpus_dir, w)))) for w in works]
     if mode == "auto":

@@ -38,7 +38,9 @@ DEFAULTS: dict[str, Any] = {
         "patience": 0,
     },
     "export": {"opset": 18, "parity_atol": 1e-3},
-    "evaluate": {"sets": ["general", "pkd", "ja"]},
+    # sets: in-book held-out blocks of these corpora; unseen: the heldout_works of these recipes (works never
+    # trained on); regimes: lines of Markdown for the card, what was tried before choosing this recipe
+    "evaluate": {"sets": ["general", "pkd", "ja"], "unseen": ["vanilla", "pkd", "ja"], "regimes": []},
     "sampler": {"temperature": 0.8, "top_k": 40, "top_p": 0.95, "repetition_penalty": 1.1,
                 "max_new_tokens": 40},
     # mode: "exact" indexes every 8-word window; "winnow" samples them (large corpora); "auto" picks by size

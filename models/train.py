@@ -210,14 +210,14 @@ def train(recipe: dict[str, Any], run_dir: Path, *, runs_dir: Path, max_minutes:
             judged = valid_loss if valid_batches is not None else eval_loss
             if t["target_loss"] and judged <= t["target_loss"]:
                 done = True
-            if t["patience"]:
+            if t["patience"] or valid_batches is not None:  # keep the best; stop after `patience` worse ones
                 if judged < best_loss:
                     best_loss, best_eval, stale = judged, eval_loss, 0
                     best_state = {k: v.detach().to("cpu", copy=True)
                                   for k, v in accelerator.unwrap_model(raw).state_dict().items()}
                 else:
                     stale += 1
-                    done = done or stale >= t["patience"]
+                    done = done or (bool(t["patience"]) and stale >= t["patience"])
         if accelerator.is_main_process and (step % t["checkpoint_every"] == 0 or done):
             _save(accelerator.unwrap_model(raw), ckpt, {
                 "step": step, "tokens": tokens, "elapsed": elapsed0 + time.time() - start,

@@ -79,3 +79,33 @@ def test_real_corpus_is_clean(shared_corpora: Path, tmp_path: Path) -> None:
     text = (tmp_path / "out" / "train.txt").read_text(encoding="utf-8")
     assert "Gutenberg" not in text
     assert text.startswith("He fixed things")  # the title page and byline are gone
+
+
+def test_heldout_works_are_validation_whole_and_never_trained_on(tiny_corpus: Path, tmp_path: Path) -> None:
+    works = corpus.select_works(corpus.load_manifest(tiny_corpus), sets=["style"])
+    info = corpus.prepare(tiny_corpus, works, tmp_path / "out", heldout_works=[1003])
+    out = tmp_path / "out"
+    valid = (out / "valid.txt").read_text(encoding="utf-8")
+    unseen = corpus.clean(corpus.read_work(tiny_corpus, works[1]))
+    assert valid.strip().removesuffix(corpus.EOS).strip() == "\n\n".join(unseen), "the whole work, nothing else"
+    seen = set((out / "train.txt").read_text(encoding="utf-8").split("\n\n")) | set(
+        (out / "eval.txt").read_text(encoding="utf-8").split("\n\n"))
+    assert not any(p in seen for p in unseen if len(p) > 40)
+    by_title = {w["title"]: w for w in info["works"]}
+    assert by_title["More Wub Stories"]["train_words"] == 0 and by_title["More Wub Stories"]["unseen_words"] > 500
+    assert by_title["The Wub Stories"]["unseen_words"] == 0 and by_title["The Wub Stories"]["heldout_words"] > 0
+    with pytest.raises(WriterError, match="heldout_works names works the recipe does not select: \\[1000\\]"):
+        corpus.prepare(tiny_corpus, works, out, heldout_works=[1000])
+
+
+def test_replay_mixes_that_share_of_general_text_into_training(tiny_corpus: Path, tmp_path: Path) -> None:
+    manifest = corpus.load_manifest(tiny_corpus)
+    style, general = corpus.select_works(manifest, ids=[1002]), corpus.select_works(manifest, sets=["general"])
+    info = corpus.prepare(tiny_corpus, style, tmp_path / "out", replay=general, replay_fraction=0.25)
+    own = info["works"][0]["train_words"]
+    assert 0.2 < info["replay_words"] / (own + info["replay_words"]) < 0.3
+    train = (tmp_path / "out" / "train.txt").read_text(encoding="utf-8").split("\n\n")
+    general_paras = set(corpus.clean(corpus.read_work(tiny_corpus, general[0])))
+    assert any(p.strip() in general_paras for p in train)
+    again = corpus.prepare(tiny_corpus, style, tmp_path / "again", replay=general, replay_fraction=0.25)
+    assert again["replay_words"] == info["replay_words"], "the same replay on every run"

@@ -45,7 +45,25 @@ def test_pack_has_every_file_and_an_honest_card(built: dict[str, Path]) -> None:
         assert (len(card["samples"]) >= 2 and "from scratch" in card["note"]) or "fine-tuned" in card["note"]
     style = json.loads((built["packs"] / "tinystyle" / "card.json").read_text(encoding="utf-8"))
     assert style["base"] == "tinybase"
-    assert [w["title"] for w in style["works"]] == ["The Wub Stories"]
+    assert [w["title"] for w in style["works"] if not w["unseen_words"]] == ["The Wub Stories"]
+
+
+def test_the_fine_tune_regime_runs_end_to_end_and_is_judged_on_unseen_works(built: dict[str, Path]) -> None:
+    """Replay, whole-work validation, early stopping on it, and a card that tells both figures apart."""
+    run = built["runs"] / "tinystyle"
+    works = json.loads((run / "corpus" / "works.json").read_text(encoding="utf-8"))
+    assert works["heldout_works"] == [1003] and works["replay_words"] > 0
+    summary = json.loads((run / "train_summary.json").read_text(encoding="utf-8"))
+    assert summary["early_stopped_on"] == "unseen works"
+    assert all("valid_loss" in row for row in summary["history"])
+    assert summary["valid_loss"] == min(row["valid_loss"] for row in summary["history"]), "the best model is kept"
+    card = json.loads((built["packs"] / "tinystyle" / "card.json").read_text(encoding="utf-8"))
+    unseen = card["evaluation_unseen"]["tinystyle"]
+    assert unseen["works"] == ["More Wub Stories"] and math.isfinite(unseen["perplexity"]) and unseen["tokens"] > 100
+    md = (built["packs"] / "tinystyle" / "CARD.md").read_text(encoding="utf-8")
+    assert "| unseen works |" in md and "| in-book blocks |" in md and "## Fine-tune regimes tried" in md
+    assert "Never trained on (validation and the unseen-work figures): More Wub Stories" in md
+    assert "words of general prose (replay)" in md
 
 
 def test_writer_runtime_generates_from_the_pack(built: dict[str, Path]) -> None:
@@ -78,3 +96,34 @@ def test_parity_gate_rejects_a_wrong_export(built: dict[str, Path], tmp_path: Pa
     assert parity(style / "model", style / "onnx" / "model.onnx", 1e-3) < 1e-3
     with pytest.raises(WriterError, match="differs from PyTorch"):  # the base's graph is not the fine-tune's
         parity(style / "model", base / "onnx" / "model.onnx", 1e-3)
+
+
+def test_a_shipped_pack_rebuilds_into_a_pytorch_model_that_scores_as_the_pack(built: dict[str, Path],
+                                                                               tmp_path: Path) -> None:
+    """Style packs are re-tuned from the shipped vanilla when its float weights are gone: the rebuilt
+    model, shipped again as int8, must predict text exactly as well as the pack it came from."""
+    import shutil
+
+    from models.frompack import rebuild
+    from models.optimize import write_compact
+    from writer.errors import WriterError
+    from writer.generation.packs import open_pack
+    from writer.generation.perplexity import score_text
+
+    pack = built["packs"] / "tinystyle"
+    model = rebuild(pack, tmp_path / "run")
+    assert (tmp_path / "run" / "tokenizer.json").is_file()
+    again = tmp_path / "again"
+    again.mkdir()
+    write_compact(model, again / "model.onnx")
+    for name in ("config.json", "tokenizer.json"):
+        shutil.copyfile(pack / name, again / name)
+    text = "The ship moved slowly through the dark while captain franco watched the strange wub. " * 4
+    before, after = score_text(open_pack(pack), text), score_text(open_pack(again), text)
+    assert abs(after["perplexity"] / before["perplexity"] - 1) < 0.01
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    shutil.copyfile(built["runs"] / "tinystyle" / "onnx" / "model.onnx", plain / "model.onnx")
+    shutil.copyfile(pack / "config.json", plain / "config.json")
+    with pytest.raises(WriterError, match="not the compact graph"):
+        rebuild(plain, tmp_path / "nope")

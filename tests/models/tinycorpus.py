@@ -37,11 +37,11 @@ def _book(title: str, seed: int, paragraphs: int = 60) -> str:
 
 
 def make_tiny_corpus(where: Path) -> Path:
-    """Three small books in Gutenberg's file layout, with a MANIFEST, under ``where/corpora``."""
+    """Four small books (two general, two in the style) in Gutenberg's layout, with a MANIFEST, in ``where/corpora``."""
     root = where / "corpora"
     rows = ["file\tset\ttitle\tauthor\tgutenberg_id\tbytes\tsha256\tsource"]
     for i, (folder, title) in enumerate([("general", "A Sea Tale"), ("general", "Another Tale"),
-                                         ("style", "The Wub Stories")]):
+                                         ("style", "The Wub Stories"), ("style", "More Wub Stories")]):
         path = root / folder / f"book{i}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         data = _book(title, i).encode("utf-8")
@@ -78,12 +78,16 @@ warmup_steps = 5
 bf16 = false
 [evaluate]
 sets = ["general"]  # the style corpus is prepared later, by the fine-tune
+unseen = []
 """, encoding="utf-8")
     tune = where / "tinystyle.toml"
     tune.write_text("""
 name = "tinystyle"
 [corpus]
 sets = ["style"]
+heldout_works = [1003]  # a whole work never trained on: validation and the unseen-work figure
+replay_sets = ["general"]
+replay_fraction = 0.2
 [model]
 base = "tinybase"
 [train]
@@ -96,5 +100,7 @@ warmup_steps = 2
 bf16 = false
 [evaluate]
 sets = ["general", "style"]
-""", encoding="utf-8")
+unseen = ["{tune}"]
+regimes = ["| regime | unseen | general |", "|---|---:|---:|", "| replay 20% | 1.0 | 1.0 |"]
+""".replace("{tune}", tune.as_posix()), encoding="utf-8")
     return {"base": base, "style": tune}

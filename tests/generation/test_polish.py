@@ -29,7 +29,9 @@ def _spelt(engine: Engine, ids: list[int]) -> bytes:
 
 @pytest.mark.parametrize(("prompt", "removed"), [
     ("The quick brown fox jum", " jum"),  # inside a word: the word and its space are re-spelt
-    ("The rain in Spain ", " "),  # after a space: the model decides how the next word starts
+    ("The rain in Spain ", " "),
+    ("The rain in Spain stays mainly in the plain. Is it raining? Yes, it is. She walked home, and the ni",
+     " ni"),  # a long prompt: the end is re-encoded from a word boundary to match the prompt's tokens  # after a space: the model decides how the next word starts
     ("Is it raining?", "?"),  # after punctuation: only the mark
     ("Café naï", " naï"),  # accents: healed over bytes, never half a character
     ("東京は日本の首", None),  # CJK: at least the last character, whole characters only

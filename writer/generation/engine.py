@@ -350,7 +350,9 @@ class Engine:
     def heal(self, ids: list[int], text: str) -> tuple[list[int], bytes]:
         """``ids`` (a prompt ending with ``text``) backed up over the word at the cursor, and the
         bytes the first generated tokens must re-spell (see :mod:`writer.generation.healing`)."""
-        tail = text[-64:]
+        tail = text[-80:]
+        space = tail.find(" ", 0, len(tail) - 1)  # byte-level BPE splits before a space: tokens match from there
+        tail = tail[space:] if space > 0 and len(text) > len(tail) else tail
         enc = self.tokenizer.encode(tail, add_special_tokens=False)
         n = len(enc.ids)
         if not n or ids[-n:] != enc.ids:

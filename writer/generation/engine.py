@@ -510,7 +510,8 @@ class Engine:
                 rows[r].finish("cancel")
         texts = [row.text for row in rows]
         scores = [_mean_within(lp, e, len(t)) for lp, e, t in zip(logprobs, ends, texts, strict=True)]
-        order = rank(texts, scores, n, clean=words is not None) if rows_n > n else list(range(n))
+        order = rank(texts, scores, n, clean=words is not None, unwanted=guard.uses if guard else None) \
+            if rows_n > n else list(range(n))
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return Generation(
             texts=[texts[r] for r in order], seed=seed,

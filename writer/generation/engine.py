@@ -40,6 +40,14 @@ Design, and why:
 * Background prefill: :meth:`Engine.prefill_prompt` fills the prefix cache while the writer
   types (the suggestions panel calls it on a worker), so the trigger only computes the last
   chunk: 12 ms to the first token against 116 ms cold (benchmark, pack architecture).
+* Polish (:class:`~writer.generation.polish.Polish`, on in the panel and ``writer suggest``):
+  the prompt is backed up over the word at the cursor and the first tokens re-spell it
+  (:mod:`~writer.generation.healing`); rows end cleanly (:mod:`~writer.generation.streaming`),
+  junk is cut, the books' names are down-weighted (:mod:`~writer.generation.names`), and 2K
+  candidates run in the one batch, of which the best K by the pack's own mean log-probability
+  are returned. The extra rows ride on the same forward passes: 466 ms for 3 polished
+  suggestions, best of 6, against 265 ms for plain 3 × 40 (benchmark, vanilla pack, cold
+  200-token prompt, 2 shared cores).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ suggestions per second. Targets: broken ≤ 5%, clean endings ≥ 90%, borrowed 
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import re
 import sys
@@ -71,12 +72,18 @@ def prompts(paras: list[str], count: int, seed: int) -> list[str]:
     return out
 
 
-def dictionary(corpus_dir: Path, manifest: list[corpus_mod.Work], extra: list[str]) -> set[str]:
-    """Lower-case words of general English (the ``general`` set) and of the book itself."""
+@functools.cache
+def general_words(corpus_dir: Path) -> frozenset[str]:
+    """Lower-case words of general English: the ``general`` set, each seen at least twice."""
     counts: Counter[str] = Counter()
-    for work in (w for w in manifest if w.set == "general"):
+    for work in (w for w in corpus_mod.load_manifest(corpus_dir) if w.set == "general"):
         counts.update(m.group().lower() for m in _LETTERS.finditer(corpus_mod.read_work(corpus_dir, work)))
-    words = {w for w, c in counts.items() if c >= 2}
+    return frozenset(w for w, c in counts.items() if c >= 2)
+
+
+def dictionary(corpus_dir: Path, extra: list[str]) -> set[str]:
+    """General English's words and the book's own."""
+    words = set(general_words(corpus_dir))
     for text in extra:
         words.update(m.group().lower() for m in _LETTERS.finditer(text))
     return words
@@ -139,7 +146,7 @@ def main() -> int:
         books = [corpus_mod.clean(corpus_mod.read_work(args.corpus_dir, w))
                  for w in corpus_mod.select_works(manifest, ids=heldout_books(name))]
         cases = [p for i, paras in enumerate(books) for p in prompts(paras, args.prompts // len(books), i)]
-        words = dictionary(args.corpus_dir, manifest, ["\n".join(b) for b in books])
+        words = dictionary(args.corpus_dir, ["\n".join(b) for b in books])
         engine = Engine(open_pack(REPO / "resources" / "models" / name, "shipped"), args.threads).load()
         for mode, polish in (("raw", None), ("polished", Polish())):
             m = measure(engine, cases, polish, words)

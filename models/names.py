@@ -68,11 +68,13 @@ def count(paragraphs: Iterable[str]) -> Counts:
 
 
 def _prefix(name: str, common: list[str]) -> int:
-    """The shortest prefix of ``name`` (3+ letters) that no word in sorted ``common`` starts with."""
+    """The shortest prefix of ``name`` (3+ letters) that no word in sorted ``common`` starts with,
+    the name's own forms ("Henrietta's", "Bennets") aside."""
+    whole = name.lower()
     for size in range(3, len(name)):
-        head = name[:size].lower()
-        i = bisect.bisect_left(common, head)
-        if i == len(common) or not common[i].startswith(head):
+        head = whole[:size]
+        start, end = bisect.bisect_left(common, head), bisect.bisect_left(common, head + "\uffff")
+        if not any(not w.startswith(whole) for w in common[start:end]):
             return size
     return len(name)
 

@@ -81,3 +81,21 @@ def test_polished_by_default_raw_on_request_and_json_scores(mini: str, capsys: p
     assert raw["texts"] != polished["texts"]
     note = _json(capsys, [*base, "--memory", "Characters: Smith.", "The rain"])
     assert note["prompt_tokens"] > _json(capsys, [*base, "The rain"])["prompt_tokens"]
+
+
+def test_models_add_with_its_corpus_lists_the_names_suggestions_avoid(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for module in ("torch", "transformers", "optimum.exporters.onnx"):
+        pytest.importorskip(module)
+    from writer.generation.names import load_names
+    from writer.generation.packs import find
+
+    corpus = tmp_path / "book.txt"
+    corpus.write_text("The rain fell, and Quillfeather went out. She saw Quillfeather by the quay.\n\n"
+                      "Later that day Quillfeather sang, and the boats came in.\n", encoding="utf-8")
+    assert main(["models", "add", str(build()["int8"]), "--name", "named", "--corpus", str(corpus)]) == 0
+    assert "names" in capsys.readouterr().out
+    names = load_names(find("named").path)
+    assert [n.name for n in names] == ["Quillfeather"] and names[0].count == 3
+    assert main(["models", "add", str(build()["int8"]), "--name", "other", "--corpus", str(tmp_path / "no")]) == 2
+    assert "not found" in capsys.readouterr().err

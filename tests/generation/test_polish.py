@@ -30,6 +30,8 @@ def _spelt(engine: Engine, ids: list[int]) -> bytes:
 @pytest.mark.parametrize(("prompt", "removed"), [
     ("The quick brown fox jum", " jum"),  # inside a word: the word and its space are re-spelt
     ("The rain in Spain ", " "),  # after a space: the model decides how the next word starts
+    ("The rain in Spain stays mainly in the plain. Is it raining? Yes, it is. She walked home, and the ni",
+     " ni"),  # a long prompt: the end is re-encoded from a word boundary to match the prompt's tokens
     ("Is it raining?", "?"),  # after punctuation: only the mark
     ("Café naï", " naï"),  # accents: healed over bytes, never half a character
     ("東京は日本の首", None),  # CJK: at least the last character, whole characters only
@@ -107,3 +109,13 @@ def test_rank_drops_junk_and_near_duplicates_before_the_score() -> None:
     texts = [" He left the room.", " [Illustration: a ship]", " He left the room!", " She sang."]
     order = rank(texts, [-1.0, -0.5, -1.1, -2.0], 2)
     assert order == [0, 3]
+
+
+def test_a_candidate_with_a_borrowed_name_ranks_after_the_others() -> None:
+    from writer.generation.names import Name, NameGuard
+
+    guard = NameGuard([Name("Elliot", 9, 5)], [b" Ell", b"iot", b" the"])
+    assert guard.uses(" with Mr Elliot.") and not guard.uses(" with Mr Elliott, the son")
+    texts = [" with Mr Elliot, as before.", " with her sister, as before.", " alone in the rain."]
+    assert rank(texts, [-1.0, -1.5, -2.5], 2, unwanted=guard.uses) == [1, 2]
+    assert rank(texts, [-1.0, -1.5, -2.5], 2) == [0, 1]

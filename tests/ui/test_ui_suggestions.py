@@ -343,3 +343,59 @@ def test_the_app_opens_with_the_suggestions_tab_in_front(qtbot: QtBot, store: An
     qtbot.waitUntil(lambda: not window.suggestions.visibleRegion().isEmpty())
     assert window.copycheck.panel.visibleRegion().isEmpty()
     window.worker.wait(5000)
+
+
+def test_memory_note_is_edited_saved_restored_seen_by_the_model_and_never_published(
+        qtbot: QtBot, make_window: Any, store: Any, tmp_path: Path) -> None:
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    from writer.publishing.credentials import Credentials
+    from writer.publishing.publisher import Publisher
+    from writer.store import outbox
+
+    window, panel = open_panel(qtbot, make_window)
+    draft_id = window.current_draft_id
+    assert panel.memory.isEnabled() and panel.memory.toPlainText() == ""
+    note = "Characters: Maud Quillfeather, a lighthouse keeper. Tone: wry."
+    qtbot.keyClicks(panel.memory, note)
+    qtbot.waitUntil(lambda: store.get_memory(draft_id) == note, timeout=5000)  # saved by itself
+    finished(qtbot, panel, panel.suggest)
+    assert panel.batches[-1].request.memory == note  # the model reads it before the text
+    window.new_draft()
+    assert panel.memory.toPlainText() == "" and window.current_draft_id != draft_id
+    window.open_draft(draft_id)
+    assert panel.memory.toPlainText() == note  # restored with its draft
+    second = make_window()
+    second.open_draft(draft_id)
+    assert second.suggestions.memory.toPlainText() == note  # and in a new window (after a restart)
+    site = tmp_path / "site"
+    outbox.add_target(store, "site", "static", {"path": str(site)}, default=True)
+    window.autosave.flush()
+    assert Publisher(store, window.settings, credentials=Credentials(FailKeyring())).publish(draft_id).state == "done"
+    published = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*") if p.is_file())
+    assert PROMPT.split(",")[0] in published and "Quillfeather" not in published
+
+
+def test_first_streamed_text_is_painted_without_waiting_for_the_repaint_timer(
+        qtbot: QtBot, make_window: Any) -> None:
+    _, panel = open_panel(qtbot, make_window, suggest__n=2, suggest__max_new_tokens=12)
+    painted: list[tuple[str, str, bool]] = []  # (text received, text on the cards, repaint pending)
+
+    def on_stream(_rid: int, _col: int, _step: int) -> None:
+        painted.append(("".join(panel.texts()).strip(),
+                        "".join(c.body.text() for c in panel.list.cards if c.property("state") == "streaming"),
+                        panel._repaint.isActive()))
+
+    panel.streamed.connect(on_stream)
+    finished(qtbot, panel, panel.suggest)
+    first = next(i for i, (received, _, _) in enumerate(painted) if received)
+    assert painted[first][1].strip()  # the first words are on a card at once, not a timer tick later
+    assert any(pending for _, _, pending in painted[first + 1:])  # later tokens are throttled
+
+
+def test_each_card_shows_its_score_on_hover(qtbot: QtBot, make_window: Any) -> None:
+    _, panel = open_panel(qtbot, make_window, suggest__n=2, suggest__max_new_tokens=12)
+    finished(qtbot, panel, panel.suggest)
+    scores = [item.score for item in panel.batches[-1].items]
+    assert all(isinstance(s, float) and s < 0 for s in scores) and scores == sorted(scores, reverse=True)
+    assert f"Score {scores[0]:.2f}" in panel.list.cards[0].toolTip()

@@ -40,6 +40,14 @@ Design, and why:
 * Background prefill: :meth:`Engine.prefill_prompt` fills the prefix cache while the writer
   types (the suggestions panel calls it on a worker), so the trigger only computes the last
   chunk: 12 ms to the first token against 116 ms cold (benchmark, pack architecture).
+* Polish (:class:`~writer.generation.polish.Polish`, on in the panel and ``writer suggest``):
+  the prompt is backed up over the word at the cursor and the first tokens re-spell it
+  (:mod:`~writer.generation.healing`); rows end cleanly (:mod:`~writer.generation.streaming`),
+  junk is cut, the books' names are down-weighted (:mod:`~writer.generation.names`), and 2K
+  candidates run in the one batch, of which the best K by the pack's own mean log-probability
+  are returned. The extra rows ride on the same forward passes: 466 ms for 3 polished
+  suggestions, best of 6, against 265 ms for plain 3 × 40 (benchmark, vanilla pack, cold
+  200-token prompt, 2 shared cores).
 """
 
 from __future__ import annotations
@@ -350,7 +358,9 @@ class Engine:
     def heal(self, ids: list[int], text: str) -> tuple[list[int], bytes]:
         """``ids`` (a prompt ending with ``text``) backed up over the word at the cursor, and the
         bytes the first generated tokens must re-spell (see :mod:`writer.generation.healing`)."""
-        tail = text[-64:]
+        tail = text[-80:]
+        space = tail.find(" ", 0, len(tail) - 1)  # byte-level BPE splits before a space: tokens match from there
+        tail = tail[space:] if space > 0 and len(text) > len(tail) else tail
         enc = self.tokenizer.encode(tail, add_special_tokens=False)
         n = len(enc.ids)
         if not n or ids[-n:] != enc.ids:
@@ -508,7 +518,8 @@ class Engine:
                 rows[r].finish("cancel")
         texts = [row.text for row in rows]
         scores = [_mean_within(lp, e, len(t)) for lp, e, t in zip(logprobs, ends, texts, strict=True)]
-        order = rank(texts, scores, n, clean=words is not None) if rows_n > n else list(range(n))
+        order = rank(texts, scores, n, clean=words is not None, unwanted=guard.uses if guard else None) \
+            if rows_n > n else list(range(n))
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return Generation(
             texts=[texts[r] for r in order], seed=seed,

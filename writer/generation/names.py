@@ -6,7 +6,8 @@ puts them into drafts that never mention them. Each pack may list those names in
 use that general English does not, with counts and the shortest prefix that already singles
 the name out). While generating, a token that would spell such a prefix, alone or after the
 letters of the word being written, loses :data:`PENALTY` logits, unless the name occurs in
-the draft or the memory note.
+the draft or the memory note. A name spelt from an ambiguous start (" Ell" + "iot") can still
+slip through: best-of ranking then puts such a candidate last (:meth:`NameGuard.uses`).
 """
 
 from __future__ import annotations
@@ -87,6 +88,13 @@ class NameGuard:
         self.start_spaced = np.asarray(sorted(start_spaced), dtype=np.int64)
         self.new_word = np.asarray(sorted(start_spaced | start_plain), dtype=np.int64)
         self.cont = {k: np.asarray(sorted(v | start_spaced), dtype=np.int64) for k, v in cont.items()}
+        words = sorted((n.name for n in self.names), key=len, reverse=True)
+        self._pattern = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, words))})(?![^\W\d_])") \
+            if words else None
+
+    def uses(self, text: str) -> bool:
+        """Whether ``text`` has one of the guarded names (a candidate that slipped past the weights)."""
+        return self._pattern is not None and self._pattern.search(text) is not None
 
     def penalised(self, text: str) -> np.ndarray:
         """Token ids that would start (or go on spelling) a guarded name after ``text``."""

@@ -10,6 +10,7 @@ dropping junk and near-duplicates.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from writer.generation.junk import is_junk
@@ -40,14 +41,17 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def rank(texts: list[str], scores: list[float], n: int, *, clean: bool = True) -> list[int]:
-    """Indices of the ``n`` best candidates: junk and near-duplicates last, then by score."""
+def rank(texts: list[str], scores: list[float], n: int, *, clean: bool = True,
+         unwanted: Callable[[str], bool] | None = None) -> list[int]:
+    """Indices of the ``n`` best candidates: junk, near-duplicates and ``unwanted`` ones (a
+    borrowed name) last, then by score."""
     order = sorted(range(len(texts)), key=lambda i: -scores[i])
     chosen: list[int] = []
     spare: list[int] = []
     for i in order:
         text = _norm(texts[i])
-        bad = not text or is_junk(texts[i]) or (clean and word_count(text) < 2)
+        bad = not text or is_junk(texts[i]) or (clean and word_count(text) < 2) or \
+            (unwanted is not None and unwanted(texts[i]))
         if bad or any(difflib.SequenceMatcher(None, text, _norm(texts[j])).ratio() > NEAR_DUPLICATE
                       for j in chosen):
             spare.append(i)

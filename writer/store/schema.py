@@ -156,6 +156,19 @@ def _v5_revision_provenance(db: Database) -> None:
     db.execute("ALTER TABLE revisions ADD COLUMN provenance TEXT")
 
 
+def _v6_memory_notes(db: Database) -> None:
+    """Each draft's memory note (characters, setting, tone) that suggestions read before the text.
+
+    Its own table, not a drafts column: the note is never part of what is published or searched.
+    """
+    db.execute("""
+        CREATE TABLE memory_notes (
+            draft_id INTEGER PRIMARY KEY REFERENCES drafts (id) ON DELETE CASCADE,
+            note TEXT NOT NULL,
+            updated TEXT NOT NULL
+        )""")
+
+
 MIGRATIONS: list[Migration] = [_v1_drafts, _v2_provenance, _v3_publishing, _v4_draft_ids_never_reused,
-                               _v5_revision_provenance]
+                               _v5_revision_provenance, _v6_memory_notes]
 SCHEMA_VERSION = len(MIGRATIONS)

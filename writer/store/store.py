@@ -370,7 +370,7 @@ class Store:
         """Delete a draft with its revisions and provenance."""
         with self._write():
             self._get(draft_id)
-            for table in ("provenance", "revisions"):
+            for table in ("provenance", "revisions", "memory_notes"):
                 self.db.execute(f"DELETE FROM {table} WHERE draft_id = ?", [draft_id])
             self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
 
@@ -619,6 +619,29 @@ class Store:
         self.db.conn.executemany(
             'INSERT INTO provenance (draft_id, start, "end", model, seed, created) VALUES (?, ?, ?, ?, ?, ?)',
             [(draft_id, s.start, s.end, s.model, s.seed, _iso(s.created)) for s in spans])
+
+    # -- memory notes ------------------------------------------------------------------------
+
+    @_guarded
+    def get_memory(self, draft_id: int) -> str:
+        """The draft's memory note ("" when it has none): suggestions see it, readers never do."""
+        row = self.db.execute("SELECT note FROM memory_notes WHERE draft_id = ?", [draft_id]).fetchone()
+        if row is None:
+            self._get(draft_id)  # raises DraftNotFound for a draft that is not there
+            return ""
+        return str(row[0])
+
+    @_guarded
+    def set_memory(self, draft_id: int, note: str) -> None:
+        """Keep ``note`` as the draft's memory note (an empty note removes it)."""
+        with self._write():
+            self._get(draft_id)
+            if note.strip():
+                self.db.execute("INSERT INTO memory_notes (draft_id, note, updated) VALUES (?, ?, ?) "
+                                "ON CONFLICT (draft_id) DO UPDATE SET note = excluded.note, updated = excluded.updated",
+                                [draft_id, note, _iso(self.clock())])
+            else:
+                self.db.execute("DELETE FROM memory_notes WHERE draft_id = ?", [draft_id])
 
     # -- health and backups ------------------------------------------------------------------
 

@@ -11,6 +11,9 @@ For other features (the copy check):
 * :meth:`SuggestionsPanel.set_badge` ``(row, text, tooltip, request_id=None)`` — mark a card;
   the badge stays with its batch when the writer pages through earlier batches.
 * ``suggestionAccepted(text, model, seed)`` — text went into the draft.
+
+Each draft has a memory note (the field under the controls), stored with the draft
+(``Store.set_memory``) and placed before the text in every prompt; it is never published.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -36,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from writer.errors import WriterError
 from writer.generation.packs import Pack
+from writer.generation.polish import Polish
 from writer.ui.provenance import ProvenanceView
 from writer.ui.suggestions_cards import SuggestionList
 from writer.ui.suggestions_controls import AdvancedDrawer, ModelPicker
@@ -48,7 +53,9 @@ PREFILL_CHANNEL = "suggestions-prefill"
 PREFILL_MS = 200  # a pause between words: long enough not to run on every keystroke
 PROMPT_CHARS = 6000  # the models see at most 512 tokens; this is comfortably more text than that
 MAX_ROWS = 8
-PAINT_MS = 33
+PAINT_MS = 33  # after the first text of a batch, which is painted at once
+MEMORY_SAVE_MS = 600
+MEMORY_HINT = "Memory note: characters, setting, tone… Suggestions read it first; it is never published."
 IDLE_HINT = ("Pause, or press Ctrl+Space or Tab at the end of a word, and suggestions appear here.\n\n"
              "Tab or Alt+1 inserts the first, Alt+2… the others; Ctrl+R writes a fresh batch.")
 # palette() roles follow the app's light/dark palette without knowing the theme
@@ -110,6 +117,11 @@ class SuggestionsPanel(QWidget):
         self._prefill_timer = QTimer(self, singleShot=True, interval=PREFILL_MS)
         self._prefill_timer.timeout.connect(self._prefill)
         self._prefill_cancel: threading.Event | None = None
+        self._memory_draft: int | None = None  # the draft the note field holds
+        self._memory_dirty = False  # edited since last saved
+        self._memory_save = QTimer(self, singleShot=True, interval=MEMORY_SAVE_MS)
+        self._memory_save.timeout.connect(self.save_memory)
+        self.memory.textChanged.connect(self._on_memory_edited)
 
         self.worker.progressed.connect(self._on_progress)
         self.worker.finished.connect(self._on_finished)
@@ -161,6 +173,14 @@ class SuggestionsPanel(QWidget):
         layout.addLayout(top)
         self.drawer = AdvancedDrawer(self.settings, self)
         layout.addWidget(self.drawer)
+        self.memory = QPlainTextEdit(self)
+        self.memory.setObjectName("memoryNote")
+        self.memory.setPlaceholderText(MEMORY_HINT)
+        self.memory.setToolTip(MEMORY_HINT)
+        self.memory.setTabChangesFocus(True)
+        self.memory.setFixedHeight(self.memory.fontMetrics().lineSpacing() * 3 + 14)
+        self.memory.setEnabled(False)
+        layout.addWidget(self.memory)
 
         state = QHBoxLayout()
         self.state_label = QLabel("", self)
@@ -335,7 +355,8 @@ class SuggestionsPanel(QWidget):
         seed = self.drawer.chosen_seed()
         request = Request(kind, "" if kind == "surprise" else text, columns, min(n, MAX_ROWS),
                           seed if seed is not None else secrets.randbelow(2**31),
-                          parallel=kind == "compare" and bool(self.settings.get("suggest.compare_parallel")))
+                          parallel=kind == "compare" and bool(self.settings.get("suggest.compare_parallel")),
+                          memory="" if kind == "surprise" else self.memory_text(), polish=self.polish())
         self.cancel_running()
         self._stop_prefill()
         cancel = threading.Event()
@@ -394,25 +415,29 @@ class SuggestionsPanel(QWidget):
                 batch.items[i].state = "generating"
             self.set_state("Writing suggestions…", busy=True)
         elif kind == "step":
-            step, deltas = event[2], event[3]
+            deltas = event[3]
+            first = not any(batch.items[i].text for i in rows)
             for row, delta in enumerate(deltas):
                 if delta:
                     batch.items[batch.index(col, row)].text += delta
-            self.streamed.emit(request_id, col, step)
         elif kind == "done":
+            scores = event[3] if len(event) > 3 else []
             for row, text in enumerate(event[2]):
                 item = batch.items[batch.index(col, row)]
                 item.text, item.state = text, "done"
+                item.score = scores[row] if row < len(scores) else None
         elif kind == "error":
             for i in rows:
                 batch.items[i].state, batch.items[i].error = "error", str(event[2])
         if self.shown >= 0 and self.batches[self.shown] is batch:
-            if kind == "step":
+            if kind == "step" and not first:
                 self._dirty.update(rows)
                 if not self._repaint.isActive():
                     self._repaint.start()
             else:
                 self._paint(batch, rows)
+        if kind == "step":
+            self.streamed.emit(request_id, col, event[2])  # after the first text is on screen
 
     def _flush_paint(self) -> None:
         """Tokens arrive faster than anyone reads: repaint at most every :data:`PAINT_MS`."""
@@ -582,7 +607,8 @@ class SuggestionsPanel(QWidget):
         cancel = self._prefill_cancel = threading.Event()
         self._cancels.append(cancel)
         self.worker.submit(_prefill_job, self.engine_for(pack), prompt[0],
-                           self.drawer.settings_for(pack).max_new_tokens, cancel, channel=PREFILL_CHANNEL)
+                           self.drawer.settings_for(pack).max_new_tokens, cancel, self.memory_text(), self.polish(),
+                           channel=PREFILL_CHANNEL)
 
     def _stop_prefill(self) -> None:
         """Newer text or a real request supersedes a background prefill (it stops between chunks)."""
@@ -617,9 +643,52 @@ class SuggestionsPanel(QWidget):
             self.dock.show()
             self.dock.raise_()
 
-    def _on_draft_opened(self, _draft_id: int) -> None:
+    def _on_draft_opened(self, draft_id: int) -> None:
         self._pause.stop()
         self.dismiss()
+        self.load_memory(draft_id)
+
+    # -- the memory note -------------------------------------------------------------------
+    def polish(self) -> Polish:
+        """The decoder's care for the panel's requests: all of it, names per the setting."""
+        return Polish(avoid_names=bool(self.settings.get("suggest.avoid_names")))
+
+    def memory_text(self) -> str:
+        return self.memory.toPlainText() if self._memory_draft is not None else ""
+
+    def load_memory(self, draft_id: int | None) -> None:
+        """Show ``draft_id``'s note (saving the note of the draft shown before)."""
+        self.save_memory()
+        store = self.window_.store  # type: ignore[attr-defined]
+        note = ""
+        if draft_id is not None:
+            try:
+                note = store.get_memory(draft_id)
+            except WriterError as exc:
+                self.set_state(f"The memory note could not be read: {exc}", error=True)
+                draft_id = None
+        self._memory_draft = draft_id
+        self.memory.blockSignals(True)
+        self.memory.setPlainText(note)
+        self.memory.blockSignals(False)
+        self.memory.setEnabled(draft_id is not None)
+        self.memory.setReadOnly(bool(store.read_only))
+
+    def _on_memory_edited(self) -> None:
+        if self._memory_draft is not None:
+            self._memory_dirty = True
+            self._memory_save.start()
+
+    def save_memory(self) -> None:
+        """Write a pending edit of the note to the store (a short write, like the draft's autosave)."""
+        if not self._memory_dirty or self._memory_draft is None:
+            return
+        self._memory_save.stop()
+        self._memory_dirty = False
+        try:
+            self.window_.store.set_memory(self._memory_draft, self.memory.toPlainText())  # type: ignore[attr-defined]
+        except WriterError as exc:
+            self.set_state(f"The memory note was not saved: {exc}", error=True)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.editor and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
@@ -627,6 +696,7 @@ class SuggestionsPanel(QWidget):
                 return self._on_tab()
         elif watched is self.window_ and event.type() == QEvent.Type.Close:
             self.cancel_running()
+            self.save_memory()
         return False
 
     def _on_tab(self) -> bool:
@@ -644,7 +714,8 @@ class SuggestionsPanel(QWidget):
         return False
 
 
-def _prefill_job(engine: object, text: str, max_new_tokens: int, cancel: threading.Event) -> None:
+def _prefill_job(engine: object, text: str, max_new_tokens: int, cancel: threading.Event, memory: str = "",
+                 polish: Polish | None = None) -> None:
     """Worker side of :meth:`SuggestionsPanel._prefill`: load the model if needed, warm its cache."""
     prefill = getattr(engine, "prefill_prompt", None)  # test doubles may lack it
     if prefill is None or cancel.is_set():
@@ -653,7 +724,7 @@ def _prefill_job(engine: object, text: str, max_new_tokens: int, cancel: threadi
         if not engine.loaded:  # type: ignore[attr-defined]
             engine.load()  # type: ignore[attr-defined]
         if not cancel.is_set():
-            prefill(text, max_new_tokens=max_new_tokens, cancel=cancel)
+            prefill(text, max_new_tokens=max_new_tokens, cancel=cancel, memory=memory, polish=polish)
     except WriterError:
         return  # a broken pack is reported by the request itself, not by its warm-up
 

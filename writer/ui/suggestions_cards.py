@@ -70,10 +70,21 @@ class SuggestionCard(QFrame):
             self.body.setText(body)
         if state != self.property("state"):  # re-styling is the costly part: only when it changes
             self.setProperty("state", state)
-            self.setToolTip("" if state == "error" else "Click to insert at the cursor")
+            self.setToolTip(self._tip(item, state))
             for widget in (self, self.body):  # descendant rules follow the card's state only when re-polished
                 widget.style().unpolish(widget)
                 widget.style().polish(widget)
+        elif state == "done":
+            self.setToolTip(self._tip(item, state))
+
+    @staticmethod
+    def _tip(item: Item, state: str) -> str:
+        if state == "error":
+            return ""
+        if item.score is None:
+            return "Click to insert at the cursor"
+        return (f"Click to insert at the cursor\nScore {item.score:.2f}: the model's mean log-probability per "
+                "token (nearer 0 is likelier); the best of several candidates are shown")
 
     def set_badge(self, text: str, tooltip: str = "") -> None:
         self.badge.setText(text)

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from writer.errors import WriterError
 from writer.generation.packs import Pack
+from writer.generation.polish import Polish
 from writer.generation.sampler_settings import SamplerSettings
 from writer.generation.streaming import Stop
 
@@ -63,6 +64,8 @@ class Request:
     seed: int
     stop: Stop = "paragraph"
     parallel: bool = False  # columns in threads at once (see the module docstring)
+    memory: str = ""  # the draft's memory note, read before the text
+    polish: Polish | None = None  # the decoder's care (healing, clean ends, names, best of several)
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Item:
     text: str = ""
     state: str = "waiting"  # waiting, loading, generating, done, error
     error: str = ""
+    score: float | None = None  # mean log-probability per token, the pack's own
 
 
 @dataclass
@@ -106,7 +110,7 @@ def run_request(request: Request, cancel: threading.Event, engine_for: EngineFor
     """Generate every column of ``request``; events go to ``progress``. Returns False if cancelled.
 
     Events: ``("loading", col)``, ``("generating", col)``, ``("step", col, step, deltas)``,
-    ``("done", col, texts)`` and ``("error", col, message)``. One failing model never stops
+    ``("done", col, texts, scores)`` and ``("error", col, message)``. One failing model never stops
     the others. Several columns run in parallel threads when ``request.parallel``.
     """
     columns = list(enumerate(request.columns))
@@ -137,7 +141,8 @@ def _run_column(request: Request, col: int, column: Column, cancel: threading.Ev
                 progress(("step", col, step, list(deltas)))
 
         result = engine.generate(request.prompt, n=request.n, settings=column.settings, seed=request.seed,
-                                 stop=request.stop, on_step=on_step, cancel=cancel)
+                                 stop=request.stop, on_step=on_step, cancel=cancel, memory=request.memory,
+                                 polish=request.polish)
     except WriterError as exc:
         progress(("error", col, str(exc)))
         return True
@@ -146,5 +151,5 @@ def _run_column(request: Request, col: int, column: Column, cancel: threading.Ev
         return True
     if result.cancelled:
         return False
-    progress(("done", col, list(result.texts)))
+    progress(("done", col, list(result.texts), list(getattr(result, "scores", None) or [])))
     return True

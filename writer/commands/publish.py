@@ -17,6 +17,7 @@ from writer.publishing.credentials import NO_KEYRING, session_credentials
 from writer.publishing.errors import CopyFlagged
 from writer.publishing.micropub import Micropub, discover
 from writer.publishing.publisher import SECRET_ENV, Publisher
+from writer.publishing.static_site import check_site_folder
 from writer.publishing.wordpress import WordPress
 from writer.settings import Settings
 from writer.store import Store
@@ -196,8 +197,7 @@ def _targets_add(store: Store, args: argparse.Namespace) -> int:
     secret: str | None = None
     if kind == "static":
         folder = Path(args.location).expanduser().resolve()
-        if folder.exists() and not folder.is_dir():
-            raise WriterError(f"{folder} is a file; give a folder for the static site.")
+        check_site_folder(folder)  # a file, or a folder of someone else's files, is refused before it is used
         config = {"path": str(folder), "title": args.title or "", "base_url": args.base_url or ""}
     elif kind == "wordpress":
         url = _http_url(args.location)

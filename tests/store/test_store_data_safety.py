@@ -107,9 +107,8 @@ def test_pages_garbled_mid_file_are_refused_and_take_no_new_drafts(seed: int) ->
         backup = store.backup()
     _garble_mid_file(seed)
     before = db_path().read_bytes()
-    with pytest.raises(StoreCorrupt) as caught:
-        with Store.open() as store:
-            store.create_draft("this would be lost by the restore")
+    with pytest.raises(StoreCorrupt) as caught, Store.open() as store:
+        store.create_draft("this would be lost by the restore")
     assert "is damaged" in str(caught.value) and str(backup) in str(caught.value)
     assert "writer drafts restore-backup" in str(caught.value)
     assert db_path().read_bytes() == before

@@ -193,7 +193,7 @@ def record_hashes(folder: Path) -> None:
     (folder / HASHES_FILE).write_text(json.dumps(hashes, indent=1), encoding="utf-8")
 
 
-def _expected_hashes(folder: Path, card: dict[str, Any]) -> dict[str, str]:
+def expected_hashes(folder: Path, card: dict[str, Any]) -> dict[str, str]:
     """The hashes a pack's files must have: from its card's ``sha256`` table and from ``models add``."""
     expected = {str(k): str(v) for k, v in (card.get("sha256") or {}).items()}
     with contextlib.suppress(WriterError):
@@ -204,7 +204,7 @@ def _expected_hashes(folder: Path, card: dict[str, Any]) -> dict[str, str]:
 def _verify_hashes(folder: Path, card: dict[str, Any]) -> None:
     """Compare each file with its recorded SHA-256, hashing only files whose size or mtime changed
     since the last check (the cache in the data folder), so listing packs stays quick."""
-    expected = _expected_hashes(folder, card)
+    expected = expected_hashes(folder, card)
     if not expected:
         return
     cache_file = paths.data_dir() / HASH_CACHE

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import NoReturn
 
 from writer import __version__, commands, paths
+from writer.commands._output import one_line, warn
 from writer.errors import WriterError
 
 
@@ -22,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with its usage errors on one line (the usage itself is one ``--help`` away)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (`{self.prog} --help` shows the usage)\n")
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (`{self.prog} --help` shows the usage)\n")
 
 
 def _global_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -76,11 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except WriterError as exc:
-        print(f"writer: {exc}", file=sys.stderr)
+        warn(exc)
         return 2
     finally:
         for note in paths.take_notes():
-            print(f"writer: {note}", file=sys.stderr)
+            warn(note)
 
 
 #: Arguments that name files: bytes that are not UTF-8 are a valid (if odd) file name there.
@@ -91,13 +94,27 @@ def _refuse_undecodable(args: argparse.Namespace) -> None:
     """Text arguments with bytes that are not UTF-8 (a Latin-1 terminal) cannot be stored, searched or sent:
     say so now rather than fail later (a queued post retried such a title for ever)."""
     for name, value in vars(args).items():
-        if name in _PATH_ARGUMENTS:
-            continue
         for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, (str, PurePath)) and "\0" in str(item):
+                raise WriterError(f"The {name.replace('_', '-')} argument contains a NUL character (\\0), which "
+                                  "no file name or text here can hold.")
+            if name in _PATH_ARGUMENTS:
+                if isinstance(item, str) and not _is_file_name(item):
+                    raise WriterError(f"The {name.replace('_', '-')} argument {one_line(ascii(item))} cannot be a "
+                                      "file name here.")
+                continue
             if isinstance(item, str) and not _encodable(item):
                 option = name.replace("_", "-")
                 raise WriterError(f"The {option} argument {item.encode('utf-8', 'replace').decode()!r} is not "
                                   "UTF-8 text; set the terminal to UTF-8 (e.g. LANG=C.UTF-8) and try again.")
+
+
+def _is_file_name(text: str) -> bool:
+    try:
+        os.fsencode(text)
+    except UnicodeEncodeError:  # a lone surrogate no command line can produce
+        return False
+    return True
 
 
 def _encodable(text: str) -> bool:

@@ -27,14 +27,18 @@ def set_data_dir(path: str | os.PathLike[str] | None) -> None:
     _override = Path(path).expanduser().resolve() if path else None
 
 
-def data_dir() -> Path:
-    """The user data folder: ``--data-dir``, else ``$WRITER_HOME``, else the platform's."""
+def data_dir_path() -> Path:
+    """Where the user data folder is, without creating or changing it (``writer doctor`` looks first)."""
     if _override is not None:
-        path = _override
-    elif os.environ.get("WRITER_HOME"):
-        path = Path(os.environ["WRITER_HOME"]).expanduser()
-    else:
-        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        return _override
+    if os.environ.get("WRITER_HOME"):
+        return Path(os.environ["WRITER_HOME"]).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    """The user data folder: ``--data-dir``, else ``$WRITER_HOME``, else the platform's (created private)."""
+    path = data_dir_path()
     try:
         path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
     except OSError as exc:

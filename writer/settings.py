@@ -99,6 +99,10 @@ SETTINGS: list[Setting] = [
             label="Add a disclosure line"),
     Setting("publishing.disclosure_text", str, "Parts of this post were drafted with a writing model.",
             "The disclosure line."),
+    Setting("publishing.allow_file_keyring", bool, False,
+            "Store passwords in a keyring file that is not encrypted (plaintext or base64, such as keyrings.alt's) "
+            "when that is the only keyring; off: they are kept in memory for the session.",
+            label="Allow an unencrypted keyring file"),
     Setting("publishing.timeout_s", float, 20.0, "Give up on a blog server after this many seconds.",
             minimum=1, maximum=300),
     Setting("nudges.stalled_days", int, 7, "A draft is stalled after this many days without publishing.",

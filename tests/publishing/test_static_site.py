@@ -253,3 +253,54 @@ def test_an_error_while_writing_inside_the_lock_is_not_called_an_unwritable_fold
     monkeypatch.setattr(StaticSite, "_save_and_render", busy)
     job = publisher.unpublish(draft.id)
     assert job.state == "failed" and not job.permanent  # retried later, not "check the folder is writable"
+
+
+def _someone_elses_site(folder: Path) -> dict[str, bytes]:
+    files = {"index.html": b"<h1>My hand-made home page</h1>", "style.css": b"body { color: teal }",
+             "tags/travel.html": b"<p>my travel page</p>"}
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    return files
+
+
+def test_a_folder_of_other_files_is_refused_and_left_as_it_was(store: Store, settings: Settings, site: Path) -> None:
+    files = _someone_elses_site(site)
+    draft = store.create_draft("First post", tags=["notes"])
+    job = _publisher(store, settings).publish(draft.id)
+    assert job.state == "failed" and job.permanent
+    assert "not a Writer site" in (job.reason or "") and str(site / "blog") in (job.reason or "")
+    assert {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()
+            and p.name != ".writer-site.lock"} == files
+
+
+def test_targets_add_refuses_a_folder_of_other_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from writer.cli import main
+
+    folder = tmp_path / "existing"
+    folder.mkdir()
+    _someone_elses_site(folder)
+    assert main(["targets", "add", "static", str(folder), "--name", "mine"]) == 2
+    err = capsys.readouterr().err
+    assert "not a Writer site" in err and "subfolder" in err
+    assert main(["targets", "add", "static", str(folder / "blog"), "--name", "mine"]) == 0
+
+
+def test_writer_deletes_and_replaces_only_files_it_wrote(store: Store, settings: Settings, site: Path) -> None:
+    publisher = _publisher(store, settings)
+    draft = store.create_draft("Trip\n\nWe went.", tags=["travel"])
+    assert publisher.publish(draft.id).state == "done"
+    mine = site / "tags" / "holiday.html"
+    mine.write_text("<p>my own page beside Writer's</p>", encoding="utf-8")
+    store.save_draft(draft.id, tags=["holiday"])  # Writer's tag page would now go where the user's file is
+    job = publisher.publish(draft.id)
+    assert job.state == "failed" and "holiday.html" in (job.reason or "")
+    assert mine.read_text(encoding="utf-8") == "<p>my own page beside Writer's</p>"
+    mine.unlink()
+    other = site / "tags" / "kept.html"
+    other.write_text("mine", encoding="utf-8")
+    store.save_draft(draft.id, tags=["holiday"])
+    ob.retry_failed(store)
+    assert publisher.publish(draft.id).state == "done"
+    assert not (site / "tags" / "travel.html").exists()  # Writer's own stale tag page goes
+    assert other.read_text(encoding="utf-8") == "mine"  # the user's file stays

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
+from writer.commands._output import warn
 from writer.copycheck.checker import COPY_WORDS, ECHO_WORDS, Checker, Flag
 from writer.copycheck.index import CopyIndex
 from writer.copycheck.locate import corpus_index_dir, model_index_dir, model_names
@@ -40,7 +40,7 @@ def _indexes(args: argparse.Namespace) -> list[CopyIndex]:
             try:
                 indexes.append(CopyIndex.load(model_index_dir(name)))
             except WriterError as exc:  # one damaged pack must not stop the others
-                print(f"writer: skipping {name}: {exc}", file=sys.stderr)
+                warn(f"skipping {name}: {exc}")
     if not indexes:
         raise WriterError("no copy index to check against: no model pack has one "
                           "(build one with 'writer corpus index FILE... --name NAME', then use --corpus NAME)")

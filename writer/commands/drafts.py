@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from writer.commands import history, tags
+from writer.commands._output import warn
 from writer.commands._store import with_store
 from writer.errors import WriterError
 from writer.store import STATUSES, Draft, Store, reading_minutes, restore_backup
@@ -154,6 +155,8 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return 0
+    if args.output.is_dir():
+        raise WriterError(f"{args.output} is a folder; give the file to write, e.g. {args.output / 'draft.md'}.")
     if args.output.exists() and not args.force:
         raise WriterError(f"{args.output} already exists; pass --force to replace it.")
     write_text_atomic(args.output, text)
@@ -169,7 +172,7 @@ def _import(store: Store, args: argparse.Namespace) -> int:
             draft = import_file(store, path)
         except WriterError as exc:
             failed += 1
-            print(f"writer: {exc}", file=sys.stderr)
+            warn(exc)
             continue
         print(f"Imported {path} as draft {draft.id}: {draft.title}")
     return 1 if failed else 0

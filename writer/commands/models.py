@@ -94,29 +94,29 @@ def _info(args: argparse.Namespace) -> int:
     lines: list[tuple[str, Any]] = [("folder", pack.path), ("size", _size(pack.size_bytes)), ("base", card.get("base")),
                                     ("trained here", card.get("trained_here")),
                                     ("stands in for", card.get("stands_in_for")), ("created", card.get("created"))]
-    arch = card.get("architecture") or {}
+    arch = card.get("architecture") if isinstance(card.get("architecture"), dict) else {}
     if arch:
         lines.append(("architecture", ", ".join(f"{k} {v}" for k, v in arch.items() if v is not None)))
-    sampler = card.get("sampler") or {}
+    sampler = card.get("sampler") if isinstance(card.get("sampler"), dict) else {}
     if sampler:
         lines.append(("sampler", ", ".join(f"{k} {v}" for k, v in sampler.items())))
     for key, value in lines:
         if value not in (None, ""):
             print(f"  {key + ':':<14}{value}")
-    works = card.get("works") or []
+    works = [w for w in card.get("works") or [] if isinstance(w, dict)] if isinstance(card.get("works"), list) else []
     if works:
         print(f"  works ({len(works)}):")
         for w in works:
             gid = f" [Gutenberg {w['gutenberg_id']}]" if w.get("gutenberg_id") else ""
             print(f"    - {w.get('title', '?')}, {w.get('author', '?')}{gid}")
-    evaluation = card.get("evaluation") or {}
+    evaluation = card.get("evaluation") if isinstance(card.get("evaluation"), dict) else {}
     if evaluation:
         print("  evaluation:")
         for corpus, scores in evaluation.items():
             if isinstance(scores, dict):
                 nums = ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items())
                 print(f"    {corpus}: {nums}")
-    for sample in card.get("samples") or []:
+    for sample in card.get("samples") if isinstance(card.get("samples"), list) else []:
         text = sample.get("text", sample) if isinstance(sample, dict) else sample
         print(f"  sample: {str(text)[:300]!s}")
     if card.get("note"):

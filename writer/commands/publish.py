@@ -13,10 +13,11 @@ from typing import Any
 from writer.commands._store import with_store
 from writer.errors import WriterError
 from writer.publishing import nudges
-from writer.publishing.credentials import NO_KEYRING, session_credentials
+from writer.publishing.credentials import session_credentials
 from writer.publishing.errors import CopyFlagged
 from writer.publishing.micropub import Micropub, discover
 from writer.publishing.publisher import SECRET_ENV, Publisher
+from writer.publishing.static_site import check_site_folder
 from writer.publishing.wordpress import WordPress
 from writer.settings import Settings
 from writer.store import Store
@@ -196,8 +197,7 @@ def _targets_add(store: Store, args: argparse.Namespace) -> int:
     secret: str | None = None
     if kind == "static":
         folder = Path(args.location).expanduser().resolve()
-        if folder.exists() and not folder.is_dir():
-            raise WriterError(f"{folder} is a file; give a folder for the static site.")
+        check_site_folder(folder)  # a file, or a folder of someone else's files, is refused before it is used
         config = {"path": str(folder), "title": args.title or "", "base_url": args.base_url or ""}
     elif kind == "wordpress":
         url = _http_url(args.location)
@@ -223,9 +223,9 @@ def _targets_add(store: Store, args: argparse.Namespace) -> int:
     if secret is not None:
         creds = session_credentials()
         if creds.set(name, secret):
-            print("The secret is stored in the system keyring.")
+            print(f"The secret is stored in {creds.where()}.")
         else:
-            print(f"{NO_KEYRING} Later commands read it from ${SECRET_ENV[kind]}.")
+            print(f"{creds.not_stored_note()} Later commands read it from ${SECRET_ENV[kind]}.")
     print(f"Added target {target.name} ({kind}){' — the default' if target.is_default else ''}.")
     return 0
 

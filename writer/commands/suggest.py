@@ -7,18 +7,22 @@ import json
 import sys
 from typing import Any
 
+from writer.commands._args import int_between, seed
 from writer.errors import WriterError
 from writer.settings import Settings
 from writer.textfiles import read_text
+
+MAX_N = 8  # continuations at once: the suggest.n setting's own limit
+TOKENS = int_between(1, 100_000)  # the pack's context limits it further, with its own message
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("suggest", help="continue a text with a model pack")
     _common(p)
-    p.add_argument("--max-new-tokens", type=int, help="longest continuation in tokens (default: setting)")
+    p.add_argument("--max-new-tokens", type=TOKENS, help="longest continuation in tokens (default: setting)")
     p.add_argument("--temperature", type=float, help="randomness, 0 for the likeliest words (default: the pack's)")
     p.add_argument("--top-p", type=float, help="nucleus sampling threshold (default: the pack's)")
-    p.add_argument("--top-k", type=int, help="sample among this many likeliest tokens, 0 for all")
+    p.add_argument("--top-k", type=int_between(0, 2**31), help="sample among this many likeliest tokens, 0 for all")
     p.add_argument("--stop", choices=("sentence", "paragraph"), help="end each continuation there")
     p.add_argument("--memory", default="", help="a note always placed before the text")
     p.add_argument("prompt", help="the text to continue, or - to read it from stdin")
@@ -26,14 +30,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("sample", help="text from a model pack with no prompt at all")
     _common(p)
-    p.add_argument("--max-new-tokens", type=int, help="length in tokens (default: setting)")
+    p.add_argument("--max-new-tokens", type=TOKENS, help="length in tokens (default: setting)")
     p.set_defaults(func=_sample)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="pack name (default: the suggest.default_model setting)")
-    p.add_argument("--n", type=int, help="how many continuations (default: setting)")
-    p.add_argument("--seed", type=int, help="make the result reproducible")
+    p.add_argument("--n", type=int_between(1, MAX_N),
+                   help=f"how many continuations, at most {MAX_N} (default: setting)")
+    p.add_argument("--seed", type=seed, help="make the result reproducible")
     p.add_argument("--json", action="store_true", help="print JSON when done (with each suggestion's score)")
     p.add_argument("--raw", action="store_true",
                    help="plain sampling, for comparison: no word healing, clean endings, name avoidance, junk "
@@ -46,13 +51,16 @@ def _run(args: argparse.Namespace, prompt: str) -> int:
     from writer.generation.sampling import SamplerSettings
 
     settings = Settings.load()
-    name = args.model or settings.get("suggest.default_model")
+    if args.model is not None and not args.model.strip():
+        raise WriterError("--model is empty; give a pack name (`writer models list` shows them).")
+    name = args.model if args.model is not None else settings.get("suggest.default_model")
     n = args.n if args.n is not None else settings.get("suggest.n")
     engine = engines().get(name)
     preset = SamplerSettings.from_dict(engine.pack.sampler)
     sampler = preset.with_overrides(
-        max_new_tokens=args.max_new_tokens or (None if "max_new_tokens" in (engine.pack.card.get("sampler") or {})
-                                               else settings.get("suggest.max_new_tokens")),
+        max_new_tokens=args.max_new_tokens if args.max_new_tokens is not None else (
+            None if "max_new_tokens" in (engine.pack.card.get("sampler") or {})
+            else settings.get("suggest.max_new_tokens")),
         temperature=getattr(args, "temperature", None), top_p=getattr(args, "top_p", None),
         top_k=getattr(args, "top_k", None))
     sampler = SamplerSettings(**sampler.as_dict())  # validate the overrides

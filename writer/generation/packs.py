@@ -10,6 +10,7 @@ text-generation-with-past`` folder (no card) is accepted too: its card is made u
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -32,6 +33,11 @@ CARD_FILE = "card.json"
 TOKENIZER_FILE = "tokenizer.json"
 EOS = "<|endoftext|>"
 ONNX_MIN_BYTES = 1024  # anything smaller cannot hold a GPT-2 graph: a truncated or empty file
+HASHES_FILE = ".writer-hashes.json"  # SHA-256 of each file, written by `writer models add`
+HASH_CACHE = "pack-hashes.json"  # in the data folder: hashes already computed, by path, size and mtime
+#: Sane bounds for config.json: a pack outside them is damaged, and a huge context would try to
+#: allocate its whole KV cache up front.
+CONFIG_LIMITS = {"n_layer": 256, "n_head": 256, "n_embd": 65536, "vocab_size": 1 << 22, "n_positions": 1 << 17}
 
 DEFAULT_SAMPLER: dict[str, Any] = {
     "temperature": 0.8, "top_k": 40, "top_p": 0.95, "repetition_penalty": 1.1, "max_new_tokens": 40,
@@ -152,10 +158,18 @@ def _check(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     for key in ("n_layer", "n_head", "n_embd", "vocab_size"):
         if not isinstance(config.get(key), int):
             raise WriterError(f"{CONFIG_FILE} lacks '{key}'")
+    for key, most in CONFIG_LIMITS.items():
+        value = config.get(key)
+        if key in config and value is not None and not (isinstance(value, int) and 1 <= value <= most):
+            raise WriterError(f"{CONFIG_FILE}: '{key}' is {value!r}, not a whole number from 1 to {most:,}")
     if (folder / CARD_FILE).exists():
         card = _read_json(folder / CARD_FILE)
     else:
         card = synthesise_card(folder.name, config, folder)
+    for key, kind in (("architecture", dict), ("files", dict), ("sha256", dict), ("works", list),
+                      ("evaluation", dict), ("samples", list)):
+        if card.get(key) is not None and not isinstance(card[key], kind):
+            raise WriterError(f"{CARD_FILE}: '{key}' must be a {'table' if kind is dict else 'list'}")
     _check_sampler(card.get("sampler"))
     size = model.stat().st_size
     expected = card.get("files", {}).get(MODEL_FILE) if isinstance(card.get("files"), dict) else None
@@ -163,11 +177,76 @@ def _check(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         raise WriterError(f"{MODEL_FILE} is {size:,} bytes but the card says {expected:,} (truncated or replaced)")
     if size < ONNX_MIN_BYTES:
         raise WriterError(f"{MODEL_FILE} is only {size} bytes (truncated)")
+    _verify_hashes(folder, card)
     tok = load_tokenizer(folder)
+    if tok.get_vocab_size() == 0:
+        raise WriterError(f"{TOKENIZER_FILE} has no tokens")
     if tok.get_vocab_size() > int(config["vocab_size"]):
         raise WriterError(f"{TOKENIZER_FILE} has {tok.get_vocab_size()} tokens but the model only "
                           f"{config['vocab_size']}")
     return card, config
+
+
+def record_hashes(folder: Path) -> None:
+    """Write each file's SHA-256 beside it, so a file garbled later (even at the same size) is noticed."""
+    hashes = {p.relative_to(folder).as_posix(): _sha256(p) for p in sorted(folder.rglob("*"))
+              if p.is_file() and p.name != HASHES_FILE}
+    (folder / HASHES_FILE).write_text(json.dumps(hashes, indent=1), encoding="utf-8")
+
+
+def expected_hashes(folder: Path, card: dict[str, Any]) -> dict[str, str]:
+    """The hashes a pack's files must have: from its card's ``sha256`` table and from ``models add``."""
+    expected = {str(k): str(v) for k, v in (card.get("sha256") or {}).items()}
+    with contextlib.suppress(WriterError):
+        expected.update({str(k): str(v) for k, v in _read_json(folder / HASHES_FILE).items()})
+    return expected
+
+
+def _verify_hashes(folder: Path, card: dict[str, Any]) -> None:
+    """Compare each file with its recorded SHA-256, hashing only files whose size or mtime changed
+    since the last check (the cache in the data folder), so listing packs stays quick."""
+    expected = expected_hashes(folder, card)
+    if not expected:
+        return
+    cache_file = paths.data_dir() / HASH_CACHE
+    try:
+        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+        cache = cache if isinstance(cache, dict) else {}
+    except (OSError, ValueError):
+        cache = {}
+    changed = False
+    try:
+        for name, want in expected.items():
+            path = folder / name
+            try:
+                stat = path.stat()
+            except OSError:
+                raise WriterError(f"{name} is missing") from None
+            key = str(path.resolve())
+            hit = cache.get(key)
+            if isinstance(hit, list) and hit[:2] == [stat.st_size, stat.st_mtime_ns]:
+                got = hit[2]
+            else:
+                got = _sha256(path)
+                cache[key] = [stat.st_size, stat.st_mtime_ns, got]
+                changed = True
+            if got != want:
+                raise WriterError(f"{name} is not the file this pack was made with (its SHA-256 differs: garbled "
+                                  "or replaced); reinstall the pack")
+    finally:
+        if changed:
+            with contextlib.suppress(OSError):
+                tmp = cache_file.with_name(cache_file.name + ".tmp")
+                tmp.write_text(json.dumps(cache), encoding="utf-8")
+                os.replace(tmp, cache_file)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _check_sampler(preset: Any) -> None:
@@ -201,7 +280,7 @@ def _pack_dirs() -> list[tuple[Path, str]]:
     roots: list[tuple[Path, str]] = []
     with contextlib.suppress(FileNotFoundError):
         roots.append((paths.resources_dir() / "models", "shipped"))
-    roots.append((paths.user_models_dir(), "user"))
+    roots.append((paths.data_dir() / "models", "user"))  # not created: listing must work on a read-only disk
     return roots
 
 
@@ -230,7 +309,11 @@ def find(name: str) -> Pack:
 def add_pack(source: Path, name: str | None = None) -> Pack:
     """Validate ``source`` fully (the model must load), then copy it into the user models folder."""
     source = Path(source).expanduser()
-    if not source.is_dir():
+    try:
+        is_folder = source.is_dir()
+    except OSError as exc:  # a name too long for the file system
+        raise WriterError(f"{source} cannot be read ({exc.strerror or exc}).") from None
+    if not is_folder:
         raise WriterError(f"{source} is not a folder; a model pack is a folder holding {MODEL_FILE}.")
     name = name or source.name
     if not _NAME_OK.match(name):
@@ -244,12 +327,19 @@ def add_pack(source: Path, name: str | None = None) -> Pack:
 
     Engine(pack, threads=1).load()  # raises a WriterError naming the file when the graph is broken
     dest = paths.user_models_dir() / name
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=dest.parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=dest.parent))
+    except OSError as exc:
+        raise WriterError(f"Cannot add the pack to {dest.parent} ({exc.strerror or exc}).") from None
     try:
         shutil.copytree(source, tmp, dirs_exist_ok=True)
+        record_hashes(tmp)
         tmp.rename(dest)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise WriterError(f"Cannot copy the pack into {dest.parent} ({exc.strerror or exc}); nothing was "
+                              "added. Free some space and try again.") from None
         raise
     return open_pack(dest, "user")
 

@@ -6,6 +6,10 @@ site can be rebuilt whole on every change and a post keeps its page across updat
 Every file is written atomically: a crash mid-publish never leaves half a page; and one
 writer at a time, across processes too (the app's retry timer and ``writer publish``),
 under a lock file (filelock) in the folder.
+
+The site record lists every file Writer wrote, and Writer replaces or deletes only those: a
+folder that already holds other files is refused as a new site (choose a subfolder), and a
+file someone else put where a page would go is never overwritten.
 """
 
 from __future__ import annotations
@@ -133,7 +137,10 @@ class StaticSite:
         with self._locked():
             site = self._load()
             site["posts"].pop(remote.id, None)
-            (self.folder / "posts" / f"{remote.id}.html").unlink(missing_ok=True)
+            page = f"posts/{remote.id}.html"
+            if page in _written(site):
+                (self.folder / page).unlink(missing_ok=True)
+                site["files"] = sorted(_written(site) - {page})
             self._save_and_render(site, changed=None)
 
     def find(self, marker: str) -> Remote | None:
@@ -165,7 +172,8 @@ class StaticSite:
         try:
             site = json.loads(path.read_text(encoding="utf-8"))
         except (FileNotFoundError, NotADirectoryError):  # a new site (or a bad path, reported on write)
-            return {"id": f"urn:uuid:{uuid.uuid4()}", "posts": {}}
+            check_site_folder(self.folder)
+            return {"id": f"urn:uuid:{uuid.uuid4()}", "posts": {}, "files": []}
         except (OSError, ValueError) as exc:
             raise PublishError(f"The site record {path} cannot be read ({exc}). Move the folder aside or choose "
                                "another with `writer targets add static PATH`.") from exc
@@ -176,12 +184,24 @@ class StaticSite:
     def _save_and_render(self, site: dict[str, Any], changed: str | None) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._render(site, changed)
-            _write(self.folder / MANIFEST, json.dumps(site, indent=1, ensure_ascii=False))
+            pages, stale = self._render(site, changed)
+            written = _written(site)
+            foreign = sorted(name for name in pages if name not in written and (self.folder / name).exists())
+            if foreign:
+                raise PublishError(f"{self.folder} holds {', '.join(foreign[:3])}, which Writer did not write and "
+                                   "will not replace; move it away, or choose another folder with "
+                                   "`writer targets add static PATH`.")
+            site["files"] = sorted((written | pages.keys()) - stale)
+            _write(self.folder / MANIFEST, json.dumps(site, indent=1, ensure_ascii=False))  # first: the record
+            for name, text in pages.items():  # lists a file before it exists, so it is never orphaned
+                _write(self.folder / name, text)
+            for name in stale:
+                (self.folder / name).unlink(missing_ok=True)
         except OSError as exc:
             raise self._unwritable(exc) from exc
 
-    def _render(self, site: dict[str, Any], changed: str | None) -> None:
+    def _render(self, site: dict[str, Any], changed: str | None) -> tuple[dict[str, str], set[str]]:
+        """The pages to write (by path within the site) and the stale tag pages Writer wrote before."""
         env = _environment()
         meta = {"title": self.title, "base_url": self.base_url, "id": site["id"], "author": self.author,
                 "language": "en"}
@@ -196,23 +216,21 @@ class StaticSite:
                 entry["posts"].append(post)
         tag_list = sorted(tags.values(), key=lambda t: t["name"].casefold())
         post_tpl, list_tpl = env.get_template("post.html"), env.get_template("list.html")
+        out: dict[str, str] = {}
         for post in posts:
-            if changed is None or post["id"] == changed or not (self.folder / "posts" / f"{post['id']}.html").exists():
-                _write(self.folder / "posts" / f"{post['id']}.html",
-                       post_tpl.render(site=meta, root="../", post=post))
-        tag_dir = self.folder / "tags"
+            name = f"posts/{post['id']}.html"
+            if changed is None or post["id"] == changed or not (self.folder / name).exists():
+                out[name] = post_tpl.render(site=meta, root="../", post=post)
         for tag in tag_list:
-            _write(tag_dir / f"{tag['slug']}.html", list_tpl.render(site=meta, root="../", posts=tag["posts"],
-                                                                     heading=f"Tagged “{tag['name']}”", tags=[]))
-        if tag_dir.is_dir():
-            for stale in tag_dir.glob("*.html"):
-                if stale.stem not in tags:
-                    stale.unlink(missing_ok=True)
-        _write(self.folder / "index.html", list_tpl.render(site=meta, root="", posts=posts, heading="", tags=tag_list))
+            out[f"tags/{tag['slug']}.html"] = list_tpl.render(site=meta, root="../", posts=tag["posts"],
+                                                              heading=f"Tagged “{tag['name']}”", tags=[])
+        stale = {name for name in _written(site)
+                 if name.startswith("tags/") and name.removeprefix("tags/").removesuffix(".html") not in tags}
+        out["index.html"] = list_tpl.render(site=meta, root="", posts=posts, heading="", tags=tag_list)
         updated = max((p["updated_iso"] for p in posts), default=_iso(self.clock()))
-        _write(self.folder / "feed.xml", env.get_template("feed.xml").render(site=meta, posts=posts[:50],
-                                                                             updated=updated))
-        _write(self.folder / "style.css", (paths.resources_dir() / "templates" / "style.css").read_text("utf-8"))
+        out["feed.xml"] = env.get_template("feed.xml").render(site=meta, posts=posts[:50], updated=updated)
+        out["style.css"] = (paths.resources_dir() / "templates" / "style.css").read_text("utf-8")
+        return out, stale
 
     @staticmethod
     def _view(post_id: str, entry: dict[str, Any], slugs: dict[str, str]) -> dict[str, Any]:
@@ -223,6 +241,37 @@ class StaticSite:
                 "published_iso": entry["published"], "updated_iso": entry["updated"],
                 "published_human": f"{published.day} {published:%B %Y}",
                 "atom_id": f"urn:writer:{entry['marker']}"}
+
+
+def _written(site: dict[str, Any]) -> set[str]:
+    """The files Writer wrote into the site (a record from before the list was kept: the pages its
+    posts and tags would have)."""
+    if isinstance(site.get("files"), list):
+        return {str(name) for name in site["files"]}
+    return ({"index.html", "feed.xml", "style.css"} | {f"posts/{pid}.html" for pid in site["posts"]}
+            | {f"tags/{slug}.html" for slug in (site.get("tag_pages") or {}).values()})
+
+
+def check_site_folder(folder: Path) -> None:
+    """Refuse a folder for a new site unless it is empty, missing, or already a Writer site.
+
+    Writing a site into a folder of other files would replace its ``index.html`` and
+    ``style.css``; a subfolder keeps both.
+    """
+    folder = Path(folder)
+    try:
+        if (folder / MANIFEST).is_file() or not folder.exists():
+            return
+        if not folder.is_dir():
+            raise PublishError(f"{folder} is a file; give a folder for the static site.")
+        others = sorted(p.name for p in folder.iterdir() if p.name not in (LOCK_FILE, MANIFEST))
+    except OSError as exc:
+        raise PublishError(f"Cannot use {folder} for the site ({exc.strerror or exc}); choose another folder "
+                           "with `writer targets add static PATH`.") from None
+    if others:
+        shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        raise PublishError(f"{folder} already holds files that are not a Writer site ({shown}); Writer will not "
+                           f"write over them. Choose an empty folder or a subfolder, e.g. {folder / 'blog'}.")
 
 
 def _tag_slugs(pages: dict[str, str], tags: Iterable[str]) -> dict[str, str]:

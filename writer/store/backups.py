@@ -152,7 +152,11 @@ def plan_restore(backup: Path | None = None, target: Path | None = None) -> Rest
         backup = newest_backup(backups_dir(target))
         if backup is None:
             raise WriterError(f"No backups found in {backups_dir(target)}.")
-    if not backup.is_file():
+    try:
+        found = backup.is_file()
+    except OSError as exc:  # a name too long for the file system
+        raise WriterError(f"Backup {backup} cannot be read ({exc.strerror or exc}).") from None
+    if not found:
         raise WriterError(f"Backup {backup} does not exist.")
     drafts = _check_writer_database(backup, f"Backup {backup}")
     aside = current = None

@@ -50,6 +50,7 @@ from writer.ui import icons, theme
 from writer.ui.autosave import Autosave
 from writer.ui.drafts_list import MARKS, SORTS, DraftDelegate, DraftRole, DraftsModel, DraftsView
 from writer.ui.editor import Editor
+from writer.ui.global_keys import GlobalKeys
 from writer.ui.highlighter import MarkdownHighlighter
 from writer.ui.workers import Worker
 
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         app.aboutToQuit.connect(self.autosave.flush)
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda *_: self.apply_theme())
 
+        self.global_keys = GlobalKeys(self, [self.new_action, self.search_action])
         self._drop_filter = _FileDropFilter(self)
         for widget in (self.editor.viewport(), self.list.viewport(), self.empty):
             widget.installEventFilter(self._drop_filter)
@@ -193,10 +195,10 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.new_action = self._action("&New Draft", ["Ctrl+N"],
-                                       self.new_draft, icon="new", app_wide=True, tip="New draft")
+        # New and Search answer from every window, dialog and menu: see writer.ui.global_keys.
+        self.new_action = self._action("&New Draft", ["Ctrl+N"], self.new_draft, icon="new", tip="New draft")
         self.search_action = self._action("&Search Drafts…", ["Ctrl+K", "Ctrl+F"], self.start_search,
-                                          icon="search", app_wide=True, tip="Search drafts")
+                                          icon="search", tip="Search drafts")
         self.focus_action = self._action("&Focus Mode", ["F11"], self.toggle_focus_mode, icon="focus",
                                          app_wide=True, checkable=True, tip="Focus mode")
         self.import_action = self._action("&Import Markdown…", ["Ctrl+O"], self.import_dialog, icon="import",

@@ -52,6 +52,7 @@ from writer.ui.drafts_list import MARKS, SORTS, DraftDelegate, DraftRole, Drafts
 from writer.ui.editor import Editor
 from writer.ui.global_keys import GlobalKeys
 from writer.ui.highlighter import MarkdownHighlighter
+from writer.ui.session import Session
 from writer.ui.workers import Worker
 
 IMPORTABLE = (".md", ".markdown", ".txt")
@@ -134,16 +135,21 @@ class MainWindow(QMainWindow):
         self.search_field.installEventFilter(self)
         self.list.installEventFilter(self)
 
+        self.session = Session(self, self._layout_settings())
         self.apply_theme()
         self.apply_editor_settings()
         self.reload_list()
         if features:
             self._install_features()
+            self.session.restore_compare()
         self._restore_layout()
-        if self.model.rowCount():
+        if self.session.restore_draft():
+            pass  # back where the writer was, even after a crash
+        elif self.model.rowCount():
             self.open_draft(self.model.draft_at(0).id)
         else:
             self._show_empty()
+        QTimer.singleShot(0, self, self.session.restore_view)  # once on screen: focus mode, scroll
         if read_only_note:
             self.editor.setReadOnly(True)
             self.status_state.setText("Read-only")
@@ -164,6 +170,7 @@ class MainWindow(QMainWindow):
         """For a window made with ``features=False``: add the side panels once it is on screen
         (the app opens editable first), then give their docks their saved places back."""
         self._install_features()
+        self.session.restore_compare()
         state = self._layout_settings().value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -380,6 +387,7 @@ class MainWindow(QMainWindow):
         else:
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self._side_docks.append(dock)
+        self.session.watch_dock(dock)
         toggle = dock.toggleViewAction()
         self.view_menu.addAction(toggle)
         if self._focus_mode:
@@ -724,9 +732,11 @@ class MainWindow(QMainWindow):
         if self.current_draft_id is not None and self._is_blank(self.current_draft_id, with_history=False):
             left, self.current_draft_id = self.current_draft_id, None
             self._discard_if_empty(left, with_history=False)  # quitting leaves no empty draft behind either
+        self.session.stop()  # as it is now, focus mode included, before focus mode is left to close
         if self._focus_mode:
-            self.toggle_focus_mode()
-        self._save_layout()
+            self.toggle_focus_mode()  # the layout from before focus mode is the one the session kept
+        else:
+            self._save_layout()
         self._save_settings()
         super().closeEvent(event)
 
@@ -836,6 +846,8 @@ class MainWindow(QMainWindow):
     def toggle_focus_mode(self) -> None:
         """F11: only the text (and the slim toolbar), full screen, typewriter scrolling."""
         entering = not self._focus_mode
+        if entering:
+            self.session.save()  # the panels' layout as it is now: focus mode hides them
         self._focus_mode = entering
         self.focus_action.setChecked(entering)
         if entering:
@@ -843,6 +855,8 @@ class MainWindow(QMainWindow):
                 "maximized": self.isMaximized(),
                 "fullscreen": self.isFullScreen(),
                 "docks": [d for d in self._side_docks if d.isVisible()],
+                "geometry": self.saveGeometry(),
+                "state": self.saveState(),  # the panels' widths: full screen and back would change them
             }
             for widget in (self.drafts_pane, self.statusBar(), self.menuBar(), *self._side_docks):
                 widget.hide()
@@ -861,6 +875,8 @@ class MainWindow(QMainWindow):
                     self.showMaximized()
                 else:
                     self.showNormal()
+                    self.restoreGeometry(self._pre_focus["geometry"])  # type: ignore[arg-type]
+            self.restoreState(self._pre_focus["state"])  # type: ignore[arg-type]
         self.focusModeChanged.emit(entering)
 
     # -- import / export ---------------------------------------------------------------------

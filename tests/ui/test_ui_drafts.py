@@ -223,3 +223,55 @@ def test_a_save_ending_after_delete_does_not_bring_the_draft_back(qtbot: QtBot, 
     qtbot.wait(100)
     shown = [window.model.draft_at(row).id for row in range(window.model.rowCount())]
     assert shown == [keep] and [d.id for d in store.list_drafts()] == [keep] and doomed != keep
+
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def test_pressing_new_again_and_again_leaves_no_empty_drafts(qtbot: QtBot, window, store: Store) -> None:
+    kept = store.create_draft("# Letters\n\nDear Ann,")
+    window.reload_list()
+    for _ in range(3):
+        qtbot.keyClick(window.editor, Qt.Key.Key_N, CTRL)
+    assert len(store.list_drafts()) == 2  # one empty draft, the one open
+    window.open_draft(kept.id)
+    qtbot.waitUntil(lambda: [d.id for d in store.list_drafts()] == [kept.id])
+    assert list_titles(window) == ["Letters"]
+
+
+def test_a_new_draft_with_text_is_kept(qtbot: QtBot, window, store: Store) -> None:
+    qtbot.keyClick(window.editor, Qt.Key.Key_N, CTRL)
+    qtbot.keyClicks(window.editor, "Shopping list")
+    qtbot.keyClick(window.editor, Qt.Key.Key_N, CTRL)
+    qtbot.keyClicks(window.editor, "Second")
+    window.autosave.flush()
+    qtbot.wait(50)
+    assert sorted(d.body for d in store.list_drafts()) == ["Second", "Shopping list"]
+
+
+def test_an_emptied_new_draft_is_discarded_and_undo_brings_the_text_back(
+        qtbot: QtBot, window, store: Store) -> None:
+    kept = store.create_draft("Kept")
+    window.reload_list()
+    qtbot.keyClick(window.editor, Qt.Key.Key_N, CTRL)
+    qtbot.keyClicks(window.editor, "half a thought")
+    window.autosave.flush()
+    qtbot.keyClick(window.editor, Qt.Key.Key_A, CTRL)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Delete)
+    window.open_draft(kept.id)
+    qtbot.waitUntil(lambda: [d.id for d in store.list_drafts()] == [kept.id])
+    assert list_titles(window) == ["Kept"]
+    assert window.undo_discard_button.isVisible()
+
+    qtbot.mouseClick(window.undo_discard_button, Qt.MouseButton.LeftButton)
+    assert window.editor.toPlainText() == "half a thought"
+    window.autosave.flush()
+    assert sorted(d.body for d in store.list_drafts()) == ["Kept", "half a thought"]
+    assert not window.undo_discard_button.isVisible()
+
+
+def test_quitting_in_an_empty_new_draft_stores_nothing(qtbot: QtBot, window, store: Store) -> None:
+    qtbot.keyClick(window.editor, Qt.Key.Key_N, CTRL)
+    assert len(store.list_drafts()) == 1
+    window.close()
+    assert store.list_drafts() == []

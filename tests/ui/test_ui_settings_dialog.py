@@ -67,6 +67,7 @@ def test_choices_read_as_words_not_internal_values(window: MainWindow, qtbot: Qt
 
 def test_ok_saves_the_widgets_to_disk_and_applies_live(window: MainWindow, qtbot: QtBot) -> None:
     earlier = window.new_draft()
+    qtbot.keyClicks(window.editor, "Written before")
     window.new_draft()
     dialog = show_settings(window)
     _widget(dialog, "theme").setCurrentIndex(_widget(dialog, "theme").findData("dark"))

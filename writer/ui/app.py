@@ -8,8 +8,9 @@ Test hooks (environment variables, ignored in normal use):
     :mod:`writer.ui.autotype`), reporting progress on stdout.
 ``WRITER_EXIT_WHEN_READY``
     Print ``writer-ready <seconds>`` once the window is shown and editable, then
-    ``writer-complete <seconds>`` once the side panels and publishing are in, and quit
-    (``benchmarks/startup.py`` measures cold start with it).
+    ``writer-session draft=<id> position=<n> anchor=<n> focus=<0|1>`` (where the restored
+    session put the writer) and ``writer-complete <seconds>`` once the side panels and
+    publishing are in, and quit (``benchmarks/startup.py`` measures cold start with it).
 """
 
 from __future__ import annotations
@@ -177,6 +178,9 @@ def _complete(app: QApplication, window: MainWindow) -> None:
     install_publishing(window)
     install_welcome(window)
     if os.environ.get("WRITER_EXIT_WHEN_READY"):
+        cursor = window.editor.textCursor()
+        print(f"writer-session draft={window.current_draft_id} position={cursor.position()} "
+              f"anchor={cursor.anchor()} focus={int(window.focus_mode)}", flush=True)
         print(f"writer-complete {time.perf_counter() - _T0:.3f}", flush=True)
         app.quit()
 

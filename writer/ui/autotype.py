@@ -2,8 +2,9 @@
 
 Used by the crash test (``WRITER_TEST_AUTOTYPE``): the app creates a draft, then
 sends one QKeyEvent per character to the focused editor exactly as a keyboard
-would, and prints ``autotype <draft id> <chars typed>`` after each character, so
-the test knows what had been typed by when before it kills the process.
+would (the arrows ← → ↑ ↓ press the arrow keys), and prints
+``autotype <draft id> <chars typed>`` after each character, so the test knows
+what had been typed by when before it kills the process.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ from PySide6.QtWidgets import QApplication
 
 from writer.ui.main_window import MainWindow
 
+#: In the text to type, these stand for arrow keys (the session test moves the cursor with them).
+ARROWS = {"←": Qt.Key.Key_Left, "→": Qt.Key.Key_Right, "↑": Qt.Key.Key_Up, "↓": Qt.Key.Key_Down}
+
 
 def key_for(char: str) -> Qt.Key:
+    if char in ARROWS:
+        return ARROWS[char]
     if char == "\n":
         return Qt.Key.Key_Return
     if char == " ":
@@ -54,7 +60,7 @@ class AutoTyper(QObject):
         char = self.text[self.typed]
         target = self.window.editor
         modifiers = Qt.KeyboardModifier.ShiftModifier if char.isupper() else Qt.KeyboardModifier.NoModifier
-        text = "\r" if char == "\n" else char
+        text = "\r" if char == "\n" else "" if char in ARROWS else char
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(target, QKeyEvent(kind, key_for(char), modifiers, text))
         self.typed += 1

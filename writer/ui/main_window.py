@@ -50,7 +50,9 @@ from writer.ui import icons, theme
 from writer.ui.autosave import Autosave
 from writer.ui.drafts_list import MARKS, SORTS, DraftDelegate, DraftRole, DraftsModel, DraftsView
 from writer.ui.editor import Editor
+from writer.ui.global_keys import GlobalKeys
 from writer.ui.highlighter import MarkdownHighlighter
+from writer.ui.session import Session
 from writer.ui.workers import Worker
 
 IMPORTABLE = (".md", ".markdown", ".txt")
@@ -93,6 +95,9 @@ class MainWindow(QMainWindow):
         self._focus_mode = False
         self._pre_focus: dict[str, object] = {}
         self._side_docks: list[QDockWidget] = []
+        self._doc_ids: dict[int, int] = {}  # id(document) → its draft's id
+        self._blank_ids: set[int] = set()  # drafts made by New this session (discarded if left empty)
+        self._discarded: tuple[QTextDocument, MarkdownHighlighter] | None = None
 
         self.setWindowTitle("Writer")
         self.setObjectName("mainWindow")
@@ -123,22 +128,28 @@ class MainWindow(QMainWindow):
         app.aboutToQuit.connect(self.autosave.flush)
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda *_: self.apply_theme())
 
+        self.global_keys = GlobalKeys(self, [self.new_action, self.search_action])
         self._drop_filter = _FileDropFilter(self)
         for widget in (self.editor.viewport(), self.list.viewport(), self.empty):
             widget.installEventFilter(self._drop_filter)
         self.search_field.installEventFilter(self)
         self.list.installEventFilter(self)
 
+        self.session = Session(self, self._layout_settings())
         self.apply_theme()
         self.apply_editor_settings()
         self.reload_list()
         if features:
             self._install_features()
+            self.session.restore_compare()
         self._restore_layout()
-        if self.model.rowCount():
+        if self.session.restore_draft():
+            pass  # back where the writer was, even after a crash
+        elif self.model.rowCount():
             self.open_draft(self.model.draft_at(0).id)
         else:
             self._show_empty()
+        QTimer.singleShot(0, self, self.session.restore_view)  # once on screen: focus mode, scroll
         if read_only_note:
             self.editor.setReadOnly(True)
             self.status_state.setText("Read-only")
@@ -159,6 +170,7 @@ class MainWindow(QMainWindow):
         """For a window made with ``features=False``: add the side panels once it is on screen
         (the app opens editable first), then give their docks their saved places back."""
         self._install_features()
+        self.session.restore_compare()
         state = self._layout_settings().value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -190,10 +202,10 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.new_action = self._action("&New Draft", ["Ctrl+N"],
-                                       self.new_draft, icon="new", app_wide=True, tip="New draft")
+        # New and Search answer from every window, dialog and menu: see writer.ui.global_keys.
+        self.new_action = self._action("&New Draft", ["Ctrl+N"], self.new_draft, icon="new", tip="New draft")
         self.search_action = self._action("&Search Drafts…", ["Ctrl+K", "Ctrl+F"], self.start_search,
-                                          icon="search", app_wide=True, tip="Search drafts")
+                                          icon="search", tip="Search drafts")
         self.focus_action = self._action("&Focus Mode", ["F11"], self.toggle_focus_mode, icon="focus",
                                          app_wide=True, checkable=True, tip="Focus mode")
         self.import_action = self._action("&Import Markdown…", ["Ctrl+O"], self.import_dialog, icon="import",
@@ -345,6 +357,15 @@ class MainWindow(QMainWindow):
     def _build_statusbar(self) -> None:
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
+        self.undo_discard_button = QPushButton("Undo", bar)
+        self.undo_discard_button.setObjectName("undoDiscardButton")
+        self.undo_discard_button.setToolTip("Bring back the empty draft just discarded, with its undo history")
+        self.undo_discard_button.setFlat(True)
+        self.undo_discard_button.clicked.connect(self.undo_discard)
+        self.undo_discard_button.hide()
+        bar.addPermanentWidget(self.undo_discard_button)  # beside the message that it undoes
+        self._discard_timer = QTimer(self, singleShot=True, interval=8000)
+        self._discard_timer.timeout.connect(self.undo_discard_button.hide)
         self.status_state = QLabel("", bar)
         self.status_words = QLabel("", bar)
         self.status_reading = QLabel("", bar)
@@ -366,6 +387,7 @@ class MainWindow(QMainWindow):
         else:
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self._side_docks.append(dock)
+        self.session.watch_dock(dock)
         toggle = dock.toggleViewAction()
         self.view_menu.addAction(toggle)
         if self._focus_mode:
@@ -394,21 +416,87 @@ class MainWindow(QMainWindow):
         self._select_in_list(self.current_draft_id)
 
     def new_draft(self) -> int | None:
-        """Create an empty draft and put the cursor in it. Returns its id."""
+        """Put the cursor in an empty draft and return its id: the open one if it is still
+        empty and new, else a new one. An empty draft is discarded when left (see
+        :meth:`_discard_if_empty`), so pressing New again and again leaves nothing behind."""
         self.raise_()
         self.activateWindow()
         if self._read_only():
             return None
         if self._search_return is not None:
             self._end_search()
+        if self.current_draft_id is not None and self._is_blank(self.current_draft_id):
+            self.open_draft(self.current_draft_id)
+            return self.current_draft_id
         try:
             draft = self.store.create_draft("")
         except WriterError as exc:
             self._error("Could not create a draft", str(exc))
             return None
+        self._blank_ids.add(draft.id)
         self.model.update_draft(draft)
         self.open_draft(draft.id)
         self.statusBar().showMessage("New draft", 2000)
+        return draft.id
+
+    def _is_blank(self, draft_id: int, *, with_history: bool = True) -> bool:
+        """A draft made by New this session that holds nothing now: no text, title or tags.
+        ``with_history=False`` also asks for no revisions: on quit, when there is no Undo to
+        offer, a draft that once held text is kept."""
+        doc = self._docs.get(draft_id)
+        if draft_id not in self._blank_ids or doc is None or not doc.isEmpty() or self.store.read_only:
+            return False
+        try:
+            draft = self.store.get_draft(draft_id)
+            history = not with_history and self.store.revisions(draft_id)
+        except WriterError:
+            return False
+        return not (draft.body or draft.title_is_set or draft.tags or draft.url or history
+                    or draft.status != "draft")
+
+    def _discard_if_empty(self, draft_id: int, *, with_history: bool = True) -> None:
+        """Leaving an empty new draft deletes it; its document (and undo history) is kept so
+        that Undo in the status bar brings it back with whatever was typed and erased."""
+        if draft_id == self.current_draft_id or not self._is_blank(draft_id, with_history=with_history):
+            return
+        self.autosave.flush()
+        try:
+            self.store.delete_draft(draft_id)
+        except WriterError:
+            return  # kept: an empty draft is harmless
+        doc = self._docs.pop(draft_id)
+        self._blank_ids.discard(draft_id)
+        self._cursor_pos.pop(draft_id, None)
+        self.autosave.forget(draft_id)
+        self._discarded = (doc, self._highlighters.pop(draft_id))
+        self.model.remove_draft(draft_id)
+        self.draftDeleted.emit(draft_id)
+        self.undo_discard_button.setVisible(doc.isUndoAvailable())
+        self.statusBar().showMessage("Empty draft discarded", 8000)
+        self._discard_timer.start()
+
+    def undo_discard(self) -> int | None:
+        """Bring back the last empty draft discarded, as a draft again, and undo its last edit
+        (the text erased before leaving it comes back)."""
+        if self._discarded is None or self._read_only():
+            return None
+        doc, highlighter = self._discarded
+        self._discarded = None
+        self.undo_discard_button.hide()
+        try:
+            draft = self.store.create_draft("")
+        except WriterError as exc:
+            self._error("Could not bring the draft back", str(exc))
+            return None
+        self._docs[draft.id] = doc
+        self._doc_ids[id(doc)] = draft.id
+        self._highlighters[draft.id] = highlighter
+        self._blank_ids.add(draft.id)
+        self.autosave.track(draft.id, doc, "")
+        self.model.update_draft(draft)
+        self.open_draft(draft.id)
+        if doc.isUndoAvailable():
+            self.editor.undo()
         return draft.id
 
     def open_draft(self, draft_id: int, *, focus: bool = True, cursor: int | None = None) -> None:
@@ -456,15 +544,22 @@ class MainWindow(QMainWindow):
         doc.setUndoRedoEnabled(True)
         doc.setModified(False)
         self._docs[draft.id] = doc
+        self._doc_ids[id(doc)] = draft.id
         self.autosave.track(draft.id, doc, draft.body)
-        # contentsChange, not contentsChanged: re-colouring lines (highlighter) is no edit
-        doc.contentsChange.connect(lambda _at, removed, added: (removed or added) and self._on_edited(draft.id))
+        # contentsChange, not contentsChanged: re-colouring lines (highlighter) is no edit. The id is
+        # looked up at each edit: a discarded draft brought back by undo_discard gets a new one.
+        key = id(doc)
+        doc.contentsChange.connect(
+            lambda _at, removed, added: (removed or added) and self._on_edited(self._doc_ids[key]))
         return doc
 
     def _leave_current(self) -> None:
-        if self.current_draft_id is not None and self.current_draft_id in self._docs:
-            self._cursor_pos[self.current_draft_id] = self.editor.textCursor().position()
-            self.autosave.save(self.current_draft_id)
+        left = self.current_draft_id
+        if left is not None and left in self._docs:
+            self._cursor_pos[left] = self.editor.textCursor().position()
+            self.autosave.save(left)
+            if left in self._blank_ids:  # after the switch (the list may be mid-click now)
+                QTimer.singleShot(0, self, lambda: self._discard_if_empty(left))
 
     def _set_cursor(self, position: int) -> None:
         cursor = self.editor.textCursor()
@@ -634,9 +729,14 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.autosave.flush()
+        if self.current_draft_id is not None and self._is_blank(self.current_draft_id, with_history=False):
+            left, self.current_draft_id = self.current_draft_id, None
+            self._discard_if_empty(left, with_history=False)  # quitting leaves no empty draft behind either
+        self.session.stop()  # as it is now, focus mode included, before focus mode is left to close
         if self._focus_mode:
-            self.toggle_focus_mode()
-        self._save_layout()
+            self.toggle_focus_mode()  # the layout from before focus mode is the one the session kept
+        else:
+            self._save_layout()
         self._save_settings()
         super().closeEvent(event)
 
@@ -746,6 +846,8 @@ class MainWindow(QMainWindow):
     def toggle_focus_mode(self) -> None:
         """F11: only the text (and the slim toolbar), full screen, typewriter scrolling."""
         entering = not self._focus_mode
+        if entering:
+            self.session.save()  # the panels' layout as it is now: focus mode hides them
         self._focus_mode = entering
         self.focus_action.setChecked(entering)
         if entering:
@@ -753,6 +855,8 @@ class MainWindow(QMainWindow):
                 "maximized": self.isMaximized(),
                 "fullscreen": self.isFullScreen(),
                 "docks": [d for d in self._side_docks if d.isVisible()],
+                "geometry": self.saveGeometry(),
+                "state": self.saveState(),  # the panels' widths: full screen and back would change them
             }
             for widget in (self.drafts_pane, self.statusBar(), self.menuBar(), *self._side_docks):
                 widget.hide()
@@ -771,6 +875,8 @@ class MainWindow(QMainWindow):
                     self.showMaximized()
                 else:
                     self.showNormal()
+                    self.restoreGeometry(self._pre_focus["geometry"])  # type: ignore[arg-type]
+            self.restoreState(self._pre_focus["state"])  # type: ignore[arg-type]
         self.focusModeChanged.emit(entering)
 
     # -- import / export ---------------------------------------------------------------------

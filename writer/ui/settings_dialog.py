@@ -351,7 +351,7 @@ def show_settings(window: Any) -> SettingsDialog:
     models = _pack_names(window) or None
     dialog = SettingsDialog(window, window.settings, choices={"suggest.default_model": models} if models else None,
                             publish_targets=targets)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    # Not modal: New and Search, the drafts and the editor stay in reach with Preferences open.
     dialog.applied.connect(lambda keys: apply_live(window, keys))
     window.settings_dialog = dialog
     dialog.show()

@@ -1,4 +1,4 @@
-"""Search speed as you type: FTS5 ``Store.search`` against a naive ``LIKE '%word%'`` scan, same data.
+"""Search speed as you type: ``Store.search`` against the old rank-every-match search and a LIKE scan.
 
 Builds drafts of ~300 words of generated prose (a word-bigram chain trained on a corpus
 beside the checkout when there is one, else a Zipf-distributed vocabulary) from a fixed

@@ -275,3 +275,19 @@ def test_quitting_in_an_empty_new_draft_stores_nothing(qtbot: QtBot, window, sto
     assert len(store.list_drafts()) == 1
     window.close()
     assert store.list_drafts() == []
+
+
+def test_an_empty_draft_left_open_by_a_crash_is_discarded_when_left(
+        qtbot: QtBot, make_window, store: Store) -> None:
+    from writer.ui.session import SAVE_EVERY_MS
+
+    kept = store.create_draft("Kept")
+    crashed = make_window()
+    crashed.new_draft()
+    empty = crashed.current_draft_id
+    qtbot.wait(SAVE_EVERY_MS + 200)  # the window never closes: as after a crash
+
+    relaunched = make_window()
+    assert relaunched.current_draft_id == empty  # back where the writer was
+    relaunched.open_draft(kept.id)
+    qtbot.waitUntil(lambda: [d.id for d in store.list_drafts()] == [kept.id])

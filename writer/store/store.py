@@ -43,6 +43,18 @@ SEARCH_CANDIDATES = 1000
 #: A typed word matches as a prefix unless the words it begins fill more index pages than this
 #: (FTS5 gathers every one of them first: "the*" is ~1,000 pages and ~200 ms over 50,000 drafts).
 PREFIX_MAX_PAGES = 100
+#: Per index segment: from the page holding the first word >= the prefix to the page of the first
+#: word past it (FTS5's %_idx maps "0" + each leaf page's first term to its page number).
+_PREFIX_PAGES_SQL = """
+    SELECT sum(coalesce(
+               (SELECT min(pgno) FROM drafts_fts_idx i WHERE i.segid = s.segid AND i.term >= CAST(? AS BLOB)),
+               (SELECT max(pgno) + 1 FROM drafts_fts_idx i WHERE i.segid = s.segid))
+             - coalesce(
+               (SELECT pgno FROM drafts_fts_idx i WHERE i.segid = s.segid AND i.term <= CAST(? AS BLOB)
+                ORDER BY term DESC LIMIT 1),
+               (SELECT min(pgno) FROM drafts_fts_idx i WHERE i.segid = s.segid)))
+    FROM (SELECT DISTINCT segid FROM drafts_fts_idx) s
+"""
 ORDERS = {
     "updated": "updated DESC, id DESC",
     "created": "created DESC, id DESC",
@@ -439,15 +451,10 @@ class Store:
         if len(low) < 2 or not low.isascii():
             return 0
         high = low[:-1] + chr(ord(low[-1]) + 1)
-        row = self.db.execute(
-            """SELECT sum(coalesce(
-                   (SELECT min(pgno) FROM drafts_fts_idx i WHERE i.segid = s.segid AND i.term >= CAST(? AS BLOB)),
-                   (SELECT max(pgno) + 1 FROM drafts_fts_idx i WHERE i.segid = s.segid))
-                 - coalesce(
-                   (SELECT pgno FROM drafts_fts_idx i WHERE i.segid = s.segid AND i.term <= CAST(? AS BLOB)
-                    ORDER BY term DESC LIMIT 1),
-                   (SELECT min(pgno) FROM drafts_fts_idx i WHERE i.segid = s.segid)))
-               FROM (SELECT DISTINCT segid FROM drafts_fts_idx) s""", [high, low]).fetchone()
+        try:
+            row = self.db.execute(_PREFIX_PAGES_SQL, [high, low]).fetchone()
+        except sqlite3.Error:
+            return 0  # FTS5's page directory laid out differently: search as before, with the prefix
         return int(row[0] or 0)
 
     # -- tags --------------------------------------------------------------------------------

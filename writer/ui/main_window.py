@@ -143,8 +143,8 @@ class MainWindow(QMainWindow):
             self._install_features()
             self.session.restore_compare()
         self._restore_layout()
-        if self.session.restore_draft():
-            pass  # back where the writer was, even after a crash
+        if self.session.restore_draft():  # back where the writer was, even after a crash
+            self._adopt_if_blank(self.current_draft_id)
         elif self.model.rowCount():
             self.open_draft(self.model.draft_at(0).id)
         else:
@@ -453,6 +453,18 @@ class MainWindow(QMainWindow):
             return False
         return not (draft.body or draft.title_is_set or draft.tags or draft.url or history
                     or draft.status != "draft")
+
+    def _adopt_if_blank(self, draft_id: int | None) -> None:
+        """An empty draft left open by a crash counts as new: leaving it discards it (if it
+        never held saved text: with no undo history to offer, its revisions are kept)."""
+        doc = self._docs.get(draft_id) if draft_id is not None else None
+        if draft_id is None or doc is None or not doc.isEmpty():
+            return
+        try:
+            if not self.store.revisions(draft_id):
+                self._blank_ids.add(draft_id)
+        except WriterError:
+            return
 
     def _discard_if_empty(self, draft_id: int, *, with_history: bool = True) -> None:
         """Leaving an empty new draft deletes it; its document (and undo history) is kept so

@@ -151,6 +151,7 @@ class SettingsDialog(QDialog):
         self.pages = QListWidget(self)
         self.pages.setObjectName("settingsPages")
         self.pages.setFixedWidth(150)
+        self.pages.setSpacing(3)  # page names packed line on line read as one block of text
         self.stack = QStackedWidget(self)
         forms: dict[str, QFormLayout] = {}
         for setting in settings.declared.values():

@@ -352,8 +352,10 @@ def remove_pack(name: str, settings: Settings | None = None) -> Path:
     pack half-removed by a crash is a hidden folder that :func:`discover` skips. With ``settings``,
     suggestions stop pointing at a default pack that is gone (saved at once).
     """
+    if not _NAME_OK.match(name):
+        raise WriterError(f"None of your model packs is called '{name}'.")
     folder = paths.user_models_dir() / name
-    if not _NAME_OK.match(name) or not folder.is_dir():
+    if not folder.is_dir():
         if (paths.resources_dir() / "models" / name).is_dir():
             raise WriterError(f"'{display_name(paths.resources_dir() / 'models' / name)}' ships with Writer "
                               "and cannot be removed.")

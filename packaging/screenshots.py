@@ -1,7 +1,7 @@
 """Screenshots of the real app with a demo data folder, saved to docs/screenshots/.
 
 Runs under Xvfb (re-executes itself with ``xvfb-run`` when there is no display) so
-fonts and rendering match a desktop. ``main.png`` comes from ``writer --screenshot``;
+fonts and rendering match a desktop. ``main.png`` comes from the app started as ``writer`` starts it;
 the other scenes drive the same MainWindow in-process.
 
     python packaging/screenshots.py                    # every scene
@@ -326,7 +326,29 @@ def suggestion_scenes(app: object, store: object, shot: object) -> None:
     window.close()
 
 
+def app_shot(data: Path, target: Path) -> int:
+    """Start the app as ``writer`` does, on ``data``; save the complete window as ``target``, then quit."""
+    from PySide6.QtCore import QTimer
+
+    from writer import paths
+    from writer.ui.app import run_app
+
+    paths.set_data_dir(data)
+
+    def grab(app: object, window: object) -> None:
+        def save() -> None:
+            app.processEvents()  # type: ignore[attr-defined]
+            ok = window.grab().save(str(target), "PNG")  # type: ignore[attr-defined]
+            app.exit(0 if ok else 1)  # type: ignore[attr-defined]
+
+        QTimer.singleShot(600, save)
+
+    return run_app([sys.argv[0]], on_ready=grab)
+
+
 def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--app-shot":
+        return app_shot(Path(sys.argv[2]), Path(sys.argv[3]))
     if len(sys.argv) > 1 and sys.argv[1] == "--scenes":
         ONLY.update(sys.argv[3:])
         scenes(Path(sys.argv[2]))
@@ -343,13 +365,13 @@ def main() -> int:
         make_demo(data)
         (data / "window.ini").write_text("")  # default layout
         if want("main"):
-            subprocess.run([sys.executable, "-m", "writer", "--data-dir", str(data), "--screenshot",
-                            str(OUT / "main.png")], cwd=REPO, check=True)
+            subprocess.run([sys.executable, __file__, "--app-shot", str(data), str(OUT / "main.png")],
+                           cwd=REPO, check=True)
             print(f"wrote {OUT / 'main.png'}")
         if want("first-run"):
             first_run = Path(tmp) / "empty"
-            subprocess.run([sys.executable, "-m", "writer", "--data-dir", str(first_run), "--screenshot",
-                            str(OUT / "first-run.png")], cwd=REPO, check=True)
+            subprocess.run([sys.executable, __file__, "--app-shot", str(first_run), str(OUT / "first-run.png")],
+                           cwd=REPO, check=True)
             print(f"wrote {OUT / 'first-run.png'}")
         subprocess.run([sys.executable, __file__, "--scenes", str(data), *sorted(ONLY)], cwd=REPO, check=True)
     return 0

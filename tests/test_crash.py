@@ -1,5 +1,5 @@
 """Kill -9 the real app while it types: what was typed over a second earlier survives, and the
-database stays sound. The app types through real key events (``WRITER_TEST_AUTOTYPE``) and
+database stays sound. The app types through real key events (``tests/drive_app.py --type``) and
 reports each character on stdout, so the test knows what was typed by when."""
 
 from __future__ import annotations
@@ -38,10 +38,10 @@ def run_and_kill(data: Path, text: str, kill_after: float, *, from_typing: bool
 
     Returns the progress lines as (time read, draft id, characters typed) and the kill time.
     """
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WRITER_TEST_AUTOTYPE": text,
-           "WRITER_TEST_AUTOTYPE_CPS": "60", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
     env.pop("WRITER_EXIT_WHEN_READY", None)
-    proc = subprocess.Popen([sys.executable, "-m", "writer", "--data-dir", str(data)], cwd=REPO, env=env,
+    proc = subprocess.Popen([sys.executable, str(REPO / "tests" / "drive_app.py"), "--data-dir", str(data),
+                             "--type", text, "--cps", "60"], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     progress: list[tuple[float, int, int]] = []
 

@@ -32,7 +32,6 @@ def _global_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"writer {__version__}")
     parser.add_argument("--data-dir", help="keep drafts, settings and packs here (default: $WRITER_HOME "
                         "or the platform's user data folder)")
-    parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
     return parser
 
 
@@ -68,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths.set_data_dir(args.data_dir)
         from writer.ui.app import run_app  # Qt is imported only for the GUI
 
-        return run_app([sys.argv[0], *rest], screenshot=args.screenshot)
+        return run_app([sys.argv[0], *rest])
     args = parser.parse_args(argv)
     paths.set_data_dir(args.data_dir)
     try:
@@ -87,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 #: Arguments that name files: bytes that are not UTF-8 are a valid (if odd) file name there.
-_PATH_ARGUMENTS = {"data_dir", "screenshot", "file", "files", "location", "out", "output", "backup", "path"}
+_PATH_ARGUMENTS = {"data_dir", "file", "files", "location", "out", "output", "backup", "path"}
 
 
 def _refuse_undecodable(args: argparse.Namespace) -> None:

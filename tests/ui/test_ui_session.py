@@ -116,13 +116,12 @@ def test_the_panel_tab_in_front_comes_back(qtbot: QtBot, make_window: WindowFact
                                 for d in again._side_docks))
 
 
-def _run(data: Path, **env: str) -> subprocess.Popen[str]:
-    full = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1", **env}
-    for key in ("WRITER_EXIT_WHEN_READY", "WRITER_TEST_AUTOTYPE"):
-        if key not in env:
-            full.pop(key, None)
-    return subprocess.Popen([sys.executable, "-m", "writer", "--data-dir", str(data)], cwd=REPO, env=full,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+def _run(data: Path, *args: str) -> subprocess.Popen[str]:
+    """The real app, driven by ``tests/drive_app.py`` (``--type TEXT`` or ``--report-session``)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
+    env.pop("WRITER_EXIT_WHEN_READY", None)
+    return subprocess.Popen([sys.executable, str(REPO / "tests" / "drive_app.py"), "--data-dir", str(data), *args],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
 
 def test_kill_9_of_the_real_app_then_relaunch_opens_the_same_draft_at_the_same_place(tmp_path: Path) -> None:
@@ -130,7 +129,7 @@ def test_kill_9_of_the_real_app_then_relaunch_opens_the_same_draft_at_the_same_p
     with Store.open(data / "writer.db") as store:
         store.create_draft("An older draft")
     text = "Harbour notes\nThe boats came in early today←←←←←←"
-    typing = _run(data, WRITER_TEST_AUTOTYPE=text, WRITER_TEST_AUTOTYPE_CPS="80")
+    typing = _run(data, "--type", text, "--cps", "80")
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(typing.stdout or []), daemon=True)
     reader.start()
@@ -144,7 +143,7 @@ def test_kill_9_of_the_real_app_then_relaunch_opens_the_same_draft_at_the_same_p
     assert typing.returncode == -signal.SIGKILL
     draft_id = int(next(line for line in lines if line.startswith("autotype-done")).split()[1])
 
-    relaunch = _run(data, WRITER_EXIT_WHEN_READY="1")
+    relaunch = _run(data, "--report-session")
     out, _ = relaunch.communicate(timeout=120)
     report = next(line for line in out.splitlines() if line.startswith("writer-session"))
     fields = dict(part.split("=") for part in report.split()[1:])

@@ -1,16 +1,11 @@
 """Starting the app: the QApplication, opening the store (with a way out when it is
-damaged or locked), the main window, and the hooks used by screenshots and tests.
+damaged or locked) and the main window.
 
-Test hooks (environment variables, ignored in normal use):
-
-``WRITER_TEST_AUTOTYPE``
-    Text the app types into a new draft through real key events (see
-    :mod:`writer.ui.autotype`), reporting progress on stdout.
-``WRITER_EXIT_WHEN_READY``
-    Print ``writer-ready <seconds>`` once the window is shown and editable, then
-    ``writer-session draft=<id> position=<n> anchor=<n> focus=<0|1>`` (where the restored
-    session put the writer) and ``writer-complete <seconds>`` once the side panels and
-    publishing are in, and quit (``benchmarks/startup.py`` measures cold start with it).
+``WRITER_EXIT_WHEN_READY`` (set by ``benchmarks/startup.py``, the frozen-app test and whoever
+checks a fresh install starts): print ``writer-ready <seconds>`` once the window is shown and
+editable, then ``writer-complete <seconds>`` once the side panels and publishing are in, and quit.
+Tests and the screenshot script drive the app through :func:`run_app`'s ``on_ready`` instead
+(``tests/drive_app.py``, ``packaging/screenshots.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +14,7 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -136,8 +131,12 @@ def _choose(box: QMessageBox, options: list[tuple[str, QMessageBox.ButtonRole, s
     return next((name for button, name in buttons if button is clicked), "quit")
 
 
-def run_app(argv: Sequence[str], screenshot: str | None = None) -> int:
-    """The ``writer`` command with no subcommand: run the desktop app until it is closed."""
+def run_app(argv: Sequence[str], on_ready: Callable[[QApplication, MainWindow], None] | None = None) -> int:
+    """The ``writer`` command with no subcommand: run the desktop app until it is closed.
+
+    ``on_ready(app, window)`` runs once the window is complete (panels, publishing): how tests
+    type into the real app and the screenshot script photographs it.
+    """
     app = make_app(argv)
     from writer.ui.main_window import MainWindow
 
@@ -153,8 +152,10 @@ def run_app(argv: Sequence[str], screenshot: str | None = None) -> int:
     if settings.warnings:
         window.statusBar().showMessage("Some settings were reset: " + "; ".join(settings.warnings))
     window.show()
-    _start_hooks(app, window, screenshot)
-    QTimer.singleShot(0, lambda: _complete(app, window))
+    if os.environ.get("WRITER_EXIT_WHEN_READY"):
+        # the window is editable now; ``_complete`` prints writer-complete and quits after the panels
+        QTimer.singleShot(0, lambda: print(f"writer-ready {time.perf_counter() - _T0:.3f}", flush=True))
+    QTimer.singleShot(0, lambda: _complete(app, window, on_ready))
     try:
         return app.exec()
     finally:
@@ -163,7 +164,8 @@ def run_app(argv: Sequence[str], screenshot: str | None = None) -> int:
         store.close()
 
 
-def _complete(app: QApplication, window: MainWindow) -> None:
+def _complete(app: QApplication, window: MainWindow,
+              on_ready: Callable[[QApplication, MainWindow], None] | None = None) -> None:
     """Everything beyond the editor, added once the window is on screen and editable: the side
     panels, publishing, and the welcome draft on a first run (about 0.3 s that need not delay typing)."""
     from writer.ui.history import install_backups, install_history
@@ -177,35 +179,8 @@ def _complete(app: QApplication, window: MainWindow) -> None:
     install_backups(window)
     install_publishing(window)
     install_welcome(window)
+    if on_ready is not None:
+        on_ready(app, window)
     if os.environ.get("WRITER_EXIT_WHEN_READY"):
-        cursor = window.editor.textCursor()
-        print(f"writer-session draft={window.current_draft_id} position={cursor.position()} "
-              f"anchor={cursor.anchor()} focus={int(window.focus_mode)}", flush=True)
         print(f"writer-complete {time.perf_counter() - _T0:.3f}", flush=True)
         app.quit()
-
-
-def _start_hooks(app: QApplication, window: QWidget, screenshot: str | None) -> None:
-    if screenshot:
-        QTimer.singleShot(600, lambda: _grab(app, window, Path(screenshot)))
-    if os.environ.get("WRITER_EXIT_WHEN_READY"):
-        # the window is editable now; ``_complete`` prints writer-complete and quits after the panels
-        QTimer.singleShot(0, lambda: print(f"writer-ready {time.perf_counter() - _T0:.3f}", flush=True))
-    text = os.environ.get("WRITER_TEST_AUTOTYPE")
-    if text is not None:
-        from writer.ui.autotype import AutoTyper
-
-        cps = float(os.environ.get("WRITER_TEST_AUTOTYPE_CPS", "40"))
-        typer = AutoTyper(window, text, chars_per_second=cps)  # type: ignore[arg-type]
-        QTimer.singleShot(0, typer.start)
-
-
-def _grab(app: QApplication, window: QWidget, target: Path) -> None:
-    """Save the main window as a PNG once it has painted, then quit."""
-    app.processEvents()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    ok = window.grab().save(str(target), "PNG")
-    if not ok:
-        print(f"writer: could not write the screenshot {target}", file=sys.stderr)
-    app.exit(0 if ok else 1)
-

@@ -1,6 +1,6 @@
-"""Test hook: type text into a new draft through real key events at a steady rate.
+"""Type text into a new draft of the real app through real key events at a steady rate.
 
-Used by the crash test (``WRITER_TEST_AUTOTYPE``): the app creates a draft, then
+Used through ``tests/drive_app.py`` by the crash and session tests: the app creates a draft, then
 sends one QKeyEvent per character to the focused editor exactly as a keyboard
 would (the arrows ← → ↑ ↓ press the arrow keys), and prints
 ``autotype <draft id> <chars typed>`` after each character, so the test knows

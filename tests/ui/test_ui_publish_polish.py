@@ -156,3 +156,24 @@ def test_stats_chart_follows_the_dark_theme(make_window) -> None:  # type: ignor
     dialog = window.show_stats()
     assert dialog.chart.backgroundBrush().color() == theme.DARK.base
     assert dialog.days_axis.labelsBrush().color() == theme.DARK.text
+
+
+def test_banner_says_how_many_drafts_wait_and_lists_them(make_window, store: Store) -> None:  # type: ignore[no-untyped-def]
+    from writer.ui.publish import install_publishing
+
+    now = datetime(2030, 3, 6, 12, 0, tzinfo=UTC)
+    oldest = store.create_draft("Oldest essay\n\ntext", created=now - timedelta(days=40))
+    second = store.create_draft("Second essay\n\ntext", created=now - timedelta(days=20))
+    store.create_draft("Third essay\n\ntext", created=now - timedelta(days=9))
+    window = make_window()
+    install_publishing(window, publisher=Publisher(store, window.settings, credentials=Credentials(FailKeyring())),
+                       clock=lambda: now)
+    banner = window.nudges.banner
+    text = banner.label.text()
+    assert "Oldest essay" in text and "40 days" in text and "2 more drafts waiting" in text
+    assert "Second essay" in banner.label.toolTip() and "Third essay" in banner.label.toolTip()
+    menu = banner.show_others()
+    assert [a.text() for a in menu.actions()] == ["Second essay — 20 days", "Third essay — 9 days"]
+    menu.actions()[0].trigger()
+    assert window.current_draft_id == second.id
+    assert banner.draft_id == oldest.id  # the buttons still act on the oldest

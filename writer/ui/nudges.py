@@ -1,4 +1,4 @@
-"""Nudges in the app: a start-up banner naming the oldest stalled draft, a *stalled* badge
+"""Nudges in the app: a start-up banner naming the oldest stalled draft (and how many more wait), a *stalled* badge
 in the drafts list, and the posting rhythm in the status bar."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolBar, QToolButton, QWidget
 
 from writer.errors import WriterError
 from writer.publishing import nudges
@@ -66,6 +66,8 @@ class NudgeBanner(QToolBar):
         self.label = QLabel(box)
         self.label.setObjectName("nudgeText")
         self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.linkActivated.connect(self.show_others)
+        self.others: list[nudges.Stalled] = []
         row.addWidget(self.label, 1)
         self.buttons: dict[str, QPushButton] = {}
         slots = {"Open": self.open_draft, "Publish as-is": self.publish, "Snooze": self.snooze,
@@ -114,20 +116,38 @@ class NudgeBanner(QToolBar):
 
     def refresh(self) -> None:
         store = self.window_.store
-        found = None if self.dismissed else nudges.oldest_stalled(store, self.clock(),
-                                                                   self.window_.settings.get("nudges.stalled_days"))
-        if found is None:
+        stalled = [] if self.dismissed else nudges.stalled_drafts(store, self.clock(),
+                                                                  self.window_.settings.get("nudges.stalled_days"))
+        self.others = stalled[1:]
+        if not stalled:
             self.draft_id = None
             self.hide()
             return
+        found = stalled[0]
         self.draft_id = found.draft.id
         title = found.draft.title or "Untitled"
         shown = title if len(title) <= 60 else title[:57].rstrip() + "…"
+        more = ""
+        if self.others:
+            n = len(self.others)
+            more = f" <a href='more'>{n} more draft{'s' if n != 1 else ''} waiting…</a>"
         self.label.setText(f"<b>“{html.escape(shown)}”</b> has waited {found.age_days} days. "
-                           "Ship it, or let it go?")
-        self.label.setToolTip(title if shown != title else "")
-        self.label.setAccessibleName(f"Reminder: “{title}” has waited {found.age_days} days")
+                           f"Ship it, or let it go?{more}")
+        listing = "\n".join(f"“{s.draft.title or 'Untitled'}”: {s.age_days} days" for s in stalled)
+        self.label.setToolTip(listing if self.others else (title if shown != title else ""))
+        self.label.setAccessibleName(f"Reminder: {len(stalled)} stalled draft{'s' if len(stalled) != 1 else ''}; "
+                                     f"“{title}” has waited {found.age_days} days")
         self.show()
+
+    def show_others(self, _link: str = "") -> QMenu:
+        """The other stalled drafts, oldest first, each one click from being open."""
+        menu = QMenu(self)
+        menu.setObjectName("nudgeOthers")
+        for item in self.others:
+            action = menu.addAction(f"{item.draft.title or 'Untitled'} — {item.age_days} days")
+            action.triggered.connect(lambda _=False, draft_id=item.draft.id: self.window_.open_draft(draft_id))
+        menu.popup(self.label.mapToGlobal(self.label.rect().bottomLeft()))
+        return menu
 
     def recheck(self) -> None:
         """While shown: its draft may have been published, archived or deleted meanwhile."""

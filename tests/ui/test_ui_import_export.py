@@ -107,7 +107,7 @@ def test_dropping_on_the_empty_list_imports(qtbot: QtBot, tmp_path: Path, store:
     note.write_text(NOTE, encoding="utf-8")
     assert _drop(window.list.viewport(), [note])
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
-    assert window.stack.currentWidget() is window.editor
+    assert window.stack.currentWidget() is window.page
 
 
 def test_other_files_are_not_taken(tmp_path: Path, window) -> None:

@@ -56,7 +56,7 @@ def assert_new_works(qtbot: QtBot, window: MainWindow, store: Store, state: str)
     press(qtbot, Qt.Key.Key_N)
     made = {d.id for d in store.list_drafts()} - before
     assert len(made) == 1, f"Ctrl+N made no draft from {state}"
-    assert window.current_draft_id in made and window.stack.currentWidget() is window.editor, state
+    assert window.current_draft_id in made and window.stack.currentWidget() is window.page, state
     qtbot.waitUntil(window.editor.hasFocus)
     qtbot.keyClicks(window.editor, f"Written after Ctrl+N from {state}")
     window.autosave.flush()

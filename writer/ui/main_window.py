@@ -53,6 +53,7 @@ from writer.ui.editor import Editor
 from writer.ui.global_keys import GlobalKeys
 from writer.ui.highlighter import MarkdownHighlighter
 from writer.ui.session import Session
+from writer.ui.tags import TagBar
 from writer.ui.workers import Worker
 
 IMPORTABLE = (".md", ".markdown", ".txt")
@@ -311,10 +312,18 @@ class MainWindow(QMainWindow):
         self.drafts_pane = pane
 
         self.stack = QStackedWidget(self.splitter)
-        self.editor = Editor(self.stack)
+        self.page = QWidget(self.stack)  # the open draft: its tags above its text
+        self.page.setObjectName("draftPage")
+        page_layout = QVBoxLayout(self.page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(0)
+        self.tag_bar = TagBar(self.page, self)
+        self.editor = Editor(self.page)
+        page_layout.addWidget(self.tag_bar)
+        page_layout.addWidget(self.editor, 1)
         self.empty = self._build_empty_state()
         self.stack.addWidget(self.empty)
-        self.stack.addWidget(self.editor)
+        self.stack.addWidget(self.page)
         self.splitter.addWidget(pane)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(0, 0)
@@ -513,7 +522,7 @@ class MainWindow(QMainWindow):
 
     def open_draft(self, draft_id: int, *, focus: bool = True, cursor: int | None = None) -> None:
         """Show ``draft_id`` in the editor, saving the one being left."""
-        if draft_id == self.current_draft_id and self.stack.currentWidget() is self.editor:
+        if draft_id == self.current_draft_id and self.stack.currentWidget() is self.page:
             if cursor is not None:
                 self._set_cursor(cursor)
             if focus:
@@ -532,7 +541,8 @@ class MainWindow(QMainWindow):
         self.editor.clear_layers()  # marks belong to the old document; features redraw on draftOpened
         self.editor.setDocument(doc)
         self.editor.setReadOnly(self.store.read_only)
-        self.stack.setCurrentWidget(self.editor)
+        self.stack.setCurrentWidget(self.page)
+        self.tag_bar.load(draft_id)
         self._set_cursor(cursor if cursor is not None else self._cursor_pos.get(draft_id, 0))
         self._select_in_list(draft_id)
         self._update_counts()
@@ -660,7 +670,7 @@ class MainWindow(QMainWindow):
         self.list.setFocus()
 
     def _focus_editor(self) -> None:
-        if self.stack.currentWidget() is self.editor:
+        if self.stack.currentWidget() is self.page:
             self.editor.setFocus()
 
     # -- editing and saving ------------------------------------------------------------------
@@ -740,6 +750,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.tag_bar.save()  # tags typed and not yet confirmed are kept too
         self.autosave.flush()
         if self.current_draft_id is not None and self._is_blank(self.current_draft_id, with_history=False):
             left, self.current_draft_id = self.current_draft_id, None
@@ -870,13 +881,14 @@ class MainWindow(QMainWindow):
                 "geometry": self.saveGeometry(),
                 "state": self.saveState(),  # the panels' widths: full screen and back would change them
             }
-            for widget in (self.drafts_pane, self.statusBar(), self.menuBar(), *self._side_docks):
+            for widget in (self.drafts_pane, self.statusBar(), self.menuBar(), self.tag_bar, *self._side_docks):
                 widget.hide()
             self.editor.set_typewriter(self.settings.get("editor.typewriter_in_focus"))
             self.showFullScreen()
             self._focus_editor()
         else:
             self.drafts_pane.show()
+            self.tag_bar.show()
             self.statusBar().show()
             self.menuBar().show()
             for dock in self._pre_focus.get("docks", []):  # type: ignore[union-attr]

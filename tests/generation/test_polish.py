@@ -12,6 +12,7 @@ from writer.generation.engine import Engine
 from writer.generation.packs import Pack
 from writer.generation.polish import Polish, rank
 from writer.generation.sampling import SamplerSettings
+from writer.generation.streaming import is_cjk
 
 pytestmark = pytest.mark.train
 HOT = SamplerSettings(temperature=1.0, top_k=0, top_p=1.0, repetition_penalty=1.0, max_new_tokens=12)
@@ -68,7 +69,7 @@ def test_polished_suggestions_end_cleanly_within_the_hard_cap(engine: Engine) ->
             spelt = _spelt(engine, ids).decode("utf-8", errors="ignore").replace("\xa0", " ")
             assert spelt.startswith(text)
             after = spelt[len(text):]
-            assert not (text and text[-1].isalnum() and after[:1].isalnum())
+            assert not (text and text[-1].isalnum() and not is_cjk(text[-1]) and after[:1].isalnum())
 
 
 def test_memory_note_counts_within_the_context_budget(engine: Engine) -> None:
@@ -119,3 +120,15 @@ def test_a_candidate_with_a_borrowed_name_ranks_after_the_others() -> None:
     texts = [" with Mr Elliot, as before.", " with her sister, as before.", " alone in the rain."]
     assert rank(texts, [-1.0, -1.5, -2.5], 2, unwanted=guard.uses) == [1, 2]
     assert rank(texts, [-1.0, -1.5, -2.5], 2) == [0, 1]
+
+
+def test_unprompted_polished_samples_are_prose_not_title_pages(shipped_pack: Pack) -> None:
+    from writer.generation.junk import is_junk
+
+    engine = Engine(shipped_pack, threads=1).load()
+    settings = SamplerSettings.from_dict(shipped_pack.sampler).with_overrides(max_new_tokens=8)
+    raw = [t for s in range(10) for t in engine.generate("", n=3, settings=settings, seed=s).texts]
+    polished = [t for s in range(10) for t in engine.generate("", n=3, settings=settings, seed=s,
+                                                               polish=Polish()).texts]
+    assert sum(is_junk(t) or not t.strip() for t in raw) >= 3  # the books' title pages come back unpolished
+    assert all(t.strip() and not is_junk(t) for t in polished)

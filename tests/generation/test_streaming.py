@@ -101,3 +101,11 @@ def test_junk_is_cut_and_all_caps_headings_too() -> None:
     assert feed(RowText(words=40), [" She", " left.", " CHAPTER", " IV", " The"])[1] == " She left."
     assert feed(RowText(words=40), [" The", " FBI", " came", " at", " last."], end="eos")[1] == \
         " The FBI came at last."
+
+
+def test_junk_before_any_text_is_skipped_with_its_line() -> None:
+    row = RowText(words=40)
+    _, text = feed(row, ["THE", " END", " OF", " IT", "\n\n", "She", " woke", " early.", " Then"])
+    assert text == "She woke early."
+    assert row.dropped > 0 and "END" not in text
+    assert feed(RowText(words=40), ["CHAPTER", " IV"])[1] == ""  # the cap came first: nothing to show

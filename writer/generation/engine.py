@@ -65,6 +65,7 @@ import numpy as np
 from writer.errors import WriterError
 from writer.generation import names as names_mod
 from writer.generation.healing import TokenIndex, back_up, choices
+from writer.generation.junk import JUNK_PENALTY, junk_token_ids
 from writer.generation.packs import EOS, MODEL_FILE, Pack, load_tokenizer
 from writer.generation.polish import Polish, rank
 from writer.generation.sampling import SamplerSettings, sample
@@ -176,6 +177,8 @@ class Engine:
         self.eos_id = eos if eos is not None else self.pack.eos_token_id
         self.token_bytes = TokenBytes(self.tokenizer, self.vocab_size)
         self.token_index = TokenIndex(self.token_bytes.table)
+        self.junk_ids = np.asarray(junk_token_ids(self.token_bytes.table), dtype=np.int64)
+        self.opening_junk_ids = np.asarray(junk_token_ids(self.token_bytes.table, opening=True), dtype=np.int64)
         self.names = names_mod.load_names(self.pack.path)
         self._guard: tuple[frozenset[str], names_mod.NameGuard] | None = None
         banned = set(self.token_bytes.special_ids) | set(range(self.tokenizer.get_vocab_size(), self.vocab_size))
@@ -470,8 +473,12 @@ class Engine:
                     mask[choices(self.token_index, remainders[r], self._canonical(remainders[r]),
                                  np.exp(raw_lp[i]))] = 0.0
                     logits[i] += mask
-                elif guard is not None:
-                    logits[i, guard.penalised(word_before + rows[r].raw)] -= names_mod.PENALTY
+                else:
+                    if guard is not None:
+                        logits[i, guard.penalised(word_before + rows[r].raw)] -= names_mod.PENALTY
+                    if words is not None:
+                        opening = not prompt.strip() and not rows[r].raw.strip()  # an unprompted sample's start
+                        logits[i, self.opening_junk_ids if opening else self.junk_ids] -= JUNK_PENALTY
             healing = any(remainders[r] for r in active)
             banned = first_ban if step == 0 or healing else self.banned
             chosen = sample(logits, settings, rng, seen[active], banned)
@@ -490,7 +497,7 @@ class Engine:
                     used = min(len(remainders[r]), len(piece))
                     remainders[r], piece = remainders[r][used:], piece[used:]
                 deltas[r] = rows[r].push(decoders[r].feed_bytes(piece))
-                ends[r].append(len(rows[r].raw))
+                ends[r].append(rows[r].dropped + len(rows[r].raw))
             last_step = step == cap - 1
             if last_step:
                 for r in active:
@@ -517,7 +524,8 @@ class Engine:
             for r in active:
                 rows[r].finish("cancel")
         texts = [row.text for row in rows]
-        scores = [_mean_within(lp, e, len(t)) for lp, e, t in zip(logprobs, ends, texts, strict=True)]
+        scores = [_mean_within(lp, e, row.dropped + len(t))
+                  for lp, e, t, row in zip(logprobs, ends, texts, rows, strict=True)]
         order = rank(texts, scores, n, clean=words is not None, unwanted=guard.uses if guard else None) \
             if rows_n > n else list(range(n))
         timings["total_ms"] = (time.perf_counter() - t0) * 1000

@@ -34,3 +34,24 @@ def junk_start(text: str) -> int | None:
 
 def is_junk(text: str) -> bool:
     return junk_start(text) is not None
+
+
+JUNK_PENALTY = 5.0  # logits taken from tokens that spell capitals-only words or open brackets
+
+
+def junk_token_ids(table: list[bytes], *, opening: bool = False) -> list[int]:
+    """Tokens that mostly begin junk: words in capitals only ("THE", "CHAP") and "[", "{", "*", "_".
+
+    Down-weighted while polishing, so an unprompted sample starts with prose rather than the
+    title page the books began with after their end-of-text token. ``opening`` adds the lone
+    capitals ("M", "C"…, not "A", "I", "O") that such a title starts with, for a sample's first word.
+    """
+    out = []
+    for i, raw in enumerate(table):
+        piece = raw.decode("utf-8", errors="ignore").strip()
+        letters = [ch for ch in piece if ch.isalpha()]
+        caps = len(letters) >= 2 and all(ch.isupper() for ch in letters)
+        lone = opening and piece.isalpha() and len(piece) == 1 and piece.isupper() and piece not in "AIO"
+        if caps or lone or piece[:1] in ("[", "{", "*", "_"):
+            out.append(i)
+    return out

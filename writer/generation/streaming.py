@@ -111,6 +111,7 @@ class RowText:
         self.shown = 0
         self.done = False
         self.reason = ""
+        self.dropped = 0  # characters of leading junk removed from the front of ``raw``
 
     @property
     def text(self) -> str:
@@ -142,8 +143,16 @@ class RowText:
     def _push_clean(self) -> str:
         junk = junk_start(self.raw)
         if junk is not None:
-            self.raw = self.raw[:junk]
-            return self.finish("junk")
+            if self.raw[:junk].strip():
+                self.raw = self.raw[:junk]
+                return self.finish("junk")
+            # junk before any text (a title page in an unprompted sample): drop its line, go on after it
+            line_end = self.raw.find("\n", junk)
+            if line_end < 0:
+                return ""
+            rest = self.raw[line_end:].lstrip()
+            self.dropped += len(self.raw) - len(rest)
+            self.raw, self.shown = rest, 0
         para = paragraph_end(self.raw)
         if para is not None:
             self.raw = self.raw[:para]
@@ -172,6 +181,9 @@ class RowText:
             self.raw = self.raw[: self.shown]
             return ""
         if self.words is not None:
+            junk = junk_start(self.raw)
+            if junk is not None:
+                self.raw = self.raw[:junk]
             if reason not in ("stop", "paragraph"):
                 self.raw = self.raw[: clean_end(self.raw, final=reason not in ("length", "junk"))]
             self.shown = min(self.shown, len(self.raw))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -71,6 +72,8 @@ def _copy_to_partial(conn: sqlite3.Connection, target: Path, suffix: str) -> Pat
         conn.backup(dest)
     finally:
         dest.close()
+    with open(partial, "rb+") as fh:  # on disk before it is renamed into place
+        os.fsync(fh.fileno())
     return partial
 
 
@@ -232,16 +235,33 @@ def restore_backup(backup: Path | None = None, target: Path | None = None,
     try:
         if target.exists():
             kept = _aside_name(target)  # again: another restore may have taken the planned name meanwhile
+            _checkpoint(target)
+            # A second name for the current file first, then one atomic rename puts the backup in its
+            # place: killed at any point, writer.db is a whole database, never missing.
+            try:
+                os.link(target, kept)
+            except OSError:  # a file system without hard links
+                shutil.copy2(target, kept)
             for suffix in ("-wal", "-shm"):
                 side = target.with_name(target.name + suffix)
                 if side.exists():
                     os.replace(side, kept.with_name(kept.name + suffix))
-            os.replace(target, kept)
         os.replace(partial, target)
     except OSError as exc:  # Windows: a file another program holds open cannot be renamed
         raise WriterError(f"Could not put the backup in place of {target} ({exc.strerror or exc}); the "
                           f"restored copy is at {partial}. Close every Writer and try again.") from exc
     return kept
+
+
+def _checkpoint(db: Path) -> None:
+    """Fold the database's WAL into the file (a healthy one; a damaged one is set aside as it is)."""
+    with contextlib.suppress(sqlite3.Error):
+        conn = sqlite3.connect(db)
+        try:
+            if conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
 
 
 def _open_elsewhere(db: Path) -> bool:

@@ -172,10 +172,15 @@ def test_a_backup_killed_mid_copy_leaves_no_part_file_for_ever() -> None:
     stale.write_bytes(b"half a copy" * 1000)
     fresh = folder / "writer-20250102-000000.db.part"
     fresh.write_bytes(b"another Writer's copy in progress")
+    restoring = db_path().with_name("writer.db.restoring")
+    restoring.write_bytes(b"a restore's copy, killed")
     old = time.time() - 3600
-    os.utime(stale, (old, old))
-    assert remove_stale_partials(db_path()) == [stale]
-    assert not stale.exists() and fresh.exists()
+    for path in (stale, restoring):
+        os.utime(path, (old, old))
+    with Store.open() as store:
+        store.backup_if_due()  # the app does this on every start
+    assert not stale.exists() and not restoring.exists() and fresh.exists()
+    assert remove_stale_partials(db_path()) == []
 
 
 class _Killed(BaseException):

@@ -513,8 +513,12 @@ class Store:
         return backups.write_backup(self.db.conn, backups.backups_dir(self.path), self.clock())
 
     def backup_if_due(self) -> Path | None:
-        """Back up if the newest backup is a day old or missing (the app calls this on start)."""
-        if self.read_only or not backups.is_due(backups.backups_dir(self.path), self.clock()):
+        """Back up if the newest backup is a day old or missing (the app calls this on start); clear away
+        half-written copies that a killed backup or restore left."""
+        if self.read_only:
+            return None
+        backups.remove_stale_partials(self.path)  # half copies a killed backup or restore left behind
+        if not backups.is_due(backups.backups_dir(self.path), self.clock()):
             return None
         return self.backup()
 

@@ -26,6 +26,7 @@ _PREFIX = "writer-"
 _STAMP = "%Y%m%d-%H%M%S"
 #: Every Writer database has these, whatever its schema version (a restore refuses a file without them).
 REQUIRED_TABLES = {"drafts", "revisions"}
+DAMAGED = "damaged or unreadable"
 
 
 def backups_dir(db_path: Path) -> Path:
@@ -164,11 +165,11 @@ def plan_restore(backup: Path | None = None, target: Path | None = None) -> Rest
     drafts = _check_writer_database(backup, f"Backup {backup}")
     aside = current = None
     if target.exists():
-        aside = _aside_name(target)
         try:
             current = f"{_check_writer_database(target, str(target))} draft(s)"
         except WriterError:
-            current = "damaged or unreadable"
+            current = DAMAGED
+        aside = _aside_name(target, damaged=current == DAMAGED)
     return RestorePlan(backup=backup, target=target, backup_drafts=drafts, aside=aside, current=current or "")
 
 
@@ -199,11 +200,15 @@ def _check_writer_database(path: Path, name: str) -> int:
         conn.close()
 
 
-def _aside_name(target: Path) -> Path:
-    """A name beside ``target`` that no file (nor its -wal/-shm) has: a set-aside file is never overwritten."""
+def _aside_name(target: Path, *, damaged: bool) -> Path:
+    """A name beside ``target`` that no file (nor its -wal/-shm) has: a set-aside file is never overwritten.
+
+    ``writer.db.damaged-…`` for a file that failed its check, ``writer.db.before-restore-…`` for a sound one.
+    """
     stamp = datetime.now(UTC).strftime(_STAMP)
+    label = "damaged" if damaged else "before-restore"
     for n in itertools.count(1):
-        name = target.with_name(f"{target.name}.before-restore-{stamp}" + (f"-{n}" if n > 1 else ""))
+        name = target.with_name(f"{target.name}.{label}-{stamp}" + (f"-{n}" if n > 1 else ""))
         if not any(name.with_name(name.name + s).exists() for s in ("", "-wal", "-shm")):
             return name
     raise AssertionError("unreachable")
@@ -234,7 +239,8 @@ def restore_backup(backup: Path | None = None, target: Path | None = None,
     kept = target
     try:
         if target.exists():
-            kept = _aside_name(target)  # again: another restore may have taken the planned name meanwhile
+            # named again: another restore may have taken the planned name meanwhile
+            kept = _aside_name(target, damaged=plan.current == DAMAGED)
             _checkpoint(target)
             # A second name for the current file first, then one atomic rename puts the backup in its
             # place: killed at any point, writer.db is a whole database, never missing.

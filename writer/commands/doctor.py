@@ -14,6 +14,7 @@ import stat
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 
 from writer import paths
 from writer.errors import WriterError
@@ -136,8 +137,8 @@ def _backups(db: Path) -> list[Finding]:
     return found
 
 
-def _outbox_module():  # type: ignore[no-untyped-def]
-    """The outbox's public API (it moves from the store to publishing; either place works)."""
+def outbox_api() -> ModuleType:
+    """The outbox's public API (it is moving from the store to publishing; either place works)."""
     try:
         from writer.publishing import outbox
     except ImportError:
@@ -150,7 +151,7 @@ def _outbox(db: Path) -> list[Finding]:
         return []
     from writer.store import Store
 
-    ob = _outbox_module()
+    ob = outbox_api()
     try:
         with Store.open(db, read_only=True) as store:
             jobs = ob.list_jobs(store, states=("queued", "sending", "failed"))

@@ -109,3 +109,12 @@ def test_doctor_reads_a_zero_byte_database_without_creating_one(capsys: pytest.C
     code, findings = doctor(capsys)
     assert code == 1 and "0 bytes" in problems(findings)["database"]["message"]
     assert db.stat().st_size == 0
+
+
+def test_a_read_only_folder_is_a_problem_and_the_database_is_still_checked(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    _healthy()
+    monkeypatch.setattr("writer.commands.doctor.os.access", lambda path, mode: mode != os.W_OK)
+    code, findings = doctor(capsys)
+    assert code == 1 and "read-only" in problems(findings)["writable"]["message"]
+    assert next(f for f in findings if f["check"] == "database")["status"] == "ok"

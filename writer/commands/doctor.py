@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sqlite3
 import stat
@@ -56,7 +57,15 @@ def data_folder_findings(folder: Path) -> list[Finding]:
     if not folder.is_dir():
         return [Finding("data folder", "note", f"{folder} does not exist yet; Writer creates it on first use.")]
     db = folder / paths.DB_NAME
-    return [*_permissions(folder, db), _free_space(folder, db), _database(db), *_backups(db), *_outbox(db)]
+    return [*_permissions(folder, db), *_writable(folder), _free_space(folder, db), _database(db), *_backups(db),
+            *_outbox(db)]
+
+
+def _writable(folder: Path) -> list[Finding]:
+    if os.access(folder, os.W_OK):
+        return []
+    return [Finding("writable", "problem", f"{folder} is read-only: drafts cannot be saved there",
+                    "make the folder (or its disk) writable, or choose another with --data-dir")]
 
 
 def _mode(path: Path) -> int:
@@ -103,7 +112,9 @@ def _database(db: Path) -> Finding:
     try:
         if db.stat().st_size == 0 and backups.newest_backup(backups.backups_dir(db)) is not None:
             return Finding("database", "problem", f"{db} is empty (0 bytes) though backups exist", _restore_hint(db))
-        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+        # immutable: a read-only folder cannot take the lock files SQLite's read-only mode still makes
+        flags = "mode=ro" if os.access(db.parent, os.W_OK) else "immutable=1"
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?{flags}", uri=True)
         try:
             rows = [tuple(r) for r in conn.execute("PRAGMA integrity_check").fetchall()]
             count = conn.execute("SELECT count(*) FROM drafts").fetchone()[0] if rows == [("ok",)] else 0

@@ -567,7 +567,7 @@ def _make_private(path: Path) -> None:
              if p.exists() and paths.make_private(p, paths.PRIVATE_DIR if p.is_dir() else paths.PRIVATE_FILE)]
     if loose:
         paths.note(f"Made the drafts database and its backups in {path.parent} private to you (mode 600): "
-                   "older Writers left them readable by other users.")
+                   "other users on this computer could read them.")
 
 
 def _refuse_truncated(path: Path) -> None:

@@ -98,7 +98,7 @@ def _refuse_undecodable(args: argparse.Namespace) -> None:
             if isinstance(item, (str, PurePath)) and "\0" in str(item):
                 raise WriterError(f"The {name.replace('_', '-')} argument contains a NUL character (\\0), which "
                                   "no file name or text here can hold.")
-            if name in _PATH_ARGUMENTS:
+            if name in _PATH_ARGUMENTS and "://" not in str(item):  # a web address is text, never a file name
                 if isinstance(item, str) and not _is_file_name(item):
                     raise WriterError(f"The {name.replace('_', '-')} argument {one_line(ascii(item))} cannot be a "
                                       "file name here.")

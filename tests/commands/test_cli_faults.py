@@ -49,7 +49,8 @@ def test_numbers_past_sqlites_integers(capsys: pytest.CaptureFixture[str], argv:
 
 
 @pytest.mark.parametrize("argv", [["drafts", "new", "caf\udce9"], ["drafts", "search", "caf\udce9"],
-                                  ["drafts", "new", "ok", "--tag", "caf\udce9"], ["suggest", "caf\udce9"]])
+                                  ["drafts", "new", "ok", "--tag", "caf\udce9"], ["suggest", "caf\udce9"],
+                                  ["targets", "add", "micropub", "http://127.0.0.1:9/caf\udce9"]])
 def test_arguments_that_are_not_utf8_are_refused_before_anything_is_stored(
         capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     code, _, err = run(capsys, *argv)

@@ -131,6 +131,7 @@ def _files(root: Path) -> dict[str, str]:
             "folder": str(root / "folder"), "a_file": str(root / "a_file"), "missing": str(root / "missing.md"),
             "in_a_file": str(root / "a_file" / "below"), "out": str(root / "out" / "copyindex"),
             "new_site": str(root / "site2"), "alt_home": str(root / "alt-home"), "url": CLOSED_PORT_URL,
+            "url_not_utf8": f"{CLOSED_PORT_URL}/caf\udce9",
             "relative": "relative.md", "too_long": str(root / ("x" * 300)), "dev_null": os.devnull, "stdin": "-"}
 
 

@@ -53,14 +53,14 @@ def _wants_gui(argv: list[str]) -> bool:
     (they pull in numpy, the copy checker and more, which the window does not need to open)."""
     if any(a in ("-h", "--help") for a in argv):
         return False
-    quick = _global_options(argparse.ArgumentParser(add_help=False))
+    quick = _global_options(_Parser(prog="writer", add_help=False))
     _known, rest = quick.parse_known_args(argv)
     return not any(not a.startswith("-") for a in rest)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = _global_options(argparse.ArgumentParser(prog="writer", add_help=False)) if _wants_gui(argv) \
+    parser = _global_options(_Parser(prog="writer", add_help=False)) if _wants_gui(argv) \
         else build_parser()
     args, rest = parser.parse_known_args(argv)
     if getattr(args, "command", None) is None:
@@ -97,7 +97,7 @@ def _refuse_undecodable(args: argparse.Namespace) -> None:
             if isinstance(item, (str, PurePath)) and "\0" in str(item):
                 raise WriterError(f"The {name.replace('_', '-')} argument contains a NUL character (\\0), which "
                                   "no file name or text here can hold.")
-            if name in _PATH_ARGUMENTS:
+            if name in _PATH_ARGUMENTS and "://" not in str(item):  # a web address is text, never a file name
                 if isinstance(item, str) and not _is_file_name(item):
                     raise WriterError(f"The {name.replace('_', '-')} argument {one_line(ascii(item))} cannot be a "
                                       "file name here.")

@@ -45,7 +45,7 @@ def data_dir() -> Path:
         raise WriterError(f"Cannot use {path} for Writer's data: {exc.strerror or exc}. Choose another "
                           "folder with --data-dir or WRITER_HOME.") from None
     if (path / DB_NAME).exists() and make_private(path, PRIVATE_DIR):  # made by an older Writer
-        note(f"Made {path} private to you (mode 700): older Writers left it readable by other users.")
+        note(f"Made {path} private to you (mode 700): other users on this computer could read it.")
     return path
 
 

@@ -49,7 +49,8 @@ def test_numbers_past_sqlites_integers(capsys: pytest.CaptureFixture[str], argv:
 
 
 @pytest.mark.parametrize("argv", [["drafts", "new", "caf\udce9"], ["drafts", "search", "caf\udce9"],
-                                  ["drafts", "new", "ok", "--tag", "caf\udce9"], ["suggest", "caf\udce9"]])
+                                  ["drafts", "new", "ok", "--tag", "caf\udce9"], ["suggest", "caf\udce9"],
+                                  ["targets", "add", "micropub", "http://127.0.0.1:9/caf\udce9"]])
 def test_arguments_that_are_not_utf8_are_refused_before_anything_is_stored(
         capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     code, _, err = run(capsys, *argv)
@@ -213,3 +214,9 @@ def test_models_add_on_a_full_disk_adds_nothing(tiny: dict[str, Path], capsys: p
     code, _, err = run(capsys, "models", "add", str(tiny["int8"]), "--name", "mini")
     assert code == 2 and "No space left on device" in one_line_error(err)
     assert sorted(p.name for p in (writer_home / "models").iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [["--data-dir"], ["--data-dir", "--", "drafts", "list"], ["drafts", "show", "x"]])
+def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and "--help` shows the usage" in one_line_error(err)

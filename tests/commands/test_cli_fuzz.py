@@ -66,9 +66,7 @@ def discover(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> lis
     return found
 
 
-COMMANDS = discover(build_parser())
-GLOBAL = [c for c in COMMANDS if c.path == ()]
-COMMANDS = [c for c in COMMANDS if c.path]
+COMMANDS = [c for c in discover(build_parser()) if c.path]  # no command at all opens the app
 
 BIG = [2**63, 2**63 - 1, 2**64, -(2**63) - 1, 10**30]
 INTS = st.one_of(st.integers(-3, 12), st.sampled_from(BIG)).map(str)
@@ -133,6 +131,7 @@ def _files(root: Path) -> dict[str, str]:
             "folder": str(root / "folder"), "a_file": str(root / "a_file"), "missing": str(root / "missing.md"),
             "in_a_file": str(root / "a_file" / "below"), "out": str(root / "out" / "copyindex"),
             "new_site": str(root / "site2"), "alt_home": str(root / "alt-home"), "url": CLOSED_PORT_URL,
+            "url_not_utf8": f"{CLOSED_PORT_URL}/caf\udce9",
             "relative": "relative.md", "too_long": str(root / ("x" * 300)), "dev_null": os.devnull, "stdin": "-"}
 
 

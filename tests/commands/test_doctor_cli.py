@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from writer.cli import main
+from writer.commands.doctor import outbox_api
 from writer.store import Store
-from writer.store import outbox as ob
 
 
 def doctor(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict[str, str]]]:
@@ -75,6 +75,7 @@ def test_stale_half_copies_are_named_with_how_to_remove_them(capsys: pytest.Capt
 
 def test_stopped_and_stuck_outbox_jobs(capsys: pytest.CaptureFixture[str]) -> None:
     _healthy()
+    ob = outbox_api()
     with Store.open() as store:
         ob.add_target(store, "blog", "static", {"path": "/nowhere/blog"})
         ob.add_target(store, "site", "static", {"path": "/nowhere/site"})
@@ -108,3 +109,12 @@ def test_doctor_reads_a_zero_byte_database_without_creating_one(capsys: pytest.C
     code, findings = doctor(capsys)
     assert code == 1 and "0 bytes" in problems(findings)["database"]["message"]
     assert db.stat().st_size == 0
+
+
+def test_a_read_only_folder_is_a_problem_and_the_database_is_still_checked(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    _healthy()
+    monkeypatch.setattr("writer.commands.doctor.os.access", lambda path, mode: mode != os.W_OK)
+    code, findings = doctor(capsys)
+    assert code == 1 and "read-only" in problems(findings)["writable"]["message"]
+    assert next(f for f in findings if f["check"] == "database")["status"] == "ok"

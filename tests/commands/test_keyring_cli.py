@@ -25,6 +25,7 @@ class Base64FileKeyring(KeyringBackend):
     """A file keyring like keyrings.alt's PlaintextKeyring: base64 in a file, no encryption."""
 
     priority = 0.5  # type: ignore[assignment]
+    viable = False  # type: ignore[assignment]  # never chosen by keyring.get_keyring() for other tests
     file_path: str = ""
 
     def _load(self) -> dict[str, str]:
@@ -50,6 +51,7 @@ class GoodKeyring(KeyringBackend):
     """An encrypted system keyring (in memory here, as the Secret Service would be)."""
 
     priority = 5  # type: ignore[assignment]
+    viable = False  # type: ignore[assignment]
 
     def __init__(self) -> None:
         super().__init__()
@@ -124,6 +126,7 @@ def test_a_chainer_is_judged_by_the_backend_it_writes_to(tmp_path: Path) -> None
     plain = _file_backends(tmp_path)[0]
     class Chain(ChainerBackend):  # what keyring.get_keyring() returns when several backends are installed
         backends: ClassVar = [plain, FailKeyring()]
+        viable = False
 
     chain = Chain()
     assert Credentials(chain, allow_file=False).refused

@@ -172,7 +172,41 @@ def test_a_backup_killed_mid_copy_leaves_no_part_file_for_ever() -> None:
     stale.write_bytes(b"half a copy" * 1000)
     fresh = folder / "writer-20250102-000000.db.part"
     fresh.write_bytes(b"another Writer's copy in progress")
+    restoring = db_path().with_name("writer.db.restoring")
+    restoring.write_bytes(b"a restore's copy, killed")
     old = time.time() - 3600
-    os.utime(stale, (old, old))
-    assert remove_stale_partials(db_path()) == [stale]
-    assert not stale.exists() and fresh.exists()
+    for path in (stale, restoring):
+        os.utime(path, (old, old))
+    with Store.open() as store:
+        store.backup_if_due()  # the app does this on every start
+    assert not stale.exists() and not restoring.exists() and fresh.exists()
+    assert remove_stale_partials(db_path()) == []
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL at one exact step (the kill tests hit random steps)."""
+
+
+def test_a_restore_stopped_before_its_last_rename_leaves_a_whole_database_in_place(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store.open() as store:
+        store.create_draft("in the backup")
+        store.backup()
+        store.create_draft("only in the live database")
+    real_replace = os.replace
+
+    def replace(src: object, dst: object) -> None:
+        if str(src).endswith(".restoring"):
+            raise _Killed  # the process dies just before the backup takes the database's place
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patched, pytest.raises(_Killed):
+        patched.setattr("writer.store.backups.os.replace", replace)
+        restore_backup()
+    conn = sqlite3.connect(db_path())
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert {r[0] for r in conn.execute("SELECT body FROM drafts")} == {"in the backup",
+                                                                          "only in the live database"}
+    finally:
+        conn.close()

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sqlite3
 import stat
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 
 from writer import paths
 from writer.errors import WriterError
@@ -55,7 +57,15 @@ def data_folder_findings(folder: Path) -> list[Finding]:
     if not folder.is_dir():
         return [Finding("data folder", "note", f"{folder} does not exist yet; Writer creates it on first use.")]
     db = folder / paths.DB_NAME
-    return [*_permissions(folder, db), _free_space(folder, db), _database(db), *_backups(db), *_outbox(db)]
+    return [*_permissions(folder, db), *_writable(folder), _free_space(folder, db), _database(db), *_backups(db),
+            *_outbox(db)]
+
+
+def _writable(folder: Path) -> list[Finding]:
+    if os.access(folder, os.W_OK):
+        return []
+    return [Finding("writable", "problem", f"{folder} is read-only: drafts cannot be saved there",
+                    "make the folder (or its disk) writable, or choose another with --data-dir")]
 
 
 def _mode(path: Path) -> int:
@@ -102,7 +112,9 @@ def _database(db: Path) -> Finding:
     try:
         if db.stat().st_size == 0 and backups.newest_backup(backups.backups_dir(db)) is not None:
             return Finding("database", "problem", f"{db} is empty (0 bytes) though backups exist", _restore_hint(db))
-        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+        # immutable: a read-only folder cannot take the lock files SQLite's read-only mode still makes
+        flags = "mode=ro" if os.access(db.parent, os.W_OK) else "immutable=1"
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?{flags}", uri=True)
         try:
             rows = [tuple(r) for r in conn.execute("PRAGMA integrity_check").fetchall()]
             count = conn.execute("SELECT count(*) FROM drafts").fetchone()[0] if rows == [("ok",)] else 0
@@ -136,8 +148,8 @@ def _backups(db: Path) -> list[Finding]:
     return found
 
 
-def _outbox_module():  # type: ignore[no-untyped-def]
-    """The outbox's public API (it moves from the store to publishing; either place works)."""
+def outbox_api() -> ModuleType:
+    """The outbox's public API (it is moving from the store to publishing; either place works)."""
     try:
         from writer.publishing import outbox
     except ImportError:
@@ -150,7 +162,7 @@ def _outbox(db: Path) -> list[Finding]:
         return []
     from writer.store import Store
 
-    ob = _outbox_module()
+    ob = outbox_api()
     try:
         with Store.open(db, read_only=True) as store:
             jobs = ob.list_jobs(store, states=("queued", "sending", "failed"))

@@ -337,6 +337,9 @@ def add_pack(source: Path, name: str | None = None) -> Pack:
         tmp.rename(dest)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, shutil.Error):  # copytree gathers one error per file: the first says why
+            first = exc.args[0][0] if exc.args and isinstance(exc.args[0], list) and exc.args[0] else None
+            exc = OSError(str(first[2]) if first else str(exc))
         if isinstance(exc, OSError):
             raise WriterError(f"Cannot copy the pack into {dest.parent} ({exc.strerror or exc}); nothing was "
                               "added. Free some space and try again.") from None

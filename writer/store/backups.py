@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -18,13 +19,14 @@ from pathlib import Path
 from writer.errors import WriterError
 from writer.paths import PRIVATE_DIR, PRIVATE_FILE
 
-KEEP = 5
+KEEP = 7  # the backups.keep setting's default: a backup taken outside the app keeps as many
 STALE_AFTER_S = 15 * 60  # a copy untouched this long is no longer being written
 DUE_AFTER = timedelta(days=1)
 _PREFIX = "writer-"
 _STAMP = "%Y%m%d-%H%M%S"
 #: Every Writer database has these, whatever its schema version (a restore refuses a file without them).
 REQUIRED_TABLES = {"drafts", "revisions"}
+DAMAGED = "damaged or unreadable"
 
 
 def backups_dir(db_path: Path) -> Path:
@@ -71,6 +73,8 @@ def _copy_to_partial(conn: sqlite3.Connection, target: Path, suffix: str) -> Pat
         conn.backup(dest)
     finally:
         dest.close()
+    with open(partial, "rb+") as fh:  # on disk before it is renamed into place
+        os.fsync(fh.fileno())
     return partial
 
 
@@ -161,11 +165,11 @@ def plan_restore(backup: Path | None = None, target: Path | None = None) -> Rest
     drafts = _check_writer_database(backup, f"Backup {backup}")
     aside = current = None
     if target.exists():
-        aside = _aside_name(target)
         try:
             current = f"{_check_writer_database(target, str(target))} draft(s)"
         except WriterError:
-            current = "damaged or unreadable"
+            current = DAMAGED
+        aside = _aside_name(target, damaged=current == DAMAGED)
     return RestorePlan(backup=backup, target=target, backup_drafts=drafts, aside=aside, current=current or "")
 
 
@@ -196,11 +200,15 @@ def _check_writer_database(path: Path, name: str) -> int:
         conn.close()
 
 
-def _aside_name(target: Path) -> Path:
-    """A name beside ``target`` that no file (nor its -wal/-shm) has: a set-aside file is never overwritten."""
+def _aside_name(target: Path, *, damaged: bool) -> Path:
+    """A name beside ``target`` that no file (nor its -wal/-shm) has: a set-aside file is never overwritten.
+
+    ``writer.db.damaged-…`` for a file that failed its check, ``writer.db.before-restore-…`` for a sound one.
+    """
     stamp = datetime.now(UTC).strftime(_STAMP)
+    label = "damaged" if damaged else "before-restore"
     for n in itertools.count(1):
-        name = target.with_name(f"{target.name}.before-restore-{stamp}" + (f"-{n}" if n > 1 else ""))
+        name = target.with_name(f"{target.name}.{label}-{stamp}" + (f"-{n}" if n > 1 else ""))
         if not any(name.with_name(name.name + s).exists() for s in ("", "-wal", "-shm")):
             return name
     raise AssertionError("unreachable")
@@ -231,17 +239,35 @@ def restore_backup(backup: Path | None = None, target: Path | None = None,
     kept = target
     try:
         if target.exists():
-            kept = _aside_name(target)  # again: another restore may have taken the planned name meanwhile
+            # named again: another restore may have taken the planned name meanwhile
+            kept = _aside_name(target, damaged=plan.current == DAMAGED)
+            _checkpoint(target)
+            # A second name for the current file first, then one atomic rename puts the backup in its
+            # place: killed at any point, writer.db is a whole database, never missing.
+            try:
+                os.link(target, kept)
+            except OSError:  # a file system without hard links
+                shutil.copy2(target, kept)
             for suffix in ("-wal", "-shm"):
                 side = target.with_name(target.name + suffix)
                 if side.exists():
                     os.replace(side, kept.with_name(kept.name + suffix))
-            os.replace(target, kept)
         os.replace(partial, target)
     except OSError as exc:  # Windows: a file another program holds open cannot be renamed
         raise WriterError(f"Could not put the backup in place of {target} ({exc.strerror or exc}); the "
                           f"restored copy is at {partial}. Close every Writer and try again.") from exc
     return kept
+
+
+def _checkpoint(db: Path) -> None:
+    """Fold the database's WAL into the file (a healthy one; a damaged one is set aside as it is)."""
+    with contextlib.suppress(sqlite3.Error):
+        conn = sqlite3.connect(db)
+        try:
+            if conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
 
 
 def _open_elsewhere(db: Path) -> bool:

@@ -678,8 +678,12 @@ class Store:
             source.close()
 
     def backup_if_due(self, keep: int = backups.KEEP) -> Path | None:
-        """Back up if the newest backup is a day old or missing (the app checks on start and hourly)."""
-        if self.read_only or not backups.is_due(backups.backups_dir(self.path), self.clock()):
+        """Back up if the newest backup is a day old or missing (the app checks on start and hourly);
+        clear away half-written copies that a killed backup or restore left."""
+        if self.read_only:
+            return None
+        backups.remove_stale_partials(self.path)
+        if not backups.is_due(backups.backups_dir(self.path), self.clock()):
             return None
         return self.backup(keep)
 
@@ -734,7 +738,7 @@ def _make_private(path: Path) -> None:
              if p.exists() and paths.make_private(p, paths.PRIVATE_DIR if p.is_dir() else paths.PRIVATE_FILE)]
     if loose:
         paths.note(f"Made the drafts database and its backups in {path.parent} private to you (mode 600): "
-                   "older Writers left them readable by other users.")
+                   "other users on this computer could read them.")
 
 
 def _refuse_truncated(path: Path) -> None:

@@ -234,8 +234,12 @@ def render_markdown(card: dict[str, Any]) -> str:
     if unseen:
         lines += ["| unseen works | tokens | nats/token | perplexity | bits/char |", "|---|---:|---:|---:|---:|"]
         for name, e in unseen.items():
-            lines.append(f"| {name}: {', '.join(e['works'])} | {int(e['tokens']):,} | {e['nats_per_token']:.3f} | "
-                         f"{e['perplexity']:.1f} | {e['bits_per_char']:.3f} |")
+            mark = " †" if seen_in_training(card, name) else ""
+            lines.append(f"| {name}: {', '.join(e['works'])}{mark} | {int(e['tokens']):,} | "
+                         f"{e['nats_per_token']:.3f} | {e['perplexity']:.1f} | {e['bits_per_char']:.3f} |")
+        if any(seen_in_training(card, name) for name in unseen):
+            lines += ["", "† This pack was trained on these works before they were set aside, so for it this figure "
+                      "measures memory, not style."]
         lines += [""]
     lines += ["| in-book blocks | tokens | nats/token | perplexity | bits/char |", "|---|---:|---:|---:|---:|"]
     for name, e in card["evaluation"].items():
@@ -263,6 +267,22 @@ def render_markdown(card: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def seen_in_training(card: dict[str, Any], name: str) -> bool:
+    """Whether the pack trained on any of the works of its ``name`` unseen-work figure (older packs did)."""
+    trained = {w["title"] for w in card.get("works", []) if w.get("train_words")}
+    return bool(trained & set((card.get("evaluation_unseen") or {}).get(name, {}).get("works", [])))
+
+
+def refresh_unseen(pack_dir: Path, names: list[str], corpus_dir: Path) -> dict[str, Any]:
+    """Add the unseen-work figures to an installed pack's card without rebuilding the pack."""
+    path = pack_dir / "card.json"
+    card = _json(path)
+    card["evaluation_unseen"] = evaluate_unseen(pack_dir, names, corpus_dir)
+    path.write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (pack_dir / "CARD.md").write_text(render_markdown(card), encoding="utf-8")
+    return card
+
+
 def perplexity_table(cards: list[dict[str, Any]]) -> str:
     """The README's table: every pack's perplexity on every corpus's unseen works, then its in-book blocks."""
     unseen = list(cards[0].get("evaluation_unseen") or {})
@@ -270,7 +290,8 @@ def perplexity_table(cards: list[dict[str, Any]]) -> str:
     cols = [f"{s} unseen works" for s in unseen] + [f"{s} in-book" for s in sets]
     lines = ["| pack | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
     for c in cards:
-        cells = [f"{c['evaluation_unseen'][s]['perplexity']:.1f}" for s in unseen]
+        cells = [f"{c['evaluation_unseen'][s]['perplexity']:.1f}" + (" †" if seen_in_training(c, s) else "")
+                 for s in unseen]
         cells += [f"{c['evaluation'][s]['perplexity']:.1f}" for s in sets]
         lines.append(f"| {c['display_name']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

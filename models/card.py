@@ -21,7 +21,9 @@ from writer.errors import WriterError
 EVAL_CHARS = 400_000  # per corpus: every work contributes its held-out text's opening, up to an equal share
 PROMPTS = ("The door opened and", "It was late in the evening when", "Nobody in the village knew")
 SAMPLE_SEED = 7
-UNSEEN_CHARS_PER_WORK = 60_000  # the opening of each unseen work: a long story, a novel's first chapters
+# the opening of each unseen work: a long story whole, a novel's first chapters; 40k of each of vanilla's four books
+UNSEEN_CHARS_PER_WORK = 60_000
+UNSEEN_CHARS_PER_GENERAL_WORK = 40_000
 UNSEEN_LABELS = {"vanilla": "general", "pkd": "pkd", "ja": "ja"}
 
 
@@ -73,8 +75,7 @@ def evaluate(pack_dir: Path, sets: list[str], runs_dir: Path) -> dict[str, dict[
     return out
 
 
-def unseen_text(recipe_name: str, corpus_dir: Path,
-                per_work: int = UNSEEN_CHARS_PER_WORK) -> tuple[str, list[str], str]:
+def unseen_text(recipe_name: str, corpus_dir: Path, per_work: int | None = None) -> tuple[str, list[str], str]:
     """The opening of every whole work a recipe (a name or a path) never trains on (its
     ``corpus.heldout_works``), cleaned as training text is, their titles, and the recipe's name:
     the honest measure, sharing no names or plots with training."""
@@ -83,6 +84,8 @@ def unseen_text(recipe_name: str, corpus_dir: Path,
 
     recipe = load_recipe(recipe_name)
     ids = set(recipe["corpus"]["heldout_works"])
+    if per_work is None:
+        per_work = UNSEEN_CHARS_PER_GENERAL_WORK if recipe["name"] == "vanilla" else UNSEEN_CHARS_PER_WORK
     works = [w for w in corpus_mod.load_manifest(corpus_dir) if w.gutenberg_id in ids]
     docs = []
     for work in works:
@@ -227,9 +230,9 @@ def render_markdown(card: dict[str, Any]) -> str:
              f"- Built: {card['created']}", "",
              "## Held-out evaluation (the shipped int8 pack)", "",
              "Two figures, lower is better. *Unseen works* are whole books or stories no pack trained on "
-             "(the opening of each, up to 60k characters): the honest measure of style. *In-book* is "
-             "chapter-sized blocks held out inside the training works, which share their names, places "
-             "and plots: kinder, and partly a measure of memory.", ""]
+             "(the opening of each, up to 60k characters; 40k of each general book): the honest measure of "
+             "style. *In-book* is chapter-sized blocks held out inside the training works, which share their "
+             "names, places and plots: kinder, and partly a measure of memory.", ""]
     unseen = card.get("evaluation_unseen") or {}
     if unseen:
         lines += ["| unseen works | tokens | nats/token | perplexity | bits/char |", "|---|---:|---:|---:|---:|"]

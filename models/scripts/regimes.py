@@ -9,7 +9,9 @@ Each run is the factory's own chain (corpus, tokenizer, tokenize, train) in ``--
 The trained model is turned into the compact int8 graph the app ships and scored with Writer's
 scorer (``writer.generation.perplexity``) on three texts: the author's unseen works (the recipe's
 ``corpus.heldout_works``), general books no pack saw (the vanilla recipe's ``heldout_works``), and
-the in-book held-out blocks. Texts are capped per work so a row costs a minute, not ten.
+the in-book held-out blocks (8k characters of each work's). The unseen texts are the cards' own
+(:func:`models.card.unseen_text`: each work's opening, 60k characters, 40k of each general book), so a
+row costs a minute, not ten.
 """
 
 from __future__ import annotations
@@ -27,23 +29,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from models import build
 from models import corpus as corpus_mod
 from models.__main__ import _overrides
+from models.card import unseen_text
 from models.recipe import load_recipe
 
-CAP = 40_000  # characters per work: about 9,000 tokens, a short story
 
-
-def capped_works(docs: list[str], cap: int = CAP) -> str:
+def capped_works(docs: list[str], cap: int) -> str:
     out = []
     for doc in docs:
         cut = doc.rfind("\n\n", 0, cap) if len(doc) > cap else len(doc)
         out.append(doc[:cut if cut > 0 else cap])
     return "\n\n".join(out)
-
-
-def general_unseen(corpus_dir: Path) -> str:
-    ids = set(load_recipe("vanilla")["corpus"]["heldout_works"])
-    works = [w for w in corpus_mod.load_manifest(corpus_dir) if w.gutenberg_id in ids]
-    return capped_works(["\n\n".join(corpus_mod.clean(corpus_mod.read_work(corpus_dir, w))) for w in works])
 
 
 def score_pack(pack: Path, texts: dict[str, str]) -> dict[str, float]:
@@ -89,8 +84,8 @@ def main() -> int:
 
         summary = train(recipe, rd, runs_dir=args.runs_dir, max_minutes=args.minutes, progress=False)
         minutes = round(summary["wall_seconds"] / 60, 1)
-    texts = {"unseen_author": capped_works(list(corpus_mod.iter_documents(rd / "corpus" / "valid.txt")), 60_000),
-             "unseen_general": general_unseen(corpus_dir),
+    texts = {"unseen_author": unseen_text(args.recipe, corpus_dir)[0],  # the card's texts
+             "unseen_general": unseen_text("vanilla", corpus_dir)[0],
              "in_book": capped_works(list(corpus_mod.iter_documents(rd / "corpus" / "eval.txt")), 8_000)}
     with tempfile.TemporaryDirectory(prefix="regime-") as tmp:
         pack = args.pack or pack_from_model(rd / "model", rd / "tokenizer.json", Path(tmp) / "pack")

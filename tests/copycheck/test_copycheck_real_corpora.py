@@ -16,7 +16,7 @@ from writer.copycheck.normalise import tokenise
 
 
 def recipe(name: str, sets: list[str], **index: object) -> dict:
-    return {**DEFAULTS, "name": name, "corpus": {"sets": sets, "ids": [], "heldout": 0.05},
+    return {**DEFAULTS, "name": name, "corpus": {**DEFAULTS["corpus"], "sets": sets},
             "index": {**DEFAULTS["index"], **index}}
 
 

@@ -10,12 +10,12 @@ from keyring.backends.fail import Keyring as FailKeyring
 from publishing_fakes import WP, Clock, FakeWordPress
 
 from writer.errors import WriterError
+from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials
 from writer.publishing.errors import CopyFlagged
 from writer.publishing.publisher import Publisher, backoff
 from writer.settings import Settings
 from writer.store import ProvenanceSpan, Store
-from writer.store import outbox as ob
 
 
 def _publisher(store: Store, server: FakeWordPress, settings: Settings, *, password: str = "app pass",

@@ -12,10 +12,10 @@ from PySide6.QtGui import QDesktopServices, QFontMetrics
 from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
+from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.store import Store
-from writer.store import outbox as ob
 from writer.ui import theme
 from writer.ui.publish import install_publishing, short_url
 

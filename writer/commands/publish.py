@@ -7,20 +7,17 @@ import json
 import os
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from writer.commands._store import with_store
 from writer.errors import WriterError
-from writer.publishing import nudges
+from writer.publishing import nudges, targets
+from writer.publishing import outbox as ob
 from writer.publishing.credentials import NO_KEYRING, session_credentials
 from writer.publishing.errors import CopyFlagged
-from writer.publishing.micropub import Micropub, discover
-from writer.publishing.publisher import SECRET_ENV, Publisher
-from writer.publishing.wordpress import WordPress
+from writer.publishing.publisher import SECRET_ENV, Publisher, skip_when_unavailable
 from writer.settings import Settings
 from writer.store import Store
-from writer.store import outbox as ob
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -86,11 +83,9 @@ def cli_copy_check(text: str) -> list[Any]:
     """The draft's *copies*; with no usable copy index, a warning and no flags (publishing goes on)."""
     from writer.ui.copycheck_service import copy_flags_for_publish
 
-    try:
-        return copy_flags_for_publish(text)
-    except WriterError as exc:
-        print(f"writer: copy check skipped: {exc}", file=sys.stderr)
-        return []
+    check = skip_when_unavailable(copy_flags_for_publish,
+                                  lambda exc: print(f"writer: copy check skipped: {exc}", file=sys.stderr))
+    return check(text)
 
 
 def _publish(store: Store, args: argparse.Namespace) -> int:
@@ -189,52 +184,25 @@ def _read_secret(from_stdin: bool, kind: str) -> str | None:
 
 
 def _targets_add(store: Store, args: argparse.Namespace) -> int:
-    kind, name = args.kind, args.name or args.kind
-    settings = Settings.load()
-    publisher = Publisher(store, settings)
-    config: dict[str, Any]
-    secret: str | None = None
-    if kind == "static":
-        folder = Path(args.location).expanduser().resolve()
-        if folder.exists() and not folder.is_dir():
-            raise WriterError(f"{folder} is a file; give a folder for the static site.")
-        config = {"path": str(folder), "title": args.title or "", "base_url": args.base_url or ""}
-    elif kind == "wordpress":
-        url = _http_url(args.location)
+    kind = args.kind
+    secret = None
+    if kind == "wordpress":
         secret = _read_secret(args.password_stdin, kind)
-        if not secret:
-            raise WriterError("Give the application password with --password-stdin or $WRITER_WP_PASSWORD "
-                              "(WordPress: Users → Profile → Application Passwords).")
-        config = {"url": url, "user": args.user}
-        if not args.no_check:
-            me = WordPress(name, url, args.user, secret, client=publisher.client()).probe()
-            print(f"Signed in to {url} as {me.get('name') or args.user}.")
-    else:
-        site = _http_url(args.location)
+    elif kind == "micropub":
         secret = _read_secret(args.token_stdin, kind)
-        if not secret:
-            raise WriterError("Give the Micropub token with --token-stdin or $WRITER_MICROPUB_TOKEN.")
-        endpoint = args.endpoint or discover(site, publisher.client())
-        config = {"site": site, "endpoint": endpoint}
-        if not args.no_check:
-            Micropub(name, endpoint, secret, client=publisher.client()).config()
-            print(f"Micropub endpoint {endpoint} accepted the token.")
-    target = ob.add_target(store, name, kind, config, default=args.default)
-    if secret is not None:
-        creds = session_credentials()
-        if creds.set(name, secret):
-            print("The secret is stored in the system keyring.")
-        else:
-            print(f"{NO_KEYRING} Later commands read it from ${SECRET_ENV[kind]}.")
+    added = targets.add(Publisher(store, Settings.load()), kind, args.location, name=args.name,
+                        user=getattr(args, "user", "") or "", secret=secret, title=getattr(args, "title", "") or "",
+                        base_url=getattr(args, "base_url", "") or "", endpoint=getattr(args, "endpoint", None),
+                        check=not args.no_check, default=args.default)
+    if added.checked:
+        print(added.checked)
+    if added.secret_kept is True:
+        print("The secret is stored in the system keyring.")
+    elif added.secret_kept is False:
+        print(f"{NO_KEYRING} Later commands read it from ${SECRET_ENV[kind]}.")
+    target = added.target
     print(f"Added target {target.name} ({kind}){' — the default' if target.is_default else ''}.")
     return 0
-
-
-def _http_url(text: str) -> str:
-    if not text.startswith(("http://", "https://")):
-        raise WriterError(f"{text!r} is not a web address; it must start with https:// (or http:// for a local "
-                          "test site).")
-    return text.rstrip("/")
 
 
 def _stalled(store: Store, args: argparse.Namespace) -> int:

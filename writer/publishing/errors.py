@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from writer.errors import WriterError
+
+_WILL_RETRY = re.compile(r"[;,]? *(then )?(will (check and )?retry|`writer outbox --retry`)[^.]*\.", re.IGNORECASE)
+
+
+def now_only(message: str) -> str:
+    """``message`` without the outbox's promise to retry, for a check that nothing retries
+    (``targets add``, the target dialog)."""
+    return _WILL_RETRY.sub(".", message).replace("..", ".").strip()
 
 
 class PublishError(WriterError):

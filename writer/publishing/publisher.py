@@ -16,13 +16,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from writer.errors import WriterError
+from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials, session_credentials
 from writer.publishing.errors import CopyFlagged, PublishError
 from writer.publishing.static_site import StaticSite, default_site_dir
 from writer.publishing.target import POST_STATUSES, Post, Remote, Target
 from writer.settings import Settings
 from writer.store import Store
-from writer.store import outbox as ob
 
 if TYPE_CHECKING:
     import httpx
@@ -59,6 +59,19 @@ def copy_flags(flags: list[Any]) -> list[Any]:
         return flag.get("level") if isinstance(flag, dict) else getattr(flag, "level", None)
 
     return [f for f in flags if level(f) == "copy"]
+
+
+def skip_when_unavailable(check: CopyCheck, report: Callable[[WriterError], None]) -> CopyCheck:
+    """``check``, except that with no usable copy index it says so through ``report`` and finds
+    nothing: a missing index never stops a post (the CLI prints, the app shows it in its status bar)."""
+    def lenient(text: str) -> list[Any]:
+        try:
+            return check(text)
+        except WriterError as exc:
+            report(exc)
+            return []
+
+    return lenient
 
 
 class Publisher:

@@ -70,8 +70,8 @@ def test_outbox_shows_failures_and_retry(capsys: pytest.CaptureFixture[str], mon
     assert main(["targets", "add", "wordpress", "http://127.0.0.1:9", "--user", "me", "--no-check",
                  "--name", "down"]) == 0
     draft_id = _draft("Waiting\n\ntext")
-    assert main(["publish", str(draft_id), "--target", "down"]) == 0
-    assert "Queued for down" in capsys.readouterr().out
+    assert main(["publish", str(draft_id), "--target", "down"]) == 75  # only queued: a script can tell
+    assert "Queued for down (job 1), not sent yet" in capsys.readouterr().out
     assert main(["outbox", "--json"]) == 0
     [job] = json.loads(capsys.readouterr().out)
     assert (job["state"], job["draft_id"], job["attempts"]) == ("failed", draft_id, 1)

@@ -19,9 +19,15 @@ from writer.publishing.publisher import SECRET_ENV, Publisher, skip_when_unavail
 from writer.settings import Settings
 from writer.store import Store
 
+#: ``publish``'s exit status when the post only waits in the outbox (sysexits' EX_TEMPFAIL).
+QUEUED = 75
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("publish", help="publish a draft (to the default target: a static site)")
+    p = subparsers.add_parser("publish", help="publish a draft (to the default target: a static site)",
+                              epilog=f"Exit status: 0 sent; 1 not sent, and it will not be retried (see the "
+                                     f"message); 2 bad input; 3 flagged as copied (use --force); {QUEUED} only "
+                                     "queued: it waits in the outbox and is retried (`writer outbox`).")
     p.add_argument("draft_id", type=int)
     p.add_argument("--target", help="target name (default: the default target)")
     p.add_argument("--force", action="store_true", help="publish even with passages flagged as copies")
@@ -35,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("outbox", help="show publishing jobs; --retry sends what is waiting")
     p.add_argument("--retry", action="store_true", help="retry failed jobs now and send everything due")
+    p.add_argument("--resend", type=int, metavar="JOB", help="send job JOB again without checking the site first "
+                   "(after you looked and the post is not there)")
     p.add_argument("--all", action="store_true", help="include finished jobs")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=with_store(_outbox))
@@ -119,9 +127,24 @@ def _report(job: ob.Job) -> int:
     if job.permanent:
         print(f"writer: not sent to {job.target}: {job.reason}", file=sys.stderr)
         return 1
-    print(f"Queued for {job.target} (job {job.id}): {job.reason or 'waiting'} Next try "
+    if job.state == "sending":
+        print(f"Queued for {job.target} (job {job.id}): {_sending(job)}")
+        return QUEUED
+    print(f"Queued for {job.target} (job {job.id}), not sent yet: {job.reason or 'waiting'} Next try "
           f"{job.next_attempt.astimezone():%H:%M}; `writer outbox --retry` tries now.")
-    return 0
+    return QUEUED
+
+
+def _sending(job: ob.Job) -> str:
+    """What is happening to a job in "sending", in words."""
+    pid = ob.sender_pid(job.claimed_by)
+    alive = ob.sender_alive(job.claimed_by)
+    if alive is False:
+        return (f"the Writer process that was sending it (pid {pid}) has stopped; it is checked on the site "
+                "and sent only if it is not there on the next `writer outbox --retry`.")
+    who = f"Writer process {pid}" if pid else "another Writer"
+    return (f"{who} is sending it now; if that stops, it is taken up again by "
+            f"{job.next_attempt.astimezone():%H:%M}.")
 
 
 def _job_json(job: ob.Job) -> dict[str, Any]:
@@ -132,7 +155,15 @@ def _job_json(job: ob.Job) -> dict[str, Any]:
 
 
 def _outbox(store: Store, args: argparse.Namespace) -> int:
+    if args.resend is not None:
+        ob.resend(store, args.resend)
+        return _report(Publisher(store, Settings.load()).process_job(args.resend))
     if args.retry:
+        stopped = [j for j in ob.list_jobs(store, states=("sending",), limit=500)
+                   if ob.sender_alive(j.claimed_by) is False]
+        for job in stopped:
+            print(f"Job {job.id}: the Writer process that was sending it (pid {ob.sender_pid(job.claimed_by)}) "
+                  "has stopped; checking the site for it before sending it again.")
         ob.retry_failed(store)
         Publisher(store, Settings.load()).process()
     jobs = ob.list_jobs(store, states=None if args.all else ("queued", "sending", "failed"))
@@ -143,10 +174,13 @@ def _outbox(store: Store, args: argparse.Namespace) -> int:
         print("The outbox is empty: everything has been sent." if not args.all else "No publishing jobs yet.")
         return 0
     for job in jobs:
-        state = f"{job.state}{' (stopped)' if job.permanent else ''}"
+        state = "unknown (look)" if job.needs_a_look and job.state == "failed" else \
+            f"{job.state}{' (stopped)' if job.permanent else ''}"
         print(f"{job.id:>5}  {state:<18} {job.action:<8} draft {job.draft_id:<5} → {job.target}"
               f"  tries {job.attempts}{'  ' + job.url if job.url else ''}")
-        if job.reason and job.state != "done":
+        if job.state == "sending":
+            print(f"       {_sending(job)}")
+        elif job.reason and job.state != "done":
             print(f"       {job.reason}")
     return 1 if any(j.state == "failed" for j in jobs) else 0
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,6 +60,18 @@ class Job:
     url: str | None
     created: datetime
     updated: datetime
+    doubt_since: datetime | None = None  # an earlier try may have reached the server (set when it ended)
+    doubt_checks: int = 0  # searches of the target since then that found nothing (UNCHECKABLE: cannot search)
+    claimed_by: str | None = None  # the sending process, while "sending" (see :func:`this_process`)
+
+    @property
+    def in_doubt(self) -> bool:
+        return self.doubt_since is not None
+
+    @property
+    def needs_a_look(self) -> bool:
+        """In doubt on a target that cannot be searched: only the writer can say whether it arrived."""
+        return self.doubt_checks == UNCHECKABLE
 
 
 @dataclass(frozen=True)
@@ -75,15 +88,64 @@ class Publication:
 
 
 _JOB_COLUMNS = ("id, draft_id, target, action, payload, state, attempts, next_attempt, reason, permanent, url, "
-                "created, updated")
+                "created, updated, doubt_since, doubt_checks, claimed_by")
+#: ``doubt_checks`` of a job in doubt whose target cannot be searched (Micropub without q=source).
+UNCHECKABLE = -1
 
 
 def _job(row: Any) -> Job:
     (id_, draft_id, target, action, payload, state, attempts, next_attempt, reason, permanent, url, created,
-     updated) = row
+     updated, doubt_since, doubt_checks, claimed_by) = row
     return Job(id=id_, draft_id=draft_id, target=target, action=action, payload=json.loads(payload), state=state,
                attempts=attempts, next_attempt=parse_time(next_attempt), reason=reason, permanent=bool(permanent),
-               url=url, created=parse_time(created), updated=parse_time(updated))
+               url=url, created=parse_time(created), updated=parse_time(updated),
+               doubt_since=_opt_time(doubt_since), doubt_checks=doubt_checks, claimed_by=claimed_by)
+
+
+# -- which process is sending ----------------------------------------------------------------
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="ascii", errors="replace") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def _process_start(pid: int) -> str:
+    """When ``pid`` started (clock ticks since boot): a pid reused by a new process differs."""
+    stat = _read(f"/proc/{pid}/stat")
+    fields = stat.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else ""
+
+
+def this_process() -> str:
+    """``boot-id:pid:start`` of this process, recorded in the claim of every job it sends."""
+    pid = os.getpid()
+    return f"{_read('/proc/sys/kernel/random/boot_id')}:{pid}:{_process_start(pid)}"
+
+
+def sender_alive(claimed_by: str | None) -> bool | None:
+    """Whether the process that claimed a job still runs: None when that cannot be told
+    (another machine or boot, no /proc); then only its lease can end the claim."""
+    boot, _, rest = (claimed_by or "").partition(":")
+    pid_text, _, start = rest.partition(":")
+    if not boot or not start or not pid_text.isdigit() or boot != _read("/proc/sys/kernel/random/boot_id"):
+        return None
+    pid = int(pid_text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return _process_start(pid) == start
+
+
+def sender_pid(claimed_by: str | None) -> int | None:
+    pid = (claimed_by or "").split(":")[1:2]
+    return int(pid[0]) if pid and pid[0].isdigit() else None
 
 
 def _opt_time(text: str | None) -> datetime | None:
@@ -233,13 +295,14 @@ def claim_due(store: Store, *, target: str | None = None, draft_id: int | None =
               lease: timedelta = SENDING_LEASE) -> Job | None:
     """Take the oldest job that is due and mark it "sending" (with a lease), atomically.
 
-    Jobs of one draft on one target run strictly in order; a "sending" job whose lease ran
-    out (the process died mid-send) is due again, with ``attempts`` already counted so the
-    sender knows the outcome of the last try is unknown. ``lease`` must outlast a slow send:
-    a job taken up while its first sender still waits on the server could be posted twice.
+    Jobs of one draft on one target run strictly in order. A "sending" job is taken over
+    when its lease ran out, or at once when the process that claimed it has died (same
+    machine and boot): its try may have reached the server, so the job is *in doubt* and
+    the target is searched before anything is sent again. ``lease`` must outlast a send;
+    the publisher's deadlines make sure it does.
     """
     now = store.clock()
-    filters, params = "", [iso_time(now)]
+    filters, params = "", []
     if target is not None:
         filters += " AND o.target = ?"
         params.append(target)
@@ -247,16 +310,23 @@ def claim_due(store: Store, *, target: str | None = None, draft_id: int | None =
         filters += " AND o.draft_id = ?"
         params.append(draft_id)
     with transaction(store):
-        row = store.db.execute(
-            f"SELECT o.id FROM outbox o WHERE o.state IN ('queued', 'failed', 'sending') AND o.permanent = 0 "
-            f"AND o.next_attempt <= ? {filters} AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.draft_id = o.draft_id "
-            f"AND e.target = o.target AND e.id < o.id AND e.state != 'done') ORDER BY o.id LIMIT 1",
-            params).fetchone()
-        if row is None:
+        rows = store.db.execute(
+            f"SELECT o.id, o.state, o.next_attempt, o.claimed_by FROM outbox o "
+            f"WHERE o.state IN ('queued', 'failed', 'sending') AND o.permanent = 0 {filters} "
+            f"AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.draft_id = o.draft_id "
+            f"AND e.target = o.target AND e.id < o.id AND e.state != 'done') ORDER BY o.id", params).fetchall()
+        due = next((r for r in rows if parse_time(r[2]) <= now
+                    or (r[1] == "sending" and sender_alive(r[3]) is False)), None)
+        if due is None:
             return None
+        if due[1] == "sending":  # taken over: what the last try did is unknown
+            log.warning("outbox job %s: taking over a send whose %s", due[0],
+                        "lease ran out" if parse_time(due[2]) <= now else "process has died")
+            store.db.execute("UPDATE outbox SET doubt_since = coalesce(doubt_since, updated) WHERE id = ?", [due[0]])
         store.db.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt = ?, "
-                         "updated = ? WHERE id = ?", [iso_time(now + lease), iso_time(now), row[0]])
-        return _get_job(store, row[0])
+                         "claimed_by = ?, updated = ? WHERE id = ?",
+                         [iso_time(now + lease), this_process(), iso_time(now), due[0]])
+        return _get_job(store, due[0])
 
 
 @guarded
@@ -272,8 +342,8 @@ def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str |
         job = _get_job(store, job_id)
         if not _still_claimed(job, attempt):
             return job
-        store.db.execute("UPDATE outbox SET state = 'done', reason = NULL, url = ?, updated = ? WHERE id = ?",
-                         [url, iso_time(now), job_id])
+        store.db.execute("UPDATE outbox SET state = 'done', reason = NULL, url = ?, updated = ?, doubt_since = NULL, "
+                         "doubt_checks = 0, claimed_by = NULL WHERE id = ?", [url, iso_time(now), job_id])
         exists = store.db.execute("SELECT 1 FROM drafts WHERE id = ?", [job.draft_id]).fetchone() is not None
         if job.action == "publish":
             first = store.db.execute("SELECT published IS NULL FROM publications WHERE draft_id = ? AND target = ?",
@@ -302,17 +372,30 @@ def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str |
 
 @guarded
 def fail_job(store: Store, job_id: int, reason: str, *, permanent: bool, next_attempt: datetime,
-             attempt: int) -> Job:
+             attempt: int, doubt: str = "keep") -> Job:
     """Record why a send failed; a permanent failure waits for the user (``outbox --retry``).
 
-    ``attempt`` is the claim's: nothing is recorded if another sender took the job over."""
+    ``doubt`` says what this try tells about the post: "keep" (nothing new), "new" (the
+    request may have arrived: search the target before sending again), "missed" (the
+    target was searched and the post was not there), "uncheckable" (in doubt, and the
+    target cannot be searched). ``attempt`` is the claim's: nothing is recorded if another
+    sender took the job over."""
+    if doubt not in ("keep", "new", "missed", "uncheckable"):
+        raise ValueError(doubt)
+    now = iso_time(store.clock())
     with transaction(store):
         job = _get_job(store, job_id)
         if not _still_claimed(job, attempt):
             return job
         store.db.execute("UPDATE outbox SET state = 'failed', reason = ?, permanent = ?, next_attempt = ?, "
-                         "updated = ? WHERE id = ?",
-                         [reason, int(permanent), iso_time(next_attempt), iso_time(store.clock()), job_id])
+                         "updated = ?, claimed_by = NULL WHERE id = ?",
+                         [reason, int(permanent), iso_time(next_attempt), now, job_id])
+        if doubt == "new":
+            store.db.execute("UPDATE outbox SET doubt_since = ?, doubt_checks = 0 WHERE id = ?", [now, job_id])
+        elif doubt == "missed":
+            store.db.execute("UPDATE outbox SET doubt_checks = doubt_checks + 1 WHERE id = ?", [job_id])
+        elif doubt == "uncheckable":
+            store.db.execute("UPDATE outbox SET doubt_checks = ? WHERE id = ?", [UNCHECKABLE, job_id])
         return _get_job(store, job_id)
 
 
@@ -326,12 +409,32 @@ def _still_claimed(job: Job, attempt: int) -> bool:
 
 @guarded
 def retry_failed(store: Store) -> int:
-    """Make every failed job due now (after the user fixed credentials or came back online)."""
+    """Make failed jobs due now (after the user fixed credentials or came back online).
+
+    Two kinds wait on: a job whose earlier try may have arrived and whose target was
+    searched in vain keeps its time for the second search (a search can lag behind a new
+    post); and one on a target that cannot be searched waits for :func:`resend`, after the
+    writer has looked."""
     now = iso_time(store.clock())
     with transaction(store):
-        cursor = store.db.execute("UPDATE outbox SET state = 'queued', permanent = 0, next_attempt = ?, updated = ? "
-                                  "WHERE state = 'failed'", [now, now])
+        cursor = store.db.execute(
+            "UPDATE outbox SET state = 'queued', permanent = 0, next_attempt = "
+            "CASE WHEN doubt_checks > 0 AND next_attempt > ? THEN next_attempt ELSE ? END, updated = ? "
+            "WHERE state = 'failed' AND doubt_checks != ?", [now, now, now, UNCHECKABLE])
         return cursor.rowcount
+
+
+@guarded
+def resend(store: Store, job_id: int) -> Job:
+    """Send a job in doubt again without searching first: the writer looked, and the post is not there."""
+    now = iso_time(store.clock())
+    with transaction(store):
+        job = _get_job(store, job_id)
+        if job.state not in ("failed", "queued"):
+            raise WriterError(f"Outbox job {job_id} is {job.state}; only a waiting or failed job can be sent again.")
+        store.db.execute("UPDATE outbox SET state = 'queued', permanent = 0, next_attempt = ?, updated = ?, "
+                         "doubt_since = NULL, doubt_checks = 0 WHERE id = ?", [now, now, job_id])
+        return _get_job(store, job_id)
 
 
 @guarded

@@ -261,11 +261,18 @@ class OutboxDialog(QDialog):
         self.pages.addWidget(self.empty)
         self.retry = QPushButton("Retry failed now", self)
         self.retry.clicked.connect(controller.retry_all)
+        self.resend = QPushButton("Send again…", self)
+        self.resend.setToolTip("For a post Writer cannot check on the site: send it again after you looked "
+                               "and it is not there")
+        self.resend.clicked.connect(self._resend)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._jobs: list[ob.Job] = []
         close = QPushButton("Close", self)
         close.setDefault(True)
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.resend)
         row.addWidget(self.retry)
         row.addWidget(close)
         layout = QVBoxLayout(self)
@@ -302,7 +309,27 @@ class OutboxDialog(QDialog):
             self._fill(row, job, titles[job.draft_id], now)
         self.table.resizeRowsToContents()
         self.pages.setCurrentWidget(self.table if jobs else self.empty)
-        self.retry.setEnabled(any(j.state == "failed" for j in jobs))
+        self.retry.setEnabled(any(j.state == "failed" and not j.needs_a_look for j in jobs))
+        self._jobs = jobs
+        self._selection_changed()
+
+    def selected_job(self) -> ob.Job | None:
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        return self._jobs[rows.pop()] if len(rows) == 1 and max(rows) < len(self._jobs) else None
+
+    def _selection_changed(self) -> None:
+        job = self.selected_job()
+        self.resend.setEnabled(job is not None and job.state == "failed" and job.needs_a_look)
+
+    def _resend(self) -> None:
+        job = self.selected_job()
+        if job is None:
+            return
+        answer = QMessageBox.question(self, "Send again?", f"Writer cannot tell whether this post reached "
+                                      f"{job.target}. Send it again only if it is not on the site: otherwise it "
+                                      "would be there twice.\n\nSend it again?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.controller.resend(job.id)
 
     def _title(self, job: ob.Job) -> str:
         try:
@@ -315,7 +342,8 @@ class OutboxDialog(QDialog):
         label, colour = STATES.get(job.state, (job.state.title(), "#8a877d"))
         when_tip = f"Queued {job.created.astimezone():%d %b %Y, %H:%M} · last change {job.updated.astimezone():%H:%M}"
         if job.state == "failed":
-            label = "Failed — needs you" if job.permanent else "Failed — will retry"
+            label = "Unknown — look at the site" if job.needs_a_look else (
+                "Failed — needs you" if job.permanent else "Failed — will retry")
             reason = job.reason or "No reason given"
             detail = reason if job.permanent else f"{reason} Next try {_until(job.next_attempt, now)}."
             tip = detail
@@ -565,6 +593,16 @@ class PublishController(QObject):
             except WriterError:
                 continue  # deleted since: its delete job ran, nothing to show
         self.update_action()
+        self._notify()
+
+    def resend(self, job_id: int) -> None:
+        """The writer looked: the post is not on the site, send it again without checking."""
+        try:
+            ob.resend(self.store, job_id)
+        except WriterError as exc:
+            QMessageBox.warning(self.window, "Cannot send again", str(exc))
+            return
+        self.process_outbox()
         self._notify()
 
     def retry_all(self) -> None:

@@ -66,3 +66,27 @@ def test_the_target_dialog_saves_through_the_same_checks(store: Store, settings:
     assert ob.list_targets(store) == []
     dialog.secret.setText("app pass")
     assert dialog.save().name == "wordpress"
+
+
+def test_the_dialog_asks_before_an_unencrypted_address(store: Store, settings: Settings, qtbot,  # type: ignore[no-untyped-def]
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from writer.ui.publish import TargetDialog
+
+    server = FakeWordPress()
+    dialog = TargetDialog(None, _publisher(store, settings, server))
+    dialog.kind.setCurrentIndex(dialog.kind.findData("wordpress"))
+    dialog.location.setText("http://blog.example")
+    dialog.user.setText("admin")
+    dialog.secret.setText("app pass")
+    asked: list[str] = []
+    answer = QMessageBox.StandardButton.Cancel
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or answer)
+    dialog._accept()
+    assert "in clear" in asked[0] and ob.list_targets(store) == [] and server.requests == []
+    answer = QMessageBox.StandardButton.Yes
+    dialog._worker = None  # check and save right here
+    dialog._accept()
+    [target] = ob.list_targets(store)
+    assert target.config["allow_http"] is True

@@ -78,6 +78,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             kp.add_argument("--token-stdin", action="store_true",
                             help="read the bearer token from stdin (else $WRITER_MICROPUB_TOKEN)")
         kp.add_argument("--no-check", action="store_true", help="do not contact the server now")
+        if kind != "static":
+            kp.add_argument("--allow-http", action="store_true", help="accept an unencrypted http:// address to "
+                            "another machine (the secret crosses the network in clear)")
         kp.set_defaults(func=with_store(_targets_add))
 
     p = subparsers.add_parser("stalled", help="drafts that have waited too long to be published")
@@ -227,7 +230,8 @@ def _targets_add(store: Store, args: argparse.Namespace) -> int:
     added = targets.add(Publisher(store, Settings.load()), kind, args.location, name=args.name,
                         user=getattr(args, "user", "") or "", secret=secret, title=getattr(args, "title", "") or "",
                         base_url=getattr(args, "base_url", "") or "", endpoint=getattr(args, "endpoint", None),
-                        check=not args.no_check, default=args.default)
+                        check=not args.no_check, allow_http=getattr(args, "allow_http", False),
+                        default=args.default)
     if added.checked:
         print(added.checked)
     if added.secret_kept is True:

@@ -118,6 +118,13 @@ class Publisher:
             return StaticSite(name, folder, title=c.get("title") or self.settings.get("publishing.site_title"),
                               base_url=c.get("base_url") or self.settings.get("publishing.site_base_url"),
                               clock=self.clock)
+        if config.kind in ("wordpress", "micropub"):
+            from writer.publishing.targets import refuse_plain_http
+
+            try:  # a target added before this rule: still never in clear without consent
+                refuse_plain_http(c.get("endpoint") or c["url"], allowed=bool(c.get("allow_http")))
+            except WriterError as exc:
+                raise PublishError(str(exc)) from None
         if config.kind == "wordpress":
             from writer.publishing.wordpress import WordPress
 

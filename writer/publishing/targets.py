@@ -9,10 +9,12 @@ static site, as the automatic default is) unless the writer names it.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from writer.errors import WriterError
 from writer.publishing import outbox as ob
@@ -45,19 +47,20 @@ class Added:
 
 def prepare(publisher: Publisher, kind: str, location: str, *, name: str | None = None, user: str = "",
             secret: str | None = None, title: str = "", base_url: str = "", endpoint: str | None = None,
-            check: bool = True) -> NewTarget:
+            check: bool = True, allow_http: bool = False) -> NewTarget:
     """Check a target before it is saved; raises :class:`WriterError` with what to fix.
 
     Nothing retries a failed check, so its message says so rather than "will retry"."""
     try:
         return _prepare(publisher, kind, location, name=name, user=user, secret=secret, title=title,
-                        base_url=base_url, endpoint=endpoint, check=check)
+                        base_url=base_url, endpoint=endpoint, check=check, allow_http=allow_http)
     except PublishError as exc:
         raise WriterError(f"{now_only(str(exc))} Nothing was saved.") from exc
 
 
 def _prepare(publisher: Publisher, kind: str, location: str, *, name: str | None, user: str,
-             secret: str | None, title: str, base_url: str, endpoint: str | None, check: bool) -> NewTarget:
+             secret: str | None, title: str, base_url: str, endpoint: str | None, check: bool,
+             allow_http: bool) -> NewTarget:
     if kind not in KINDS:
         raise WriterError(f"Unknown target kind {kind!r}; use one of: {', '.join(KINDS)}.")
     name = (name or default_name(kind)).strip()
@@ -65,9 +68,13 @@ def _prepare(publisher: Publisher, kind: str, location: str, *, name: str | None
         raise WriterError("A target needs a name.")
     location = location.strip()
     if kind == "static":
+        if base_url.strip():
+            base_url = http_url(base_url.strip())  # it goes into every page and the feed: no javascript:
         return NewTarget(name, kind, {"path": str(_writable_folder(location)), "title": title,
                                       "base_url": base_url}, None, None)
     url = http_url(location)
+    refuse_plain_http(url, allowed=allow_http)
+    extra = {"allow_http": True} if allow_http else {}
     if not secret:
         raise WriterError("Give the application password (WordPress: Users → Profile → Application Passwords)."
                           if kind == "wordpress" else "Give the Micropub token.")
@@ -80,15 +87,16 @@ def _prepare(publisher: Publisher, kind: str, location: str, *, name: str | None
 
             me = WordPress(name, url, user.strip(), secret, client=publisher.client()).probe()
             checked = f"Signed in to {url} as {me.get('name') or user.strip()}."
-        return NewTarget(name, kind, {"url": url, "user": user.strip()}, secret, checked)
+        return NewTarget(name, kind, {"url": url, "user": user.strip(), **extra}, secret, checked)
     from writer.publishing.micropub import Micropub, discover
 
     found = endpoint or discover(location, publisher.client())
+    refuse_plain_http(http_url(found), allowed=allow_http)
     checked = None
     if check:
         Micropub(name, found, secret, client=publisher.client()).config()
         checked = f"Micropub endpoint {found} accepted the token."
-    return NewTarget(name, kind, {"site": url, "endpoint": found}, secret, checked)
+    return NewTarget(name, kind, {"site": url, "endpoint": found, **extra}, secret, checked)
 
 
 def save(publisher: Publisher, new: NewTarget, *, default: bool = False) -> Added:
@@ -109,6 +117,26 @@ def http_url(text: str) -> str:
         raise WriterError(f"{text!r} is not a web address; it must start with https:// (or http:// for a local "
                           "test site).")
     return text.rstrip("/")
+
+
+def plain_http(url: str) -> bool:
+    """Whether ``url`` would carry a password in clear over the network (http:// to another machine)."""
+    parts = urlsplit(url)
+    if parts.scheme != "http":
+        return False
+    host = (parts.hostname or "").rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
+def refuse_plain_http(url: str, *, allowed: bool) -> None:
+    if plain_http(url) and not allowed:
+        raise WriterError(f"{url} is not encrypted (http://): your password or token would cross the network "
+                          "in clear. Use https://, or, if you accept that risk, add the target with --allow-http.")
 
 
 def _writable_folder(text: str) -> Path:

@@ -100,6 +100,7 @@ class TargetDialog(QDialog):
         layout.addWidget(buttons)
         self._worker = _window_worker(parent)  # the main window's: a slow site never freezes it
         self._prepared: targets.NewTarget | None = None  # checked on the worker, for what is typed now
+        self._allow_http = False  # the writer agreed to an unencrypted address
         self._cancelled = False
         for edit in (self.location, self.user, self.secret):
             edit.textChanged.connect(self._forget_check)
@@ -126,14 +127,28 @@ class TargetDialog(QDialog):
 
     def _forget_check(self) -> None:
         self._prepared = None
+        self._allow_http = False
 
     def _details(self) -> dict[str, Any]:
         """What the writer typed, as :func:`targets.prepare` takes it."""
         return {"kind": self.kind.currentData(), "location": self.location.text().strip(),
-                "user": self.user.text().strip(), "secret": self.secret.text() or None}
+                "user": self.user.text().strip(), "secret": self.secret.text() or None,
+                "allow_http": self._allow_http}
 
     def _accept(self) -> None:
         details = self._details()
+        if details["kind"] != "static" and targets.plain_http(details["location"]) and not self._allow_http:
+            answer = QMessageBox.question(
+                self, "Send your password unencrypted?",
+                f"{details['location']} is not encrypted (http://): your password or token would cross the "
+                "network in clear, for anyone on the way to read. Use an https:// address if the site has one."
+                "\n\nUse this unencrypted address anyway?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self._allow_http = True
+            details = self._details()
         if details["kind"] != "static" and self._prepared is None and self._worker is not None:
             where = details["location"]
             message = (f"Looking for the Micropub endpoint of {where}…" if details["kind"] == "micropub"

@@ -418,9 +418,9 @@ def retry_failed(store: Store) -> int:
     now = iso_time(store.clock())
     with transaction(store):
         cursor = store.db.execute(
-            "UPDATE outbox SET state = 'queued', permanent = 0, next_attempt = "
-            "CASE WHEN doubt_checks > 0 AND next_attempt > ? THEN next_attempt ELSE ? END, updated = ? "
-            "WHERE state = 'failed' AND doubt_checks != ?", [now, now, now, UNCHECKABLE])
+            "UPDATE outbox SET state = 'queued', permanent = 0, next_attempt = ?, updated = ? "
+            "WHERE state = 'failed' AND doubt_checks != ? AND NOT (doubt_checks > 0 AND next_attempt > ?)",
+            [now, now, UNCHECKABLE, now])
         return cursor.rowcount
 
 

@@ -309,9 +309,9 @@ def test_server_errors_are_retried(blogs, kind: str, store: Store, clock: Clock,
 def test_a_send_killed_mid_request_is_taken_up_by_outbox_retry(blogs, kind: str, store: Store, fast: Settings,  # type: ignore[no-untyped-def]
                                                               monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    from writer.store.store import utcnow
+    from datetime import UTC, datetime
 
-    monkeypatch.setattr("writer.store.store.utcnow", utcnow)  # two processes: the real clock for both
+    monkeypatch.setattr("writer.store.store.utcnow", lambda: datetime.now(UTC))  # two processes: real time for both
     blog, _, draft = _setup(blogs, kind, store, fast)
     blog.fault("hang")  # the post is made, the answer held: the sender is killed waiting for it
     script = ("import sys; from writer.settings import Settings; from writer.store import Store; "
@@ -324,7 +324,8 @@ def test_a_send_killed_mid_request_is_taken_up_by_outbox_retry(blogs, kind: str,
     finally:
         sender.send_signal(signal.SIGKILL)
         sender.wait(10)
-    assert _job(store).state == "sending"
+    with Store.open() as own:
+        assert _job(own).state == "sending" and own.clock() < _job(own).next_attempt  # its lease still runs
     assert main(["outbox", "--retry"]) == 0
     out = capsys.readouterr().out
     assert f"(pid {sender.pid}) has stopped" in out

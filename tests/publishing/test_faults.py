@@ -375,3 +375,25 @@ def test_micropub_without_source_and_a_lost_request_is_resent_when_the_writer_sa
     assert job.needs_a_look and blog.posts() == 0
     assert main(["outbox", "--resend", str(job.id)]) == 0  # the writer looked: it is not there
     _done_once(blog, store, draft)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_edit_while_a_search_lags_does_not_hurry_a_resend(blogs, kind: str, store: Store, clock: Clock,  # type: ignore[no-untyped-def]
+                                                             fast: Settings) -> None:
+    from datetime import timedelta
+
+    blog, publisher, draft = _setup(blogs, kind, store, fast)
+    blog.fake.search_lag = blog.fake.list_lag = timedelta(minutes=3)
+    blog.fault("drop")
+    publisher.publish(draft)
+    clock.advance(minutes=1)
+    publisher.process()  # searched in vain once
+    store.save_draft(draft, body="Faulty\n\nEdited while it waits.")
+    publisher.publish(draft)  # the writer presses Publish again
+    assert blog.posts() == 1 and "looks again" in (_job(store).reason or "")
+    clock.advance(seconds=publisher.settle().total_seconds())
+    publisher.process()
+    _done_once(blog, store, draft)
+    content = next(iter(blog.fake.posts.values()))["content"] if kind == "wordpress" else \
+        next(iter(blog.fake.entries.values()))["content"][0]["html"]
+    assert "Edited while it waits" in content  # the found post was updated with the edit

@@ -264,9 +264,15 @@ def enqueue(store: Store, draft_id: int, target: str, action: str, payload: dict
                 "SELECT id FROM outbox WHERE draft_id = ? AND target = ? AND action = 'publish' "
                 "AND state IN ('queued', 'failed') ORDER BY id DESC LIMIT 1", [draft_id, target]).fetchone()
             if row is not None:
-                store.db.execute("UPDATE outbox SET payload = ?, state = 'queued', next_attempt = ?, reason = NULL, "
-                                 "permanent = 0, updated = ? WHERE id = ?",
-                                 [json.dumps(payload), now, now, row[0]])
+                waiting = store.db.execute("SELECT doubt_checks > 0 AND next_attempt > ? FROM outbox WHERE id = ?",
+                                           [now, row[0]]).fetchone()[0]
+                if waiting:  # for its second search: an edit must not hurry a resend
+                    store.db.execute("UPDATE outbox SET payload = ?, updated = ? WHERE id = ?",
+                                     [json.dumps(payload), now, row[0]])
+                else:
+                    store.db.execute("UPDATE outbox SET payload = ?, state = 'queued', next_attempt = ?, "
+                                     "reason = NULL, permanent = 0, updated = ? WHERE id = ?",
+                                     [json.dumps(payload), now, now, row[0]])
                 return _get_job(store, row[0])
         cursor = store.db.execute(
             "INSERT INTO outbox (draft_id, target, action, payload, state, next_attempt, created, updated) "
@@ -393,7 +399,7 @@ def fail_job(store: Store, job_id: int, reason: str, *, permanent: bool, next_at
         if doubt == "new":
             store.db.execute("UPDATE outbox SET doubt_since = ?, doubt_checks = 0 WHERE id = ?", [now, job_id])
         elif doubt == "missed":
-            store.db.execute("UPDATE outbox SET doubt_checks = doubt_checks + 1 WHERE id = ?", [job_id])
+            store.db.execute("UPDATE outbox SET doubt_checks = max(doubt_checks, 0) + 1 WHERE id = ?", [job_id])
         elif doubt == "uncheckable":
             store.db.execute("UPDATE outbox SET doubt_checks = ? WHERE id = ?", [UNCHECKABLE, job_id])
         return _get_job(store, job_id)

@@ -305,6 +305,7 @@ def test_server_errors_are_retried(blogs, kind: str, store: Store, clock: Clock,
 # -- item 9: a sender killed mid-send ---------------------------------------------------------
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="telling a dead sender needs /proc (Linux)")
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_send_killed_mid_request_is_taken_up_by_outbox_retry(blogs, kind: str, store: Store, fast: Settings,  # type: ignore[no-untyped-def]
                                                               monkeypatch: pytest.MonkeyPatch,

@@ -201,11 +201,10 @@ def help_scenes(app: object, store: object, data: Path) -> None:
 
     from keyring.backends.fail import Keyring as FailKeyring
 
-    from writer.publishing import stats
+    from writer.publishing import activity, outbox, stats
     from writer.publishing.credentials import Credentials
     from writer.publishing.publisher import Publisher
     from writer.settings import Settings
-    from writer.store import outbox
     from writer.ui.main_window import MainWindow
     from writer.ui.publish import install_publishing
     from writer.ui.welcome import install_welcome
@@ -278,7 +277,7 @@ def help_scenes(app: object, store: object, data: Path) -> None:
             words += 12 + (day * minute) % 9
             stats.record_save(store, first, words, at=start + timedelta(minutes=minute))  # type: ignore[arg-type]
         if day in (1, 6, 11):
-            outbox.record_activity(store, first, "publish", words, at=start + timedelta(hours=1))  # type: ignore[arg-type]
+            activity.record(store, first, "publish", words, at=start + timedelta(hours=1))  # type: ignore[arg-type]
     if want("stats"):
         window.show_stats()
         settle()

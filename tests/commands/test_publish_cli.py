@@ -70,8 +70,8 @@ def test_outbox_shows_failures_and_retry(capsys: pytest.CaptureFixture[str], mon
     assert main(["targets", "add", "wordpress", "http://127.0.0.1:9", "--user", "me", "--no-check",
                  "--name", "down"]) == 0
     draft_id = _draft("Waiting\n\ntext")
-    assert main(["publish", str(draft_id), "--target", "down"]) == 0
-    assert "Queued for down" in capsys.readouterr().out
+    assert main(["publish", str(draft_id), "--target", "down"]) == 75  # only queued: a script can tell
+    assert "Queued for down (job 1), not sent yet" in capsys.readouterr().out
     assert main(["outbox", "--json"]) == 0
     [job] = json.loads(capsys.readouterr().out)
     assert (job["state"], job["draft_id"], job["attempts"]) == ("failed", draft_id, 1)
@@ -99,3 +99,40 @@ def test_publish_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert "not an ISO 8601 time" in capsys.readouterr().err
     assert main(["publish", str(draft_id), "--status", "future", "--date", "9999-12-31T23:00-05:00"]) == 2
     assert "not an ISO 8601 time in range" in capsys.readouterr().err  # was an OverflowError traceback
+
+
+def test_a_password_is_never_sent_in_clear_without_consent(monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("WRITER_WP_PASSWORD", "pw")
+    monkeypatch.setenv("WRITER_MICROPUB_TOKEN", "tok")
+    assert main(["targets", "add", "wordpress", "http://blog.example", "--user", "me", "--no-check"]) == 2
+    assert "not encrypted" in capsys.readouterr().err
+    assert main(["targets", "add", "micropub", "http://mp.example", "--endpoint", "http://mp.example/mp",
+                 "--no-check"]) == 2
+    assert "--allow-http" in capsys.readouterr().err
+    assert main(["targets", "add", "wordpress", "http://blog.example", "--user", "me", "--no-check",
+                 "--allow-http"]) == 0
+    assert main(["targets", "add", "wordpress", "http://localhost:8080", "--user", "me", "--no-check",
+                 "--name", "local"]) == 0  # a test site on this machine: nothing crosses the network
+    with Store.open() as store:  # a target added before the rule, without consent
+        from writer.publishing import outbox as ob
+
+        ob.add_target(store, "old", "wordpress", {"url": "http://old.example", "user": "me"})
+    capsys.readouterr()
+    assert main(["publish", str(_draft("Old\n\ntext")), "--target", "old"]) == 1
+    assert "not encrypted" in capsys.readouterr().err
+
+
+def test_a_static_site_address_must_be_a_web_address(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["targets", "add", "static", str(tmp_path / "s"), "--base-url", "javascript:alert(1)"]) == 2
+    assert "not a web address" in capsys.readouterr().err
+    assert main(["targets", "list", "--json"]) == 0 and json.loads(capsys.readouterr().out) == []
+    assert main(["targets", "add", "static", str(tmp_path / "s"), "--base-url", "https://me.example/"]) == 0
+
+
+def test_a_failed_check_does_not_promise_a_retry(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("WRITER_WP_PASSWORD", "pw")
+    assert main(["targets", "add", "wordpress", "http://127.0.0.1:9", "--user", "me"]) == 2
+    err = capsys.readouterr().err
+    assert "Could not reach" in err and "retry" not in err and "Nothing was saved" in err

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -25,6 +26,20 @@ class FakeServer:
         self.failures: list[str | int] = []
         self.targeted: list[tuple[str, str, str | int]] = []
         self.requests: list[httpx.Request] = []
+        # a search (``search_lag``) or the list of newest posts (``list_lag``) that shows a post
+        # only this long after it was made, by ``clock``
+        self.clock: Callable[[], datetime] | None = None
+        self.search_lag = timedelta(0)
+        self.list_lag = timedelta(0)
+        self.born: dict[object, datetime] = {}
+
+    def _note_birth(self, key: object) -> None:
+        if self.clock is not None:
+            self.born[key] = self.clock()
+
+    def _visible(self, key: object, *, searched: bool) -> bool:
+        lag = self.search_lag if searched else self.list_lag
+        return self.clock is None or key not in self.born or self.born[key] + lag <= self.clock()
 
     def fail(self, mode: str | int, method: str, path_end: str) -> None:
         """Fail the next request with ``method`` whose path ends with ``path_end``."""
@@ -107,11 +122,13 @@ class FakeWordPress(FakeServer):
         if post_id is None and request.method == "POST":
             new_id = next(self._ids)
             self.posts[new_id] = {**body, "id": new_id, "link": f"{WP}/?p={new_id}"}
+            self._note_birth(new_id)
             return httpx.Response(201, json=self._out(self.posts[new_id]))
         if post_id is None:
             search = params.get("search", "")
-            return httpx.Response(200, json=[self._out(p) for p in self.posts.values()
-                                             if search in p["content"] or search in p["title"]])
+            return httpx.Response(200, json=[self._out(p) for i, p in self.posts.items()
+                                             if (search in p["content"] or search in p["title"])
+                                             and self._visible(i, searched=bool(search))])
         if post_id not in self.posts:
             return httpx.Response(404, json={"code": "rest_post_invalid_id", "message": "Invalid post ID."})
         if request.method == "DELETE":
@@ -152,7 +169,7 @@ class FakeMicropub(FakeServer):
                 return httpx.Response(400, json={"error": "invalid_request"})
             needle = request.url.params.get("filter", "")
             items = [{"type": ["h-entry"], "properties": {**p, "url": [u]}} for u, p in self.entries.items()
-                     if needle in json.dumps(p)]
+                     if needle in json.dumps(p) and self._visible(u, searched=bool(needle))]
             return httpx.Response(200, json={"items": items})
         body = json.loads(request.content)
         action = body.get("action")
@@ -160,7 +177,8 @@ class FakeMicropub(FakeServer):
             self._n += 1
             url = f"https://mp.example/entries/{self._n}/"
             self.entries[url] = body["properties"]
-            return httpx.Response(201, headers={"location": url})
+            self._note_birth(url)
+            return httpx.Response(201, headers={"location": url}, json={"url": url})
         if body["url"] not in self.entries:
             return httpx.Response(400, json={"error": "invalid_request"})
         if action == "delete":

@@ -7,13 +7,13 @@ import pytest
 from keyring.backends.fail import Keyring as FailKeyring
 from publishing_fakes import MP_ENDPOINT, MP_SITE, Clock, FakeMicropub
 
+from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials
 from writer.publishing.errors import AuthError, PublishError
 from writer.publishing.micropub import Micropub, discover
 from writer.publishing.publisher import Publisher
 from writer.settings import Settings
 from writer.store import Store
-from writer.store import outbox as ob
 
 
 @pytest.mark.parametrize("how", ["header", "html"])

@@ -8,11 +8,11 @@ from keyring.backends.fail import Keyring as FailKeyring
 from publishing_fakes import Clock
 
 from writer.publishing import nudges, stats
+from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.settings import Settings
 from writer.store import Store
-from writer.store import outbox as ob
 
 
 def test_stalled_drafts_oldest_first_snooze_and_publish(store: Store, clock: Clock, settings: Settings) -> None:

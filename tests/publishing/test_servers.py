@@ -20,12 +20,12 @@ import pytest
 from keyring.backends.fail import Keyring as FailKeyring
 from publishing_fakes import Clock
 
+from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials
 from writer.publishing.micropub import Micropub
 from writer.publishing.publisher import Publisher
 from writer.settings import Settings
 from writer.store import Store
-from writer.store import outbox as ob
 
 pytestmark = pytest.mark.server
 

@@ -10,11 +10,11 @@ import html5lib
 import pytest
 from keyring.backends.fail import Keyring as FailKeyring
 
+from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.settings import Settings
 from writer.store import Store
-from writer.store import outbox as ob
 
 XSS = """# Hello <script>alert('t')</script>
 
@@ -201,7 +201,7 @@ def test_two_processes_publishing_to_one_site_lose_nothing(store: Store, site: P
 
     script = ("import sys\nfrom keyring.backends.fail import Keyring\nfrom writer.publishing.credentials import "
               "Credentials\nfrom writer.publishing.publisher import Publisher\nfrom writer.settings import Settings\n"
-              "from writer.store import Store\nfrom writer.store import outbox as ob\n"
+              "from writer.store import Store\nfrom writer.publishing import outbox as ob\n"
               "store = Store.open(sys.argv[1] + '/writer.db')\n"
               "ob.add_target(store, 'site', 'static', {'path': sys.argv[2]}, default=True)\n"
               "p = Publisher(store, Settings.load(), credentials=Credentials(Keyring()))\n"

@@ -12,10 +12,10 @@ from PySide6.QtGui import QDesktopServices, QFontMetrics
 from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
+from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.store import Store
-from writer.store import outbox as ob
 from writer.ui import theme
 from writer.ui.publish import install_publishing, short_url
 
@@ -177,3 +177,36 @@ def test_banner_says_how_many_drafts_wait_and_lists_them(make_window, store: Sto
     menu.actions()[0].trigger()
     assert window.current_draft_id == second.id
     assert banner.draft_id == oldest.id  # the buttons still act on the oldest
+
+
+def test_a_post_writer_cannot_check_waits_for_the_writer_to_say_send_again(window, store: Store, qtbot: QtBot,
+                                                                          monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "publishing"))
+    from publishing_fakes import MP_ENDPOINT, MP_SITE, FakeMicropub
+
+    server = FakeMicropub(can_list=False)  # no q=source: a lost try cannot be looked up
+    creds = Credentials(FailKeyring())
+    creds.set("mp", "tok")
+    ob.add_target(store, "mp", "micropub", {"site": MP_SITE, "endpoint": MP_ENDPOINT}, default=True)
+    publisher = Publisher(store, window.settings, credentials=creds, transport=server.transport())
+    draft = store.create_draft("Lost in the post\n\ntext")
+    server.fail("timeout", "POST", "/micropub")  # never arrived, but Writer cannot know
+    publisher.publish(draft.id)
+    ob.retry_failed(store)
+    [job] = publisher.process()
+    assert job.needs_a_look and server.entries == {}
+    controller = install_publishing(window, publisher=publisher, clock=lambda: NOW)
+    window.worker.wait(5000)
+    dialog = controller.show_outbox()
+    assert dialog.cell(0, "State") == "Unknown — look at the site" and "--resend" in dialog.cell(0, "Details")
+    assert not dialog.retry.isEnabled() and not dialog.resend.isEnabled()  # Retry would not resend it
+    dialog.table.selectRow(0)
+    assert dialog.resend.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    dialog.resend.click()  # the writer looked: it is not there
+    qtbot.waitUntil(lambda: ob.get_job(store, job.id).state == "done", timeout=10000)
+    assert len(server.entries) == 1

@@ -349,9 +349,9 @@ def test_memory_note_is_edited_saved_restored_seen_by_the_model_and_never_publis
         qtbot: QtBot, make_window: Any, store: Any, tmp_path: Path) -> None:
     from keyring.backends.fail import Keyring as FailKeyring
 
+    from writer.publishing import outbox
     from writer.publishing.credentials import Credentials
     from writer.publishing.publisher import Publisher
-    from writer.store import outbox
 
     window, panel = open_panel(qtbot, make_window)
     draft_id = window.current_draft_id

@@ -15,7 +15,6 @@ import stat
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 
 from writer import paths
 from writer.errors import WriterError
@@ -148,21 +147,11 @@ def _backups(db: Path) -> list[Finding]:
     return found
 
 
-def outbox_api() -> ModuleType:
-    """The outbox's public API (it is moving from the store to publishing; either place works)."""
-    try:
-        from writer.publishing import outbox
-    except ImportError:
-        from writer.store import outbox
-    return outbox
-
-
 def _outbox(db: Path) -> list[Finding]:
     if not db.exists():
         return []
+    from writer.publishing import outbox as ob
     from writer.store import Store
-
-    ob = outbox_api()
     try:
         with Store.open(db, read_only=True) as store:
             jobs = ob.list_jobs(store, states=("queued", "sending", "failed"))

@@ -7,25 +7,27 @@ import json
 import os
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from writer.commands._store import with_store
 from writer.errors import WriterError
-from writer.publishing import nudges
+from writer.publishing import nudges, targets
+from writer.publishing import outbox as ob
 from writer.publishing.credentials import session_credentials
 from writer.publishing.errors import CopyFlagged
-from writer.publishing.micropub import Micropub, discover
-from writer.publishing.publisher import SECRET_ENV, Publisher
-from writer.publishing.static_site import check_site_folder
-from writer.publishing.wordpress import WordPress
+from writer.publishing.publisher import SECRET_ENV, Publisher, skip_when_unavailable
 from writer.settings import Settings
 from writer.store import Store
-from writer.store import outbox as ob
+
+#: ``publish``'s exit status when the post only waits in the outbox (sysexits' EX_TEMPFAIL).
+QUEUED = 75
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("publish", help="publish a draft (to the default target: a static site)")
+    p = subparsers.add_parser("publish", help="publish a draft (to the default target: a static site)",
+                              epilog=f"Exit status: 0 sent; 1 not sent, and it will not be retried (see the "
+                                     f"message); 2 bad input; 3 flagged as copied (use --force); {QUEUED} only "
+                                     "queued: it waits in the outbox and is retried (`writer outbox`).")
     p.add_argument("draft_id", type=int)
     p.add_argument("--target", help="target name (default: the default target)")
     p.add_argument("--force", action="store_true", help="publish even with passages flagged as copies")
@@ -39,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("outbox", help="show publishing jobs; --retry sends what is waiting")
     p.add_argument("--retry", action="store_true", help="retry failed jobs now and send everything due")
+    p.add_argument("--resend", type=int, metavar="JOB", help="send job JOB again without checking the site first "
+                   "(after you looked and the post is not there)")
     p.add_argument("--all", action="store_true", help="include finished jobs")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=with_store(_outbox))
@@ -74,6 +78,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             kp.add_argument("--token-stdin", action="store_true",
                             help="read the bearer token from stdin (else $WRITER_MICROPUB_TOKEN)")
         kp.add_argument("--no-check", action="store_true", help="do not contact the server now")
+        if kind != "static":
+            kp.add_argument("--allow-http", action="store_true", help="accept an unencrypted http:// address to "
+                            "another machine (the secret crosses the network in clear)")
         kp.set_defaults(func=with_store(_targets_add))
 
     p = subparsers.add_parser("stalled", help="drafts that have waited too long to be published")
@@ -87,11 +94,9 @@ def cli_copy_check(text: str) -> list[Any]:
     """The draft's *copies*; with no usable copy index, a warning and no flags (publishing goes on)."""
     from writer.copycheck.service import copy_flags_for_publish
 
-    try:
-        return copy_flags_for_publish(text)
-    except WriterError as exc:
-        print(f"writer: copy check skipped: {exc}", file=sys.stderr)
-        return []
+    check = skip_when_unavailable(copy_flags_for_publish,
+                                  lambda exc: print(f"writer: copy check skipped: {exc}", file=sys.stderr))
+    return check(text)
 
 
 def _publish(store: Store, args: argparse.Namespace) -> int:
@@ -125,9 +130,24 @@ def _report(job: ob.Job) -> int:
     if job.permanent:
         print(f"writer: not sent to {job.target}: {job.reason}", file=sys.stderr)
         return 1
-    print(f"Queued for {job.target} (job {job.id}): {job.reason or 'waiting'} Next try "
+    if job.state == "sending":
+        print(f"Queued for {job.target} (job {job.id}): {_sending(job)}")
+        return QUEUED
+    print(f"Queued for {job.target} (job {job.id}), not sent yet: {job.reason or 'waiting'} Next try "
           f"{job.next_attempt.astimezone():%H:%M}; `writer outbox --retry` tries now.")
-    return 0
+    return QUEUED
+
+
+def _sending(job: ob.Job) -> str:
+    """What is happening to a job in "sending", in words."""
+    pid = ob.sender_pid(job.claimed_by)
+    alive = ob.sender_alive(job.claimed_by)
+    if alive is False:
+        return (f"the Writer process that was sending it (pid {pid}) has stopped; it is checked on the site "
+                "and sent only if it is not there on the next `writer outbox --retry`.")
+    who = f"Writer process {pid}" if pid else "another Writer"
+    return (f"{who} is sending it now; if that stops, it is taken up again by "
+            f"{job.next_attempt.astimezone():%H:%M}.")
 
 
 def _job_json(job: ob.Job) -> dict[str, Any]:
@@ -138,7 +158,15 @@ def _job_json(job: ob.Job) -> dict[str, Any]:
 
 
 def _outbox(store: Store, args: argparse.Namespace) -> int:
+    if args.resend is not None:
+        ob.resend(store, args.resend)
+        return _report(Publisher(store, Settings.load()).process_job(args.resend))
     if args.retry:
+        stopped = [j for j in ob.list_jobs(store, states=("sending",), limit=500)
+                   if ob.sender_alive(j.claimed_by) is False]
+        for job in stopped:
+            print(f"Job {job.id}: the Writer process that was sending it (pid {ob.sender_pid(job.claimed_by)}) "
+                  "has stopped; checking the site for it before sending it again.")
         ob.retry_failed(store)
         Publisher(store, Settings.load()).process()
     jobs = ob.list_jobs(store, states=None if args.all else ("queued", "sending", "failed"))
@@ -149,10 +177,13 @@ def _outbox(store: Store, args: argparse.Namespace) -> int:
         print("The outbox is empty: everything has been sent." if not args.all else "No publishing jobs yet.")
         return 0
     for job in jobs:
-        state = f"{job.state}{' (stopped)' if job.permanent else ''}"
+        state = "unknown (look)" if job.needs_a_look and job.state == "failed" else \
+            f"{job.state}{' (stopped)' if job.permanent else ''}"
         print(f"{job.id:>5}  {state:<18} {job.action:<8} draft {job.draft_id:<5} → {job.target}"
               f"  tries {job.attempts}{'  ' + job.url if job.url else ''}")
-        if job.reason and job.state != "done":
+        if job.state == "sending":
+            print(f"       {_sending(job)}")
+        elif job.reason and job.state != "done":
             print(f"       {job.reason}")
     return 1 if any(j.state == "failed" for j in jobs) else 0
 
@@ -190,51 +221,27 @@ def _read_secret(from_stdin: bool, kind: str) -> str | None:
 
 
 def _targets_add(store: Store, args: argparse.Namespace) -> int:
-    kind, name = args.kind, args.name or args.kind
-    settings = Settings.load()
-    publisher = Publisher(store, settings)
-    config: dict[str, Any]
-    secret: str | None = None
-    if kind == "static":
-        folder = Path(args.location).expanduser().resolve()
-        check_site_folder(folder)  # a file, or a folder of someone else's files, is refused before it is used
-        config = {"path": str(folder), "title": args.title or "", "base_url": args.base_url or ""}
-    elif kind == "wordpress":
-        url = _http_url(args.location)
+    kind = args.kind
+    secret = None
+    if kind == "wordpress":
         secret = _read_secret(args.password_stdin, kind)
-        if not secret:
-            raise WriterError("Give the application password with --password-stdin or $WRITER_WP_PASSWORD "
-                              "(WordPress: Users → Profile → Application Passwords).")
-        config = {"url": url, "user": args.user}
-        if not args.no_check:
-            me = WordPress(name, url, args.user, secret, client=publisher.client()).probe()
-            print(f"Signed in to {url} as {me.get('name') or args.user}.")
-    else:
-        site = _http_url(args.location)
+    elif kind == "micropub":
         secret = _read_secret(args.token_stdin, kind)
-        if not secret:
-            raise WriterError("Give the Micropub token with --token-stdin or $WRITER_MICROPUB_TOKEN.")
-        endpoint = args.endpoint or discover(site, publisher.client())
-        config = {"site": site, "endpoint": endpoint}
-        if not args.no_check:
-            Micropub(name, endpoint, secret, client=publisher.client()).config()
-            print(f"Micropub endpoint {endpoint} accepted the token.")
-    target = ob.add_target(store, name, kind, config, default=args.default)
-    if secret is not None:
-        creds = session_credentials()
-        if creds.set(name, secret):
-            print(f"The secret is stored in {creds.where()}.")
-        else:
-            print(f"{creds.not_stored_note()} Later commands read it from ${SECRET_ENV[kind]}.")
+    publisher = Publisher(store, Settings.load())
+    added = targets.add(publisher, kind, args.location, name=args.name,
+                        user=getattr(args, "user", "") or "", secret=secret, title=getattr(args, "title", "") or "",
+                        base_url=getattr(args, "base_url", "") or "", endpoint=getattr(args, "endpoint", None),
+                        check=not args.no_check, allow_http=getattr(args, "allow_http", False),
+                        default=args.default)
+    if added.checked:
+        print(added.checked)
+    if added.secret_kept is True:
+        print(f"The secret is stored in {publisher.credentials.where()}.")
+    elif added.secret_kept is False:
+        print(f"{publisher.credentials.not_stored_note()} Later commands read it from ${SECRET_ENV[kind]}.")
+    target = added.target
     print(f"Added target {target.name} ({kind}){' — the default' if target.is_default else ''}.")
     return 0
-
-
-def _http_url(text: str) -> str:
-    if not text.startswith(("http://", "https://")):
-        raise WriterError(f"{text!r} is not a web address; it must start with https:// (or http:// for a local "
-                          "test site).")
-    return text.rstrip("/")
 
 
 def _stalled(store: Store, args: argparse.Namespace) -> int:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from writer.errors import WriterError
+
+_WILL_RETRY = re.compile(r"[;,]? *(then )?(will (check and )?retry|`writer outbox --retry`)[^.]*\.", re.IGNORECASE)
+
+
+def now_only(message: str) -> str:
+    """``message`` without the outbox's promise to retry, for a check that nothing retries
+    (``targets add``, the target dialog)."""
+    return _WILL_RETRY.sub(".", message).replace("..", ".").strip()
 
 
 class PublishError(WriterError):
@@ -17,9 +27,14 @@ class AuthError(PublishError):
 
 
 class TransientError(PublishError):
-    """Offline, a timeout before the request went out, or a 5xx: safe to send again later."""
+    """Offline, a timeout before the request went out, or a 5xx: safe to send again later
+    (not before ``retry_after`` seconds, when the server said so)."""
 
     retry = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class UnknownOutcome(TransientError):
@@ -27,6 +42,17 @@ class UnknownOutcome(TransientError):
     the target must be checked before anything is re-sent."""
 
     unknown_outcome = True
+
+
+class CannotCheck(PublishError):
+    """The target cannot be searched for a post whose earlier try may have arrived: only the
+    writer can look. Nothing is sent until they say (``outbox --resend``)."""
+
+
+class NotFoundYet(TransientError):
+    """The target was searched and the post is not there, yet: a search may lag behind a new
+    post, or the server may still be handling the earlier try. Searched once more later,
+    then sent again."""
 
 
 class CopyFlagged(WriterError):

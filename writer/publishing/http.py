@@ -1,17 +1,28 @@
-"""One way to talk HTTP: httpx with timeouts everywhere and TLS always verified.
+"""One way to talk HTTP: httpx with an overall deadline per request and TLS always verified.
 
 :func:`send` turns every failure into the error type that tells the outbox what to
-do: a connection that never opened is safe to retry; a timeout or dropped connection
-*after* the request went out is an :class:`UnknownOutcome`; 401/403 is an
-:class:`AuthError` that is not retried.
+do: a connection that never opened (refused, DNS, TLS) is safe to retry; a timeout or
+dropped connection *after* the request went out is an :class:`UnknownOutcome`;
+401/403 is an :class:`AuthError` that is not retried.
+
+httpx's timeouts are per socket operation, so a server that trickles a byte every few
+seconds never trips them. Here every socket operation is also bounded by what is left
+of the request's overall deadline (the ``publishing.timeout_s`` setting), and of the
+whole send's (:func:`time_limit`), so a send always ends before the outbox lease that
+guards it runs out.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+import httpcore
 import httpx
 
 from writer import __version__
@@ -21,18 +32,107 @@ DEFAULT_TIMEOUT_S = 20.0
 USER_AGENT = f"Writer/{__version__} (+publishing)"
 
 
+#: The monotonic time by which the request under way must be over (None: no deadline).
+_request_end: ContextVar[float | None] = ContextVar("writer_request_end", default=None)
+#: The monotonic time by which the whole send (several requests) must be over.
+_send_end: ContextVar[float | None] = ContextVar("writer_send_end", default=None)
+
+
+def _left(timeout: float | None, expired: type[Exception]) -> float | None:
+    """``timeout`` cut to what is left of the request's deadline; ``expired`` once it has passed."""
+    end = _request_end.get()
+    if end is None:
+        return timeout
+    left = end - time.monotonic()
+    if left <= 0:
+        raise expired("the request's overall deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every read and write ends by the request's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname,
+                                                     _left(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.connect_tcp(host, port, _left(timeout, httpcore.ConnectTimeout),
+                                                       local_address, socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.connect_unix_socket(path, _left(timeout, httpcore.ConnectTimeout),
+                                                               socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _deadline_transport() -> httpx.HTTPTransport:
+    """httpx's own transport, its connection pool on sockets that keep the deadline."""
+    transport = httpx.HTTPTransport()
+    pool = transport._pool
+    if not hasattr(pool, "_network_backend"):  # a new httpx/httpcore: tests/publishing fail loudly
+        raise RuntimeError("httpcore's connection pool changed; the request deadline cannot be installed")
+    pool._network_backend = _DeadlineBackend()
+    return transport
+
+
 def make_client(timeout_s: float = DEFAULT_TIMEOUT_S, transport: httpx.BaseTransport | None = None) -> httpx.Client:
-    """A client with a timeout on every phase. ``verify`` is left at its secure default on
-    purpose: there is no switch to turn TLS checks off."""
+    """A client whose every request is over within ``timeout_s`` (the whole of it, however
+    the server dribbles its answer). ``verify`` is left at its secure default on purpose:
+    there is no switch to turn TLS checks off."""
     timeout = httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0))
-    return httpx.Client(timeout=timeout, transport=transport, follow_redirects=True,
+    return httpx.Client(timeout=timeout, transport=transport or _deadline_transport(), follow_redirects=True,
                         headers={"User-Agent": USER_AGENT})
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Every request sent inside is over ``seconds`` from now (a send of several requests)."""
+    token = _send_end.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _send_end.reset(token)
 
 
 def send(client: httpx.Client, method: str, url: str, *, service: str, safe: bool = False,
          **kwargs: Any) -> httpx.Response:
     """``client.request`` with errors translated; ``safe`` requests (reads, idempotent
     updates) are never an unknown outcome, just a retry."""
+    now = time.monotonic()
+    end = now + (client.timeout.read or DEFAULT_TIMEOUT_S)
+    send_end = _send_end.get()
+    if send_end is not None:
+        if send_end <= now:
+            raise TransientError(f"This send to {service} ran out of time before the request went out; "
+                                 "will retry.")
+        end = min(end, send_end)
+    token = _request_end.set(end)
     try:
         response = client.request(method, url, **kwargs)
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
@@ -48,6 +148,8 @@ def send(client: httpx.Client, method: str, url: str, *, service: str, safe: boo
     except httpx.RequestError as exc:  # connection dropped mid-request, protocol error, garbled encoding
         cls = TransientError if safe else UnknownOutcome
         raise cls(f"The connection to {service} broke ({_reason(exc)}); will check and retry.") from exc
+    finally:
+        _request_end.reset(token)
     check(response, service)
     return response
 
@@ -59,10 +161,34 @@ def check(response: httpx.Response, service: str) -> None:
         raise AuthError(f"{service} refused the credentials ({status} {_server_message(response)}): wrong user "
                         "name, password or token, or not allowed to publish. Fix them with `writer targets add` "
                         "(or in Publish settings), then `writer outbox --retry`.")
-    if status >= 500 or status == 429:
-        raise TransientError(f"{service} had a server error ({status} {_server_message(response)}); will retry.")
+    if status == 429:
+        after = retry_after(response)
+        raise TransientError(f"{service} asked to slow down (429 {_server_message(response)}); will retry"
+                             f"{f' in {after:.0f} s' if after else ''}.", retry_after=after)
+    if status >= 500:
+        raise TransientError(f"{service} had a server error ({status} {_server_message(response)}); will retry.",
+                             retry_after=retry_after(response))
     if status >= 400:
         raise PublishError(f"{service} rejected the request ({status} {_server_message(response)}).")
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """The server's Retry-After, in seconds (a number or an HTTP date), capped at a day."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return min(float(value), 86400.0)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    from datetime import UTC, datetime
+
+    seconds = (when - datetime.now(UTC)).total_seconds() if when.tzinfo else 0.0
+    return min(max(seconds, 0.0), 86400.0) or None
 
 
 def json_body(response: httpx.Response, service: str, *, created: bool = False) -> Any:

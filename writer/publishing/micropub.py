@@ -1,9 +1,10 @@
 """Micropub (W3C): discover the endpoint from the site, then create, update and delete with a bearer token.
 
 Posts are sent as JSON h-entries whose HTML content carries the marker in a comment;
-after a lost reply, ``q=source`` (list mode, filtered by the marker) tells whether the
-create arrived. A server that cannot list posts cannot be checked, and then nothing
-is re-sent: the job fails with a reason instead of risking a second copy.
+after a lost reply, ``q=source`` (list mode, filtered by the marker, then the newest
+posts unfiltered, in case the filter lags) tells whether the create arrived. A server
+that cannot list posts cannot be checked (:class:`CannotCheck`), and then nothing is
+re-sent until the writer has looked.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from urllib.parse import urljoin
 import httpx
 
 from writer.publishing import http
-from writer.publishing.errors import AuthError, PublishError
+from writer.publishing.errors import AuthError, CannotCheck, PublishError
 from writer.publishing.target import Post, Remote
 
 SERVICE = "Micropub"
@@ -118,25 +119,27 @@ class Micropub:
             raise
 
     def find(self, marker: str) -> Remote | None:
+        for params in ({"q": "source", "filter": marker, "limit": 50}, {"q": "source", "limit": 50}):
+            found = self._find_in(params, marker)
+            if found is not None:
+                return found
+        return None
+
+    def _find_in(self, params: dict[str, Any], marker: str) -> Remote | None:
         try:
-            response = self._request("GET", safe=True, params={"q": "source", "filter": marker, "limit": 50})
+            response = self._request("GET", safe=True, params=params)
         except PublishError as exc:
             if exc.retry or isinstance(exc, AuthError):
                 raise
-            raise PublishError(f"Sending to {SERVICE} may or may not have worked, and this server cannot list "
-                               "posts to check (q=source). Look at the site: if the post is missing, run "
-                               "`writer outbox --retry`.") from exc
+            raise CannotCheck(f"this {SERVICE} server cannot list posts to check (q=source: {exc}).") from exc
         data = http.json_body(response, SERVICE)
-        items = data.get("items", []) if isinstance(data, dict) else []
-        for item in items:
+        if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+            raise CannotCheck(f"this {SERVICE} server's answer to q=source lists no posts to check.")
+        for item in data["items"]:
             props = item.get("properties", {}) if isinstance(item, dict) else {}
             if marker in repr(props.get("content", "")):
                 urls = props.get("url") or []
                 if urls:
                     url = urljoin(self.endpoint, str(urls[0]))
                     return Remote(id=url, url=url)
-        if not isinstance(data, dict) or "items" not in data:
-            raise PublishError(f"Sending to {SERVICE} may or may not have worked, and the server's answer to "
-                               "q=source lists no posts to check. Look at the site: if the post is missing, run "
-                               "`writer outbox --retry`.")
         return None

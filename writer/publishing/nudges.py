@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from writer.publishing import activity
+from writer.publishing import outbox as ob
 from writer.store import Draft, Store
-from writer.store import outbox as ob
 
 DEFAULT_STALLED_DAYS = 7
 
@@ -54,7 +55,7 @@ def oldest_stalled(store: Store, now: datetime, days: int = DEFAULT_STALLED_DAYS
 
 def post_times(store: Store) -> list[datetime]:
     """When each new post went out (updates do not count), oldest first."""
-    return [t for _, t, _, _ in ob.activity(store, kind="publish")]
+    return [t for _, t, _, _ in activity.events(store, kind="publish")]
 
 
 def _week(day: date) -> date:

@@ -16,13 +16,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from writer.errors import WriterError
+from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials, session_credentials
-from writer.publishing.errors import CopyFlagged, PublishError
+from writer.publishing.errors import CannotCheck, CopyFlagged, NotFoundYet, PublishError
 from writer.publishing.static_site import StaticSite, default_site_dir
 from writer.publishing.target import POST_STATUSES, Post, Remote, Target
 from writer.settings import Settings
 from writer.store import Store
-from writer.store import outbox as ob
 
 if TYPE_CHECKING:
     import httpx
@@ -35,9 +35,11 @@ GHOSTWRITTEN = "ghostwritten"
 SECRET_ENV = {"wordpress": "WRITER_WP_PASSWORD", "micropub": "WRITER_MICROPUB_TOKEN"}
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=6)
-#: A send's lease, in request timeouts: a few requests (WordPress: tags, then the post), each
-#: allowed its timeout per phase. Shorter, and a slow send could be taken up and posted twice.
-LEASE_TIMEOUTS = 15
+#: A whole send (WordPress: tags, then the post) must be over within this many request
+#: deadlines (``publishing.timeout_s``); the lease that guards it is longer still.
+SEND_TIMEOUTS = 15
+#: How much longer than the longest send a lease lasts (clock steps, a slow database).
+LEASE_MARGIN = timedelta(minutes=1)
 
 CopyCheck = Callable[[str], list[Any]]
 
@@ -59,6 +61,19 @@ def copy_flags(flags: list[Any]) -> list[Any]:
         return flag.get("level") if isinstance(flag, dict) else getattr(flag, "level", None)
 
     return [f for f in flags if level(f) == "copy"]
+
+
+def skip_when_unavailable(check: CopyCheck, report: Callable[[WriterError], None]) -> CopyCheck:
+    """``check``, except that with no usable copy index it says so through ``report`` and finds
+    nothing: a missing index never stops a post (the CLI prints, the app shows it in its status bar)."""
+    def lenient(text: str) -> list[Any]:
+        try:
+            return check(text)
+        except WriterError as exc:
+            report(exc)
+            return []
+
+    return lenient
 
 
 class Publisher:
@@ -103,6 +118,13 @@ class Publisher:
             return StaticSite(name, folder, title=c.get("title") or self.settings.get("publishing.site_title"),
                               base_url=c.get("base_url") or self.settings.get("publishing.site_base_url"),
                               clock=self.clock)
+        if config.kind in ("wordpress", "micropub"):
+            from writer.publishing.targets import refuse_plain_http
+
+            try:  # a target added before this rule: still never in clear without consent
+                refuse_plain_http(c.get("endpoint") or c["url"], allowed=bool(c.get("allow_http")))
+            except WriterError as exc:
+                raise PublishError(str(exc)) from None
         if config.kind == "wordpress":
             from writer.publishing.wordpress import WordPress
 
@@ -170,6 +192,11 @@ class Publisher:
 
     # -- sending ---------------------------------------------------------------------------
 
+    def process_job(self, job_id: int) -> ob.Job:
+        """Send job ``job_id`` now if it is due (with those before it of its draft), as it ended up."""
+        job = ob.get_job(self.store, job_id)
+        return self._send_now(job)
+
     def _send_now(self, job: ob.Job) -> ob.Job:
         self.process(draft_id=job.draft_id, target=job.target)
         return ob.get_job(self.store, job.id)
@@ -184,28 +211,57 @@ class Publisher:
             done.append(self.send(job))
         return done
 
+    def send_budget(self) -> timedelta:
+        """How long one send may take in all: every request in it ends by then."""
+        return SEND_TIMEOUTS * timedelta(seconds=float(self.settings.get("publishing.timeout_s")))
+
     def lease(self) -> timedelta:
-        """How long a claimed job stays this sender's (see ``LEASE_TIMEOUTS``)."""
-        timeout = timedelta(seconds=float(self.settings.get("publishing.timeout_s")))
-        return max(ob.SENDING_LEASE, LEASE_TIMEOUTS * timeout)
+        """How long a claimed job stays this sender's: always longer than a send may take, so a
+        second sender never takes up a job whose first try can still be on the wire."""
+        return max(ob.SENDING_LEASE, self.send_budget() + LEASE_MARGIN)
+
+    def settle(self) -> timedelta:
+        """Between a search of the target that found nothing and the next: time for a server
+        still handling an earlier try to finish, and for a lagging search to catch up."""
+        return self.lease()
 
     def send(self, job: ob.Job) -> ob.Job:
-        """Send one claimed job; record success, or failure with when to try again."""
+        """Send one claimed job; record success, or failure with when to try again.
+
+        The rule for a try whose outcome is unknown (a timeout or a dropped connection after
+        the request went out, a sender that died): the job is *in doubt*; before anything is
+        sent again the target is searched for the post's marker, twice, a :meth:`settle` apart,
+        and only two searches that both find nothing let it be sent again. A target that cannot
+        be searched stops the job until the writer has looked. A try that provably never reached
+        the server (connection refused, DNS, TLS) leaves no doubt and is simply sent again."""
         claim = job.attempts  # if the lease ran out meanwhile, the new holder's result stands
+        now = self.clock
         try:
-            remote = self._deliver(job)
+            from writer.publishing.http import time_limit
+
+            with time_limit(self.send_budget().total_seconds()):
+                remote = self._deliver(job)
+        except CannotCheck as exc:
+            return ob.fail_job(self.store, job.id, str(exc), permanent=True, next_attempt=now(), attempt=claim,
+                               doubt="uncheckable")
+        except NotFoundYet as exc:
+            return ob.fail_job(self.store, job.id, str(exc), permanent=False, next_attempt=now() + self.settle(),
+                               attempt=claim, doubt="missed")
         except PublishError as exc:
             permanent = not exc.retry
             log.info("outbox job %s failed (%s): %s", job.id, "stop" if permanent else "retry", exc)
-            return ob.fail_job(self.store, job.id, str(exc), permanent=permanent,
-                               next_attempt=self.clock() + backoff(job.attempts), attempt=claim)
+            wait = backoff(job.attempts)
+            after = getattr(exc, "retry_after", None)
+            if after:
+                wait = max(wait, timedelta(seconds=after))
+            return ob.fail_job(self.store, job.id, str(exc), permanent=permanent, next_attempt=now() + wait,
+                               attempt=claim, doubt="new" if exc.unknown_outcome else "keep")
         except WriterError as exc:
-            return ob.fail_job(self.store, job.id, str(exc), permanent=True, next_attempt=self.clock(),
-                               attempt=claim)
+            return ob.fail_job(self.store, job.id, str(exc), permanent=True, next_attempt=now(), attempt=claim)
         except Exception as exc:  # a bug or an OS error: keep the job, retry later, say what happened
             log.exception("outbox job %s failed unexpectedly", job.id)
             return ob.fail_job(self.store, job.id, f"Unexpected error: {exc!r}", permanent=False,
-                               next_attempt=self.clock() + backoff(job.attempts), attempt=claim)
+                               next_attempt=now() + backoff(job.attempts), attempt=claim)
         return ob.complete_job(self.store, job.id, remote_id=remote.id if remote else None,
                                url=remote.url if remote else None, attempt=claim)
 
@@ -221,10 +277,27 @@ class Publisher:
                 target.delete(remote)
             return None
         assert pub is not None  # enqueue created it
-        if known is None and job.attempts > 1:
-            known = target.find(pub.marker)  # an earlier try may have arrived: never post twice
+        if known is None and job.in_doubt:
+            known = self._search(target, job, pub.marker)
         post = self._post(job, pub.marker)
         return target.update(known, post) if known else target.create(post)
+
+    def _search(self, target: Target, job: ob.Job, marker: str) -> Remote | None:
+        """The post an earlier try may have created; raises :class:`NotFoundYet` after the
+        first search in vain, and returns None (send again) only after the second."""
+        title = job.payload.get("title") or "Untitled"
+        try:
+            found = target.find(marker)
+        except CannotCheck as exc:
+            raise CannotCheck(f"Writer cannot tell whether “{title}” reached {job.target}: {exc} Look at the "
+                              f"site; if the post is not there, run `writer outbox --resend {job.id}` (or use "
+                              "Send again in the outbox).") from exc
+        if found is not None or job.doubt_checks >= 1:
+            return found
+        at = (self.clock() + self.settle()).astimezone()
+        raise NotFoundYet(f"An earlier try of “{title}” may still reach {job.target}, and its search does not "
+                          f"show it yet; Writer looks again at {at:%H:%M} and sends it only if it is still "
+                          "missing.")
 
     @staticmethod
     def _post(job: ob.Job, marker: str) -> Post:

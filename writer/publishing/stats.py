@@ -14,8 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from writer.publishing import activity
 from writer.store import Store
-from writer.store import outbox as ob
 
 IDLE_GAP = timedelta(minutes=5)
 SESSION_START = timedelta(seconds=30)
@@ -41,7 +41,7 @@ class Stats:
 
 def record_save(store: Store, draft_id: int, words: int, at: datetime | None = None) -> None:
     """One save event (cheap: one row)."""
-    ob.record_activity(store, draft_id, "save", words, at)
+    activity.record(store, draft_id, "save", words, at)
 
 
 def _active_by_day(saves: list[datetime], tz: tzinfo | None) -> tuple[dict[date, timedelta], timedelta]:
@@ -59,7 +59,7 @@ def _active_by_day(saves: list[datetime], tz: tzinfo | None) -> tuple[dict[date,
 
 def writing_stats(store: Store, now: datetime, days: int = 30, *, tz: tzinfo | None = None) -> Stats:
     """Per-day stats for the last ``days`` days up to ``now`` (local dates unless ``tz``)."""
-    events = ob.activity(store)
+    events = activity.events(store)
     saves = [t for _, t, kind, _ in events if kind == "save" and t <= now]
     active, total = _active_by_day(saves, tz)
     words: dict[date, int] = defaultdict(int)

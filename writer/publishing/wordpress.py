@@ -84,7 +84,8 @@ class WordPress:
                 ids.append(int(match["id"]))
                 continue
             try:
-                created = http.json_body(self._request("POST", taxonomy, json={"name": name}), SERVICE)
+                # safe: a term created by a lost try is refused as "term_exists" and looked up below
+                created = http.json_body(self._request("POST", taxonomy, safe=True, json={"name": name}), SERVICE)
                 ids.append(int(created["id"]))
             except PublishError as exc:  # created meanwhile (or by a lost earlier try): "term_exists"
                 if "exists" not in str(exc):
@@ -137,14 +138,17 @@ class WordPress:
             raise
 
     def find(self, marker: str) -> Remote | None:
-        response = self._request("GET", "posts", safe=True,
-                                 params={"search": marker, "status": "publish,future,draft,pending,private",
-                                         "context": "edit", "per_page": 20})
-        for item in http.json_body(response, SERVICE) or []:
-            content = item.get("content", {}) if isinstance(item, dict) else {}
-            raw = content.get("raw") or content.get("rendered") or ""
-            if marker in raw:
-                return self._remote(item)
+        """The post carrying ``marker``: by search, then among the newest posts (a search index
+        can lag behind a new post; the list of the newest cannot)."""
+        statuses = "publish,future,draft,pending,private"
+        for params in ({"search": marker, "status": statuses, "context": "edit", "per_page": 20},
+                       {"orderby": "date", "order": "desc", "status": statuses, "context": "edit", "per_page": 20}):
+            response = self._request("GET", "posts", safe=True, params=params)
+            for item in http.json_body(response, SERVICE) or []:
+                content = item.get("content", {}) if isinstance(item, dict) else {}
+                raw = content.get("raw") or content.get("rendered") or "" if isinstance(content, dict) else ""
+                if marker in raw:
+                    return self._remote(item)
         return None
 
 

@@ -169,6 +169,21 @@ def _v6_memory_notes(db: Database) -> None:
         )""")
 
 
+def _v7_outbox_doubt_and_claims(db: Database) -> None:
+    """The outbox remembers whether an earlier try may have reached the server (``doubt_since``,
+    and how often the target was searched in vain since, ``doubt_checks``) and which process
+    holds a job it is sending (``claimed_by``: boot id, pid and process start), so a send that
+    died with its process is taken up at once instead of after its lease.
+
+    A job that had been tried before this counts as in doubt, as the old code assumed."""
+    db.executescript("""
+        ALTER TABLE outbox ADD COLUMN doubt_since TEXT;
+        ALTER TABLE outbox ADD COLUMN doubt_checks INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        UPDATE outbox SET doubt_since = updated WHERE state IN ('sending', 'failed') AND attempts > 0;
+    """)
+
+
 MIGRATIONS: list[Migration] = [_v1_drafts, _v2_provenance, _v3_publishing, _v4_draft_ids_never_reused,
-                               _v5_revision_provenance, _v6_memory_notes]
+                               _v5_revision_provenance, _v6_memory_notes, _v7_outbox_doubt_and_claims]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,7 +17,7 @@ import sqlite3
 import string
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -82,6 +82,30 @@ def _iso(moment: datetime) -> str:
 
 def _time(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+# -- for domain packages that keep their own tables in this database (publishing) ----------
+
+
+def iso_time(moment: datetime) -> str:
+    """A time as the store writes it (UTC ISO 8601, microseconds), so SQL comparisons order it."""
+    return _iso(moment)
+
+
+def parse_time(text: str) -> datetime:
+    """A time the store wrote, back as an aware datetime."""
+    return _time(text)
+
+
+def guarded(function: Callable[P, R]) -> Callable[P, R]:
+    """For a function whose first argument is a :class:`Store`: hold its lock while it runs and
+    turn SQLite errors into WriterErrors that say what to do, as the store's own methods do."""
+    return _guarded(function)
+
+
+def transaction(store: Store) -> AbstractContextManager[None]:
+    """One atomic write on ``store`` (a savepoint when nested)."""
+    return store._write()
 
 
 def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolBar,
 
 from writer.errors import WriterError
 from writer.publishing import nudges
+from writer.publishing import outbox as ob
 from writer.store import Draft
-from writer.store import outbox as ob
 from writer.ui.drafts_list import Badge, DraftDelegate
 
 SNOOZE = timedelta(days=3)

@@ -47,12 +47,12 @@ from PySide6.QtWidgets import (
 )
 
 from writer.errors import WriterError
-from writer.publishing import stats
+from writer.publishing import outbox as ob
+from writer.publishing import stats, targets
 from writer.publishing.credentials import NO_KEYRING
 from writer.publishing.errors import CopyFlagged
-from writer.publishing.publisher import Publisher
+from writer.publishing.publisher import Publisher, skip_when_unavailable
 from writer.publishing.static_site import default_site_dir
-from writer.store import outbox as ob
 from writer.store.timefmt import ago
 from writer.ui import icons
 
@@ -99,11 +99,14 @@ class TargetDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(buttons)
         self._worker = _window_worker(parent)  # the main window's: a slow site never freezes it
-        self._endpoint: str | None = None  # the Micropub endpoint found for the address as typed
+        self._prepared: targets.NewTarget | None = None  # checked on the worker, for what is typed now
+        self._allow_http = False  # the writer agreed to an unencrypted address
         self._cancelled = False
-        self.location.textChanged.connect(self._forget_endpoint)
+        for edit in (self.location, self.user, self.secret):
+            edit.textChanged.connect(self._forget_check)
         self.buttons = buttons
         self.kind.currentIndexChanged.connect(self._update)
+        self.kind.currentIndexChanged.connect(self._forget_check)
         self._update()
 
     def _browse(self) -> None:
@@ -122,22 +125,38 @@ class TargetDialog(QDialog):
             self._folder = self.location.text() or self._folder
             self.location.setText("https://")
 
-    def _forget_endpoint(self) -> None:
-        self._endpoint = None
+    def _forget_check(self) -> None:
+        self._prepared = None
+        self._allow_http = False
+
+    def _details(self) -> dict[str, Any]:
+        """What the writer typed, as :func:`targets.prepare` takes it."""
+        return {"kind": self.kind.currentData(), "location": self.location.text().strip(),
+                "user": self.user.text().strip(), "secret": self.secret.text() or None,
+                "allow_http": self._allow_http}
 
     def _accept(self) -> None:
-        where = self.location.text().strip()
-        if self.kind.currentData() == "micropub" and self._endpoint is None and self._worker is not None:
-            if not where.startswith(("http://", "https://")) or not self.secret.text():
-                QMessageBox.warning(self, "Cannot use this target", "Give the site's address (https://…) and "
-                                    "its token.")
+        details = self._details()
+        if details["kind"] != "static" and targets.plain_http(details["location"]) and not self._allow_http:
+            answer = QMessageBox.question(
+                self, "Send your password unencrypted?",
+                f"{details['location']} is not encrypted (http://): your password or token would cross the "
+                "network in clear, for anyone on the way to read. Use an https:// address if the site has one."
+                "\n\nUse this unencrypted address anyway?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Yes:
                 return
-            from writer.publishing.micropub import discover
-
-            self._busy(f"Looking for the Micropub endpoint of {where}…")
-            self._worker.submit(discover, where, self.publisher.client(), channel=DISCOVERY_CHANNEL,
-                                on_result=lambda endpoint: self._discovered(where, endpoint),
-                                on_error=self._discovery_failed)
+            self._allow_http = True
+            details = self._details()
+        if details["kind"] != "static" and self._prepared is None and self._worker is not None:
+            where = details["location"]
+            message = (f"Looking for the Micropub endpoint of {where}…" if details["kind"] == "micropub"
+                       else f"Signing in to {where}…")
+            self._busy(message)
+            self._worker.submit(targets.prepare, self.publisher, channel=DISCOVERY_CHANNEL, **details,
+                                on_result=lambda new: self._checked(details, new),
+                                on_error=self._check_failed)
             return
         try:
             self.save()
@@ -161,34 +180,21 @@ class TargetDialog(QDialog):
             self._worker.cancel(DISCOVERY_CHANNEL)  # its answer is never used
         super().reject()
 
-    def _discovered(self, where: str, endpoint: str) -> None:
+    def _checked(self, details: dict[str, Any], new: targets.NewTarget) -> None:
         self._busy(None)
-        if self._cancelled or self.location.text().strip() != where:
-            return  # cancelled, or another address by now
-        self._endpoint = endpoint
+        if self._cancelled or self._details() != details:
+            return  # cancelled, or something else typed by now
+        self._prepared = new
         self._accept()
 
-    def _discovery_failed(self, exc: BaseException) -> None:
+    def _check_failed(self, exc: BaseException) -> None:
         self._busy(None)
         QMessageBox.warning(self, "Cannot use this target", str(exc))
 
     def save(self) -> ob.TargetConfig:
-        kind, where, secret = self.kind.currentData(), self.location.text().strip(), self.secret.text()
-        store = self.publisher.store
-        if kind == "static":
-            if where.startswith(("http://", "https://")) or not where:
-                raise WriterError("A static site is a folder on this computer: choose one.")
-            return ob.add_target(store, "site", "static", {"path": where}, default=True)
-        if not where.startswith(("http://", "https://")) or not secret:
-            raise WriterError("Give the site's address (https://…) and its password or token.")
-        if kind == "wordpress":
-            config: dict[str, Any] = {"url": where.rstrip("/"), "user": self.user.text().strip()}
-        else:
-            from writer.publishing.micropub import discover
-
-            config = {"site": where, "endpoint": self._endpoint or discover(where, self.publisher.client())}
-        self.publisher.credentials.set(kind, secret)
-        return ob.add_target(store, kind, kind, config, default=True)
+        """Save the target (checked on the worker first, when there is one) as the default."""
+        new = self._prepared or targets.prepare(self.publisher, **self._details())
+        return targets.save(self.publisher, new, default=True).target
 
 
 #: How each job state reads in the outbox, and its dot's colour (legible on light and dark).
@@ -270,11 +276,18 @@ class OutboxDialog(QDialog):
         self.pages.addWidget(self.empty)
         self.retry = QPushButton("Retry failed now", self)
         self.retry.clicked.connect(controller.retry_all)
+        self.resend = QPushButton("Send again…", self)
+        self.resend.setToolTip("For a post Writer cannot check on the site: send it again after you looked "
+                               "and it is not there")
+        self.resend.clicked.connect(self._resend)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._jobs: list[ob.Job] = []
         close = QPushButton("Close", self)
         close.setDefault(True)
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.resend)
         row.addWidget(self.retry)
         row.addWidget(close)
         layout = QVBoxLayout(self)
@@ -311,7 +324,27 @@ class OutboxDialog(QDialog):
             self._fill(row, job, titles[job.draft_id], now)
         self.table.resizeRowsToContents()
         self.pages.setCurrentWidget(self.table if jobs else self.empty)
-        self.retry.setEnabled(any(j.state == "failed" for j in jobs))
+        self.retry.setEnabled(any(j.state == "failed" and not j.needs_a_look for j in jobs))
+        self._jobs = jobs
+        self._selection_changed()
+
+    def selected_job(self) -> ob.Job | None:
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        return self._jobs[rows.pop()] if len(rows) == 1 and max(rows) < len(self._jobs) else None
+
+    def _selection_changed(self) -> None:
+        job = self.selected_job()
+        self.resend.setEnabled(job is not None and job.state == "failed" and job.needs_a_look)
+
+    def _resend(self) -> None:
+        job = self.selected_job()
+        if job is None:
+            return
+        answer = QMessageBox.question(self, "Send again?", f"Writer cannot tell whether this post reached "
+                                      f"{job.target}. Send it again only if it is not on the site: otherwise it "
+                                      "would be there twice.\n\nSend it again?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.controller.resend(job.id)
 
     def _title(self, job: ob.Job) -> str:
         try:
@@ -324,7 +357,8 @@ class OutboxDialog(QDialog):
         label, colour = STATES.get(job.state, (job.state.title(), "#8a877d"))
         when_tip = f"Queued {job.created.astimezone():%d %b %Y, %H:%M} · last change {job.updated.astimezone():%H:%M}"
         if job.state == "failed":
-            label = "Failed — needs you" if job.permanent else "Failed — will retry"
+            label = "Unknown — look at the site" if job.needs_a_look else (
+                "Failed — needs you" if job.permanent else "Failed — will retry")
             reason = job.reason or "No reason given"
             detail = reason if job.permanent else f"{reason} Next try {_until(job.next_attempt, now)}."
             tip = detail
@@ -576,6 +610,16 @@ class PublishController(QObject):
         self.update_action()
         self._notify()
 
+    def resend(self, job_id: int) -> None:
+        """The writer looked: the post is not on the site, send it again without checking."""
+        try:
+            ob.resend(self.store, job_id)
+        except WriterError as exc:
+            QMessageBox.warning(self.window, "Cannot send again", str(exc))
+            return
+        self.process_outbox()
+        self._notify()
+
     def retry_all(self) -> None:
         ob.retry_failed(self.store)
         self.process_outbox()
@@ -609,16 +653,13 @@ def _place_with_document_actions(toolbar: QToolBar, action: QAction, *, after: Q
 
 def _copy_check(window: Any) -> Callable[[str], list[Any]]:
     """The copy check publishing runs first; without a usable index it says so and lets the post go."""
-    def check(text: str) -> list[Any]:
-        from writer.copycheck.service import copy_flags_for_publish
+    def flags(text: str) -> list[Any]:
+        from writer.copycheck.service import copy_flags_for_publish  # loads the index code on first publish
 
-        try:
-            return copy_flags_for_publish(text)
-        except WriterError as exc:
-            window.statusBar().showMessage(f"Published without a copy check: {exc}", 8000)
-            return []
+        return copy_flags_for_publish(text)
 
-    return check
+    return skip_when_unavailable(flags, lambda exc: window.statusBar().showMessage(
+        f"Published without a copy check: {exc}", 8000))
 
 
 def install_publishing(window: Any, *, publisher: Publisher | None = None,

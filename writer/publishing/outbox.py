@@ -1,7 +1,8 @@
-"""Publishing tables: targets, the outbox, where drafts live remotely, snoozes and activity.
+"""Publishing's tables: targets, the outbox, where drafts live remotely, and snoozes.
 
-Functions over an open :class:`~writer.store.Store` (same connection, lock and atomic
-writes) rather than new Store methods, so the draft store itself stays untouched.
+Publishing owns these tables; they live in the drafts database so that a publish and
+the draft it changes commit together. Functions over an open :class:`~writer.store.Store`
+(its connection, lock and atomic writes, through the store's public helpers).
 The outbox is the source of truth for publishing: a job is written here *before*
 anything goes over the network, and its remote id/URL is recorded in the same
 transaction that marks it done, so a crash at any point loses nothing and never
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +21,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from writer.errors import WriterError
-from writer.store.store import Store, _guarded, _iso, _time
+from writer.publishing import activity
+from writer.store import Store
+from writer.store.store import guarded, iso_time, parse_time, transaction
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,18 @@ class Job:
     url: str | None
     created: datetime
     updated: datetime
+    doubt_since: datetime | None = None  # an earlier try may have reached the server (set when it ended)
+    doubt_checks: int = 0  # searches of the target since then that found nothing (UNCHECKABLE: cannot search)
+    claimed_by: str | None = None  # the sending process, while "sending" (see :func:`this_process`)
+
+    @property
+    def in_doubt(self) -> bool:
+        return self.doubt_since is not None
+
+    @property
+    def needs_a_look(self) -> bool:
+        """In doubt on a target that cannot be searched: only the writer can say whether it arrived."""
+        return self.doubt_checks == UNCHECKABLE
 
 
 @dataclass(frozen=True)
@@ -72,31 +88,80 @@ class Publication:
 
 
 _JOB_COLUMNS = ("id, draft_id, target, action, payload, state, attempts, next_attempt, reason, permanent, url, "
-                "created, updated")
+                "created, updated, doubt_since, doubt_checks, claimed_by")
+#: ``doubt_checks`` of a job in doubt whose target cannot be searched (Micropub without q=source).
+UNCHECKABLE = -1
 
 
 def _job(row: Any) -> Job:
     (id_, draft_id, target, action, payload, state, attempts, next_attempt, reason, permanent, url, created,
-     updated) = row
+     updated, doubt_since, doubt_checks, claimed_by) = row
     return Job(id=id_, draft_id=draft_id, target=target, action=action, payload=json.loads(payload), state=state,
-               attempts=attempts, next_attempt=_time(next_attempt), reason=reason, permanent=bool(permanent),
-               url=url, created=_time(created), updated=_time(updated))
+               attempts=attempts, next_attempt=parse_time(next_attempt), reason=reason, permanent=bool(permanent),
+               url=url, created=parse_time(created), updated=parse_time(updated),
+               doubt_since=_opt_time(doubt_since), doubt_checks=doubt_checks, claimed_by=claimed_by)
+
+
+# -- which process is sending ----------------------------------------------------------------
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="ascii", errors="replace") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def _process_start(pid: int) -> str:
+    """When ``pid`` started (clock ticks since boot): a pid reused by a new process differs."""
+    stat = _read(f"/proc/{pid}/stat")
+    fields = stat.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else ""
+
+
+def this_process() -> str:
+    """``boot-id:pid:start`` of this process, recorded in the claim of every job it sends."""
+    pid = os.getpid()
+    return f"{_read('/proc/sys/kernel/random/boot_id')}:{pid}:{_process_start(pid)}"
+
+
+def sender_alive(claimed_by: str | None) -> bool | None:
+    """Whether the process that claimed a job still runs: None when that cannot be told
+    (another machine or boot, no /proc); then only its lease can end the claim."""
+    boot, _, rest = (claimed_by or "").partition(":")
+    pid_text, _, start = rest.partition(":")
+    if not boot or not start or not pid_text.isdigit() or boot != _read("/proc/sys/kernel/random/boot_id"):
+        return None
+    pid = int(pid_text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return _process_start(pid) == start
+
+
+def sender_pid(claimed_by: str | None) -> int | None:
+    pid = (claimed_by or "").split(":")[1:2]
+    return int(pid[0]) if pid and pid[0].isdigit() else None
 
 
 def _opt_time(text: str | None) -> datetime | None:
-    return _time(text) if text else None
+    return parse_time(text) if text else None
 
 
 # -- targets ---------------------------------------------------------------------------------
 
 
-@_guarded
+@guarded
 def add_target(store: Store, name: str, kind: str, config: dict[str, Any], *, default: bool = False) -> TargetConfig:
     """Add or replace target ``name``; the first target added becomes the default."""
     name = name.strip()
     if not name:
         raise WriterError("A target needs a name.")
-    with store._write():
+    with transaction(store):
         count = store.db.execute("SELECT count(*) FROM publish_targets WHERE name != ?", [name]).fetchone()[0]
         make_default = default or count == 0
         if make_default:
@@ -105,18 +170,18 @@ def add_target(store: Store, name: str, kind: str, config: dict[str, Any], *, de
             "INSERT INTO publish_targets (name, kind, config, is_default, created) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, config = excluded.config, "
             "is_default = max(is_default, excluded.is_default)",
-            [name, kind, json.dumps(config), int(make_default), _iso(store.clock())])
+            [name, kind, json.dumps(config), int(make_default), iso_time(store.clock())])
     return get_target(store, name)
 
 
-@_guarded
+@guarded
 def list_targets(store: Store) -> list[TargetConfig]:
     rows = store.db.execute("SELECT name, kind, config, is_default FROM publish_targets "
                             "ORDER BY is_default DESC, name").fetchall()
     return [TargetConfig(r[0], r[1], json.loads(r[2]), bool(r[3])) for r in rows]
 
 
-@_guarded
+@guarded
 def get_target(store: Store, name: str) -> TargetConfig:
     row = store.db.execute("SELECT name, kind, config, is_default FROM publish_targets WHERE name = ?",
                            [name]).fetchone()
@@ -127,16 +192,16 @@ def get_target(store: Store, name: str) -> TargetConfig:
     return TargetConfig(row[0], row[1], json.loads(row[2]), bool(row[3]))
 
 
-@_guarded
+@guarded
 def default_target(store: Store) -> TargetConfig | None:
     row = store.db.execute("SELECT name FROM publish_targets ORDER BY is_default DESC, created LIMIT 1").fetchone()
     return get_target(store, row[0]) if row else None
 
 
-@_guarded
+@guarded
 def remove_target(store: Store, name: str) -> None:
     """Forget a target; its unfinished outbox jobs are dropped (they could never be sent)."""
-    with store._write():
+    with transaction(store):
         get_target(store, name)
         store.db.execute("DELETE FROM publish_targets WHERE name = ?", [name])
         store.db.execute("DELETE FROM outbox WHERE target = ? AND state != 'done'", [name])
@@ -157,14 +222,14 @@ def _publication(row: Any) -> Publication:
 _PUB_COLUMNS = "draft_id, target, marker, remote_id, url, published, updated"
 
 
-@_guarded
+@guarded
 def get_publication(store: Store, draft_id: int, target: str) -> Publication | None:
     row = store.db.execute(f"SELECT {_PUB_COLUMNS} FROM publications WHERE draft_id = ? AND target = ?",
                            [draft_id, target]).fetchone()
     return _publication(row) if row else None
 
 
-@_guarded
+@guarded
 def publications(store: Store, draft_id: int | None = None) -> list[Publication]:
     where, params = ("WHERE draft_id = ?", [draft_id]) if draft_id is not None else ("", [])
     rows = store.db.execute(f"SELECT {_PUB_COLUMNS} FROM publications {where} ORDER BY published",
@@ -175,7 +240,7 @@ def publications(store: Store, draft_id: int | None = None) -> list[Publication]
 # -- the outbox ------------------------------------------------------------------------------
 
 
-@_guarded
+@guarded
 def enqueue(store: Store, draft_id: int, target: str, action: str, payload: dict[str, Any]) -> Job:
     """Write a job before anything is sent.
 
@@ -187,8 +252,8 @@ def enqueue(store: Store, draft_id: int, target: str, action: str, payload: dict
     """
     if action not in ACTIONS:
         raise WriterError(f"Unknown outbox action {action!r}.")
-    now = _iso(store.clock())
-    with store._write():
+    now = iso_time(store.clock())
+    with transaction(store):
         get_target(store, target)
         if action == "delete":
             store.db.execute("UPDATE outbox SET state = 'done', reason = 'superseded by a delete', updated = ? "
@@ -199,9 +264,15 @@ def enqueue(store: Store, draft_id: int, target: str, action: str, payload: dict
                 "SELECT id FROM outbox WHERE draft_id = ? AND target = ? AND action = 'publish' "
                 "AND state IN ('queued', 'failed') ORDER BY id DESC LIMIT 1", [draft_id, target]).fetchone()
             if row is not None:
-                store.db.execute("UPDATE outbox SET payload = ?, state = 'queued', next_attempt = ?, reason = NULL, "
-                                 "permanent = 0, updated = ? WHERE id = ?",
-                                 [json.dumps(payload), now, now, row[0]])
+                waiting = store.db.execute("SELECT doubt_checks > 0 AND next_attempt > ? FROM outbox WHERE id = ?",
+                                           [now, row[0]]).fetchone()[0]
+                if waiting:  # for its second search: an edit must not hurry a resend
+                    store.db.execute("UPDATE outbox SET payload = ?, updated = ? WHERE id = ?",
+                                     [json.dumps(payload), now, row[0]])
+                else:
+                    store.db.execute("UPDATE outbox SET payload = ?, state = 'queued', next_attempt = ?, "
+                                     "reason = NULL, permanent = 0, updated = ? WHERE id = ?",
+                                     [json.dumps(payload), now, now, row[0]])
                 return _get_job(store, row[0])
         cursor = store.db.execute(
             "INSERT INTO outbox (draft_id, target, action, payload, state, next_attempt, created, updated) "
@@ -220,43 +291,51 @@ def _get_job(store: Store, job_id: int) -> Job:
     return _job(row)
 
 
-@_guarded
+@guarded
 def get_job(store: Store, job_id: int) -> Job:
     return _get_job(store, job_id)
 
 
-@_guarded
+@guarded
 def claim_due(store: Store, *, target: str | None = None, draft_id: int | None = None,
               lease: timedelta = SENDING_LEASE) -> Job | None:
     """Take the oldest job that is due and mark it "sending" (with a lease), atomically.
 
-    Jobs of one draft on one target run strictly in order; a "sending" job whose lease ran
-    out (the process died mid-send) is due again, with ``attempts`` already counted so the
-    sender knows the outcome of the last try is unknown. ``lease`` must outlast a slow send:
-    a job taken up while its first sender still waits on the server could be posted twice.
+    Jobs of one draft on one target run strictly in order. A "sending" job is taken over
+    when its lease ran out, or at once when the process that claimed it has died (same
+    machine and boot): its try may have reached the server, so the job is *in doubt* and
+    the target is searched before anything is sent again. ``lease`` must outlast a send;
+    the publisher's deadlines make sure it does.
     """
     now = store.clock()
-    filters, params = "", [_iso(now)]
+    filters, params = "", []
     if target is not None:
         filters += " AND o.target = ?"
         params.append(target)
     if draft_id is not None:
         filters += " AND o.draft_id = ?"
         params.append(draft_id)
-    with store._write():
-        row = store.db.execute(
-            f"SELECT o.id FROM outbox o WHERE o.state IN ('queued', 'failed', 'sending') AND o.permanent = 0 "
-            f"AND o.next_attempt <= ? {filters} AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.draft_id = o.draft_id "
-            f"AND e.target = o.target AND e.id < o.id AND e.state != 'done') ORDER BY o.id LIMIT 1",
-            params).fetchone()
-        if row is None:
+    with transaction(store):
+        rows = store.db.execute(
+            f"SELECT o.id, o.state, o.next_attempt, o.claimed_by FROM outbox o "
+            f"WHERE o.state IN ('queued', 'failed', 'sending') AND o.permanent = 0 {filters} "
+            f"AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.draft_id = o.draft_id "
+            f"AND e.target = o.target AND e.id < o.id AND e.state != 'done') ORDER BY o.id", params).fetchall()
+        due = next((r for r in rows if parse_time(r[2]) <= now
+                    or (r[1] == "sending" and sender_alive(r[3]) is False)), None)
+        if due is None:
             return None
+        if due[1] == "sending":  # taken over: what the last try did is unknown
+            log.warning("outbox job %s: taking over a send whose %s", due[0],
+                        "lease ran out" if parse_time(due[2]) <= now else "process has died")
+            store.db.execute("UPDATE outbox SET doubt_since = coalesce(doubt_since, updated) WHERE id = ?", [due[0]])
         store.db.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt = ?, "
-                         "updated = ? WHERE id = ?", [_iso(now + lease), _iso(now), row[0]])
-        return _get_job(store, row[0])
+                         "claimed_by = ?, updated = ? WHERE id = ?",
+                         [iso_time(now + lease), this_process(), iso_time(now), due[0]])
+        return _get_job(store, due[0])
 
 
-@_guarded
+@guarded
 def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str | None, attempt: int) -> Job:
     """Mark a job done and record where the post lives (or that it is gone), in one transaction.
 
@@ -265,24 +344,24 @@ def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str |
     claim's: nothing is recorded if the claim was lost to another sender meanwhile.
     """
     now = store.clock()
-    with store._write():
+    with transaction(store):
         job = _get_job(store, job_id)
         if not _still_claimed(job, attempt):
             return job
-        store.db.execute("UPDATE outbox SET state = 'done', reason = NULL, url = ?, updated = ? WHERE id = ?",
-                         [url, _iso(now), job_id])
+        store.db.execute("UPDATE outbox SET state = 'done', reason = NULL, url = ?, updated = ?, doubt_since = NULL, "
+                         "doubt_checks = 0, claimed_by = NULL WHERE id = ?", [url, iso_time(now), job_id])
         exists = store.db.execute("SELECT 1 FROM drafts WHERE id = ?", [job.draft_id]).fetchone() is not None
         if job.action == "publish":
             first = store.db.execute("SELECT published IS NULL FROM publications WHERE draft_id = ? AND target = ?",
                                      [job.draft_id, job.target]).fetchone()
             store.db.execute("UPDATE publications SET remote_id = ?, url = ?, published = coalesce(published, ?), "
                              "updated = ? WHERE draft_id = ? AND target = ?",
-                             [remote_id, url, _iso(now), _iso(now), job.draft_id, job.target])
+                             [remote_id, url, iso_time(now), iso_time(now), job.draft_id, job.target])
             if job.payload.get("status", "publish") in ("publish", "future"):  # not a remote draft
                 if first and first[0]:  # a new post, not an update; a scheduled one counts when it goes out
-                    at = job.payload.get("date") or _iso(now)
-                    store.db.execute("INSERT INTO activity (draft_id, at, kind, words) VALUES (?, ?, 'publish', ?)",
-                                     [job.draft_id, _iso(_time(at)), int(job.payload.get("words", 0))])
+                    at = job.payload.get("date") or iso_time(now)
+                    activity.record(store, job.draft_id, "publish", int(job.payload.get("words", 0)),
+                                    parse_time(at))
                 if exists:
                     store.save_draft(job.draft_id, status="published", url=url or "")
                     store.snapshot(job.draft_id, "publish")
@@ -297,19 +376,32 @@ def complete_job(store: Store, job_id: int, *, remote_id: str | None, url: str |
         return _get_job(store, job_id)
 
 
-@_guarded
+@guarded
 def fail_job(store: Store, job_id: int, reason: str, *, permanent: bool, next_attempt: datetime,
-             attempt: int) -> Job:
+             attempt: int, doubt: str = "keep") -> Job:
     """Record why a send failed; a permanent failure waits for the user (``outbox --retry``).
 
-    ``attempt`` is the claim's: nothing is recorded if another sender took the job over."""
-    with store._write():
+    ``doubt`` says what this try tells about the post: "keep" (nothing new), "new" (the
+    request may have arrived: search the target before sending again), "missed" (the
+    target was searched and the post was not there), "uncheckable" (in doubt, and the
+    target cannot be searched). ``attempt`` is the claim's: nothing is recorded if another
+    sender took the job over."""
+    if doubt not in ("keep", "new", "missed", "uncheckable"):
+        raise ValueError(doubt)
+    now = iso_time(store.clock())
+    with transaction(store):
         job = _get_job(store, job_id)
         if not _still_claimed(job, attempt):
             return job
         store.db.execute("UPDATE outbox SET state = 'failed', reason = ?, permanent = ?, next_attempt = ?, "
-                         "updated = ? WHERE id = ?",
-                         [reason, int(permanent), _iso(next_attempt), _iso(store.clock()), job_id])
+                         "updated = ?, claimed_by = NULL WHERE id = ?",
+                         [reason, int(permanent), iso_time(next_attempt), now, job_id])
+        if doubt == "new":
+            store.db.execute("UPDATE outbox SET doubt_since = ?, doubt_checks = 0 WHERE id = ?", [now, job_id])
+        elif doubt == "missed":
+            store.db.execute("UPDATE outbox SET doubt_checks = max(doubt_checks, 0) + 1 WHERE id = ?", [job_id])
+        elif doubt == "uncheckable":
+            store.db.execute("UPDATE outbox SET doubt_checks = ? WHERE id = ?", [UNCHECKABLE, job_id])
         return _get_job(store, job_id)
 
 
@@ -321,17 +413,37 @@ def _still_claimed(job: Job, attempt: int) -> bool:
     return False
 
 
-@_guarded
+@guarded
 def retry_failed(store: Store) -> int:
-    """Make every failed job due now (after the user fixed credentials or came back online)."""
-    now = _iso(store.clock())
-    with store._write():
-        cursor = store.db.execute("UPDATE outbox SET state = 'queued', permanent = 0, next_attempt = ?, updated = ? "
-                                  "WHERE state = 'failed'", [now, now])
+    """Make failed jobs due now (after the user fixed credentials or came back online).
+
+    Two kinds wait on: a job whose earlier try may have arrived and whose target was
+    searched in vain keeps its time for the second search (a search can lag behind a new
+    post); and one on a target that cannot be searched waits for :func:`resend`, after the
+    writer has looked."""
+    now = iso_time(store.clock())
+    with transaction(store):
+        cursor = store.db.execute(
+            "UPDATE outbox SET state = 'queued', permanent = 0, next_attempt = ?, updated = ? "
+            "WHERE state = 'failed' AND doubt_checks != ? AND NOT (doubt_checks > 0 AND next_attempt > ?)",
+            [now, now, UNCHECKABLE, now])
         return cursor.rowcount
 
 
-@_guarded
+@guarded
+def resend(store: Store, job_id: int) -> Job:
+    """Send a job in doubt again without searching first: the writer looked, and the post is not there."""
+    now = iso_time(store.clock())
+    with transaction(store):
+        job = _get_job(store, job_id)
+        if job.state not in ("failed", "queued"):
+            raise WriterError(f"Outbox job {job_id} is {job.state}; only a waiting or failed job can be sent again.")
+        store.db.execute("UPDATE outbox SET state = 'queued', permanent = 0, next_attempt = ?, updated = ?, "
+                         "doubt_since = NULL, doubt_checks = 0 WHERE id = ?", [now, now, job_id])
+        return _get_job(store, job_id)
+
+
+@guarded
 def list_jobs(store: Store, *, states: Iterable[str] | None = None, limit: int = 100) -> list[Job]:
     """Newest first."""
     where, params = "", []
@@ -344,7 +456,7 @@ def list_jobs(store: Store, *, states: Iterable[str] | None = None, limit: int =
     return [_job(r) for r in rows]
 
 
-@_guarded
+@guarded
 def next_due(store: Store) -> datetime | None:
     """When the next job becomes due (for a retry timer)."""
     row = store.db.execute("SELECT min(next_attempt) FROM outbox WHERE state != 'done' AND permanent = 0").fetchone()
@@ -356,59 +468,31 @@ def next_due(store: Store) -> datetime | None:
 
 def _set_preference(store: Store, draft_id: int, column: str, value: object) -> None:
     """Set one column of a draft's publishing preferences (``column`` is ours, never user input)."""
-    with store._write():
+    with transaction(store):
         store.db.execute(f"INSERT INTO draft_publishing (draft_id, {column}) VALUES (?, ?) "
                          f"ON CONFLICT (draft_id) DO UPDATE SET {column} = excluded.{column}", [draft_id, value])
 
 
-@_guarded
+@guarded
 def set_keep_updating(store: Store, draft_id: int, on: bool) -> None:
     """"Publish now, keep editing": every save of this draft updates its remote post."""
     _set_preference(store, draft_id, "keep_updating", int(on))
 
 
-@_guarded
+@guarded
 def keep_updating(store: Store, draft_id: int) -> bool:
     row = store.db.execute("SELECT keep_updating FROM draft_publishing WHERE draft_id = ?", [draft_id]).fetchone()
     return bool(row and row[0])
 
 
-@_guarded
+@guarded
 def snooze(store: Store, draft_id: int, until: datetime) -> None:
     """Keep a stalled draft out of the start-up nudge until ``until``."""
-    _set_preference(store, draft_id, "snoozed_until", _iso(until))
+    _set_preference(store, draft_id, "snoozed_until", iso_time(until))
 
 
-@_guarded
+@guarded
 def snoozed_until(store: Store) -> dict[int, datetime]:
     rows = store.db.execute("SELECT draft_id, snoozed_until FROM draft_publishing "
                             "WHERE snoozed_until IS NOT NULL").fetchall()
-    return {r[0]: _time(r[1]) for r in rows}
-
-
-# -- activity --------------------------------------------------------------------------------
-
-
-@_guarded
-def record_activity(store: Store, draft_id: int | None, kind: str, words: int, at: datetime | None = None) -> None:
-    """One save (``words``: the draft's word count after it) or publish event."""
-    with store._write():
-        store.db.execute("INSERT INTO activity (draft_id, at, kind, words) VALUES (?, ?, ?, ?)",
-                         [draft_id, _iso(at or store.clock()), kind, words])
-
-
-@_guarded
-def activity(store: Store, *, since: datetime | None = None,
-             kind: str | None = None) -> list[tuple[int | None, datetime, str, int]]:
-    """``(draft_id, at, kind, words)`` in time order."""
-    clauses, params = [], []
-    if since is not None:
-        clauses.append("at >= ?")
-        params.append(_iso(since))
-    if kind is not None:
-        clauses.append("kind = ?")
-        params.append(kind)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = store.db.execute(f"SELECT draft_id, at, kind, words FROM activity {where} ORDER BY at, id",
-                            params).fetchall()
-    return [(r[0], _time(r[1]), r[2], r[3]) for r in rows]
+    return {r[0]: parse_time(r[1]) for r in rows}

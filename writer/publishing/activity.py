@@ -1,0 +1,35 @@
+"""Writing activity: one row per save and per publish, for the stats view and the rhythm nudge."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from writer.store import Store
+from writer.store.store import guarded, iso_time, parse_time, transaction
+
+KINDS = ("save", "publish")
+
+
+@guarded
+def record(store: Store, draft_id: int | None, kind: str, words: int, at: datetime | None = None) -> None:
+    """One save (``words``: the draft's word count after it) or publish event."""
+    with transaction(store):
+        store.db.execute("INSERT INTO activity (draft_id, at, kind, words) VALUES (?, ?, ?, ?)",
+                         [draft_id, iso_time(at or store.clock()), kind, words])
+
+
+@guarded
+def events(store: Store, *, since: datetime | None = None,
+           kind: str | None = None) -> list[tuple[int | None, datetime, str, int]]:
+    """``(draft_id, at, kind, words)`` in time order."""
+    clauses, params = [], []
+    if since is not None:
+        clauses.append("at >= ?")
+        params.append(iso_time(since))
+    if kind is not None:
+        clauses.append("kind = ?")
+        params.append(kind)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = store.db.execute(f"SELECT draft_id, at, kind, words FROM activity {where} ORDER BY at, id",
+                            params).fetchall()
+    return [(r[0], parse_time(r[1]), r[2], r[3]) for r in rows]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from writer.cli import main
-from writer.commands.doctor import outbox_api
+from writer.publishing import outbox as ob_module
 from writer.store import Store
 
 
@@ -75,7 +75,7 @@ def test_stale_half_copies_are_named_with_how_to_remove_them(capsys: pytest.Capt
 
 def test_stopped_and_stuck_outbox_jobs(capsys: pytest.CaptureFixture[str]) -> None:
     _healthy()
-    ob = outbox_api()
+    ob = ob_module
     with Store.open() as store:
         ob.add_target(store, "blog", "static", {"path": "/nowhere/blog"})
         ob.add_target(store, "site", "static", {"path": "/nowhere/site"})

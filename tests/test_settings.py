@@ -86,3 +86,18 @@ def test_every_setting_default_is_valid() -> None:
     for setting in SETTINGS:
         assert setting.validate(setting.default) == setting.default
         assert setting.help
+
+
+def test_subscribers_hear_changes_only() -> None:
+    from writer.settings import Settings
+
+    settings = Settings.load()
+    heard: list[str] = []
+    unsubscribe = settings.subscribe(heard.append)
+    settings.set("editor.font_size", 15)
+    settings.set("editor.font_size", 15)  # the same value again: nothing changed
+    settings.reset("editor.font_size")
+    settings.reset("editor.font_size")
+    unsubscribe()
+    settings.set("editor.font_size", 18)
+    assert heard == ["editor.font_size", "editor.font_size"]

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,6 +160,7 @@ class Settings:
         self._declared = declared
         self._values: dict[str, Any] = {}
         self._extra: dict[str, Any] = {}
+        self._subscribers: list[Callable[[str], None]] = []
         self.warnings: list[str] = []
 
     @property
@@ -217,15 +218,32 @@ class Settings:
     def set(self, key: str, value: Any) -> None:
         """Change ``key`` in memory; raises :class:`WriterError` for a bad value. Call :meth:`save`."""
         setting = self._setting(key)
+        before = self.get(key)
         try:
             self._values[key] = setting.validate(value)
         except ValueError as exc:
             raise WriterError(f"Invalid setting: {exc}.") from None
+        self._changed(key, before)
 
     def reset(self, key: str) -> None:
         """Go back to the default for ``key``."""
         self._setting(key)
+        before = self.get(key)
         self._values.pop(key, None)
+        self._changed(key, before)
+
+    def subscribe(self, callback: Callable[[str], None]) -> Callable[[], None]:
+        """Call ``callback(key)`` after each change of a value (not a re-set to the same one), in the
+        thread that made it; returns the function that unsubscribes. Features follow their settings
+        this way instead of someone reaching into them."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def _changed(self, key: str, before: Any) -> None:
+        if self.get(key) == before:
+            return
+        for callback in list(self._subscribers):
+            callback(key)
 
     def as_dict(self) -> dict[str, Any]:
         """Every declared setting with its current value."""

@@ -194,3 +194,21 @@ def test_publish_targets_button_opens_the_target_setup(window: MainWindow, qtbot
     qtbot.mouseClick(dialog.publish_targets_button, Qt.MouseButton.LeftButton)
     assert len(seen) == 1
     dialog.close()
+
+
+def test_features_follow_a_setting_changed_anywhere(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
+    """No dialog reaches into the features: they follow the settings' change signal, also for a change
+    made on a worker thread (delivered on the GUI thread)."""
+    import threading
+
+    window = make_window()
+    window.settings.set("theme", "dark")
+    assert window.palette_.dark
+    window.settings.set("copycheck.delay_ms", 1500)
+    assert window.copycheck.timer.interval() == 1500
+    window.settings.set("provenance.tint", False)
+    assert not window.provenance.show_tint
+    thread = threading.Thread(target=lambda: window.settings.set("drafts.sort", "title"))
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(lambda: window.sort_box.currentData() == "title")

@@ -88,6 +88,7 @@ class CopyCheck(QObject):
 
         self.timer = QTimer(self, singleShot=True, interval=int(window.settings.get("copycheck.delay_ms")))
         self.timer.timeout.connect(self.check_now)
+        window.settingsChanged.connect(self._on_setting_changed)
         window.draftOpened.connect(self._on_draft_opened)
         self._viewport = self.editor.viewport()
         self._viewport.installEventFilter(self)
@@ -95,6 +96,12 @@ class CopyCheck(QObject):
         if window.current_draft_id is not None:
             self._on_draft_opened(window.current_draft_id)
         QTimer.singleShot(0, self._find_suggestions)  # the suggestions panel is installed after us
+
+    def _on_setting_changed(self, key: str) -> None:
+        if key == "copycheck.delay_ms":
+            self.timer.setInterval(int(self.window.settings.get(key)))
+        elif key == "copycheck.scope":
+            self.check_now()  # the text is checked again against the other books
 
     # -- what to check against ---------------------------------------------------------------
 

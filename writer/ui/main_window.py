@@ -79,12 +79,18 @@ class MainWindow(QMainWindow):
     draftDeleted = Signal(int)
     focusModeChanged = Signal(bool)
     themeChanged = Signal(object)  # the new theme.Palette, for colours a style sheet cannot take from Qt
+    #: A setting's key, after its value changed (from Preferences or a feature): features follow their own
+    #: settings through it. Queued to the GUI thread when the change was made on a worker.
+    settingsChanged = Signal(str)
 
     def __init__(self, store: Store, settings: Settings, *, read_only_note: str | None = None,
                  features: bool = True) -> None:
         super().__init__()
         self.store = store
         self.settings = settings
+        self.settingsChanged.connect(self._on_setting_changed)
+        unsubscribe = settings.subscribe(self.settingsChanged.emit)
+        self.destroyed.connect(lambda *_: unsubscribe())
         self.read_only_note = read_only_note
         self.worker = Worker(self)
         self.current_draft_id: int | None = None
@@ -989,6 +995,14 @@ class MainWindow(QMainWindow):
             action.setIcon(icons.icon(str(action.data()), palette.text))
         self.list.viewport().update()
         self.themeChanged.emit(palette)
+
+    def _on_setting_changed(self, key: str) -> None:
+        if key == "theme":
+            self.apply_theme()
+        elif key.startswith(("editor.", "autosave.")):
+            self.apply_editor_settings()
+        elif key == "drafts.sort" and self.sort_box.currentData() != self.settings.get(key):
+            self.sort_box.setCurrentIndex(max(0, self.sort_box.findData(self.settings.get(key))))
 
     def apply_editor_settings(self) -> None:
         self.editor.set_font(self.settings.get("editor.font_family"), self.settings.get("editor.font_size"))

@@ -155,6 +155,7 @@ class ProvenanceView(QObject):
         self.button.hide()
         window.statusBar().insertPermanentWidget(0, self.button)
 
+        window.settingsChanged.connect(self._on_setting_changed)  # type: ignore[attr-defined]
         window.autosave.provenance_for = self.spans_for_save  # type: ignore[attr-defined]
         window.draftOpened.connect(self._on_opened)  # type: ignore[attr-defined]
         if window.current_draft_id is not None:  # type: ignore[attr-defined]
@@ -204,6 +205,10 @@ class ProvenanceView(QObject):
         settings = self.window.settings  # type: ignore[attr-defined]
         settings.set("provenance.tint", self.show_tint)
         self.refresh()
+
+    def _on_setting_changed(self, key: str) -> None:
+        if key == "provenance.tint":
+            self.set_tint(bool(self.window.settings.get(key)))  # type: ignore[attr-defined]
 
     def _on_opened(self, draft_id: int) -> None:
         self.tracker(draft_id)

@@ -294,32 +294,6 @@ class SettingsDialog(QDialog):
             self.reject()
 
 
-def apply_live(window: Any, keys: list[str]) -> None:
-    """Bring the running window in line with changed settings, where it can follow live.
-
-    Most features read their settings when they act (suggest.n, copycheck.scope, …), so only
-    what is cached at start-up needs a nudge here.
-    """
-    if "theme" in keys:
-        window.apply_theme()
-    if any(k.startswith(("editor.", "autosave.")) for k in keys):
-        window.apply_editor_settings()
-    checker = getattr(window, "copycheck", None)
-    timer = getattr(checker, "timer", None)
-    if "copycheck.delay_ms" in keys and timer is not None:
-        timer.setInterval(int(window.settings.get("copycheck.delay_ms")))
-    if "drafts.sort" in keys:
-        box = window.sort_box
-        box.setCurrentIndex(max(0, box.findData(window.settings.get("drafts.sort"))))
-    tint = getattr(window, "provenance", None)
-    if "provenance.tint" in keys and hasattr(tint, "set_tint"):
-        tint.set_tint(bool(window.settings.get("provenance.tint")))
-    panel = getattr(window, "suggestions", None)
-    if "suggest.default_model" in keys and hasattr(panel, "reload_packs"):
-        panel.reload_packs()
-    window.statusBar().showMessage("Preferences saved", 3000)
-
-
 def _pack_names(window: Any) -> dict[str, str]:
     """Name → display name of the packs the Suggestions panel has listed, else of the pack
     folders (cheap: no tokenizer reads)."""
@@ -353,7 +327,7 @@ def show_settings(window: Any) -> SettingsDialog:
     dialog = SettingsDialog(window, window.settings, choices={"suggest.default_model": models} if models else None,
                             publish_targets=targets)
     # Not modal: New and Search, the drafts and the editor stay in reach with Preferences open.
-    dialog.applied.connect(lambda keys: apply_live(window, keys))
+    dialog.applied.connect(lambda _keys: window.statusBar().showMessage("Preferences saved", 3000))
     window.settings_dialog = dialog
     dialog.show()
     return dialog

@@ -276,6 +276,11 @@ class SuggestionsPanel(QWidget):
             self.set_state("")
         self.packsLoaded.emit()
 
+    def follow_setting(self, key: str) -> None:
+        """A default model chosen elsewhere (Preferences, the Models window) is picked here too."""
+        if key == "suggest.default_model" and self.current_model() != self.settings.get(key):
+            self.reload_packs()
+
     def current_model(self) -> str | None:
         """The chosen pack's name (the copy check checks suggestions against its books)."""
         pack = self.picker.current_pack()
@@ -739,6 +744,7 @@ def install_suggestions(window: QMainWindow, engine_for: EngineFor = default_eng
     holder.setFrameShape(QScrollArea.Shape.NoFrame)
     holder.setWidget(panel)
     panel.dock = window.add_side_panel(holder, "Suggestions")  # type: ignore[attr-defined]
+    window.settingsChanged.connect(panel.follow_setting)  # type: ignore[attr-defined]
     window.suggestions = panel  # type: ignore[attr-defined]
     window.provenance = provenance  # type: ignore[attr-defined]
     return panel

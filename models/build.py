@@ -7,6 +7,7 @@ to ``resources/models/<name>/`` (or ``--pack-dir``).
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,8 @@ def step_tokenize(rd: Path) -> dict[str, int]:
 
 
 def run_step(step: str, recipe: dict[str, Any], rd: Path, *, corpus_dir: Path, runs_dir: Path,
-             pack_dir: Path | None, max_minutes: float | None, cpu: bool) -> Any:
+             pack_dir: Path | None, max_minutes: float | None, cpu: bool,
+             on_progress: Callable[[dict[str, Any]], None] | None = None) -> Any:
     if step == "corpus":
         info = step_corpus(recipe, rd, corpus_dir)
         return {"works": len(info["works"]), "train_words": sum(w["train_words"] for w in info["works"]),
@@ -77,7 +79,7 @@ def run_step(step: str, recipe: dict[str, Any], rd: Path, *, corpus_dir: Path, r
     if step == "train":
         from models.train import train
 
-        summary = train(recipe, rd, runs_dir=runs_dir, max_minutes=max_minutes, cpu=cpu)
+        summary = train(recipe, rd, runs_dir=runs_dir, max_minutes=max_minutes, cpu=cpu, on_progress=on_progress)
         return {k: v for k, v in summary.items() if k != "history"}
     if step == "export":
         from models.export import export_pack

@@ -18,7 +18,6 @@ import numpy as np
 from writer.errors import WriterError
 
 PACK = "pack"
-MAX_INT8_LOSS_INCREASE = 0.02
 
 
 def _session(path: Path):
@@ -103,10 +102,13 @@ def export_pack(recipe: dict[str, Any], rd: Path) -> dict[str, Any]:
     config = GPT2Config.from_pretrained(model_dir)
     tokens = np.fromfile(rd / "tokens" / "eval.bin", dtype=np.uint16)
     loss32, loss8 = mean_loss_onnx(fp32, tokens, config), mean_loss_onnx(pack / "model.onnx", tokens, config)
-    if loss8 > loss32 * (1 + MAX_INT8_LOSS_INCREASE):
-        raise WriterError(f"int8 quantisation raised held-out loss from {loss32:.3f} to {loss8:.3f}; not shipping it")
+    int8 = loss8 <= loss32 * (1 + recipe["export"]["int8_gate"])
+    if not int8:  # the pack keeps the exact graph; the optimize step may still make a compact int8 one
+        print(f"[{recipe['name']}] int8 raised held-out loss from {loss32:.3f} to {loss8:.3f}: the pack keeps "
+              "the float32 graph", flush=True)
+        shutil.copyfile(fp32, pack / "model.onnx")
     shutil.copyfile(model_dir / "config.json", pack / "config.json")
     shutil.copyfile(rd / "tokenizer.json", pack / "tokenizer.json")
     return {"parity_max_abs_diff": diff, "fp32_mb": round(fp32.stat().st_size / 1e6, 1),
-            "int8_mb": round((pack / "model.onnx").stat().st_size / 1e6, 1),
-            "heldout_loss_fp32": round(loss32, 4), "heldout_loss_int8": round(loss8, 4)}
+            "int8_mb": round((pack / "model.onnx").stat().st_size / 1e6, 1) if int8 else None,
+            "heldout_loss_fp32": round(loss32, 4), "heldout_loss_int8": round(loss8, 4), "int8": int8}

@@ -37,7 +37,8 @@ DEFAULTS: dict[str, Any] = {
         # stop after this many evaluations without a better held-out loss, keeping the best (0 = off)
         "patience": 0,
     },
-    "export": {"opset": 18, "parity_atol": 1e-3},
+    # int8_gate: the most int8 may raise held-out loss (a share) before the build refuses the pack
+    "export": {"opset": 18, "parity_atol": 1e-3, "int8_gate": 0.02},
     # sets: in-book held-out blocks of these corpora; unseen: the heldout_works of these recipes (works never
     # trained on); regimes: lines of Markdown for the card, what was tried before choosing this recipe
     "evaluate": {"sets": ["general", "pkd", "ja"], "unseen": ["vanilla", "pkd", "ja"], "regimes": []},

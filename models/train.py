@@ -13,6 +13,7 @@ import json
 import math
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -130,8 +131,13 @@ def _save(model: GPT2LMHeadModel, out: Path, extra: dict[str, Any] | None = None
 
 
 def train(recipe: dict[str, Any], run_dir: Path, *, runs_dir: Path, max_minutes: float | None = None,
-          cpu: bool = False, progress: bool = True) -> dict[str, Any]:
-    """Train the recipe's model in ``run_dir`` (tokens/, tokenizer.json there) and save ``model/``."""
+          cpu: bool = False, progress: bool = True,
+          on_progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Train the recipe's model in ``run_dir`` (tokens/, tokenizer.json there) and save ``model/``.
+
+    ``on_progress`` gets a dict every few seconds and at each evaluation (step, tokens/s, losses,
+    seconds done and left): what the app's training view and ``writer models train --json`` show.
+    """
     from tokenizers import Tokenizer
 
     t = recipe["train"]
@@ -180,6 +186,7 @@ def train(recipe: dict[str, Any], run_dir: Path, *, runs_dir: Path, max_minutes:
     bar = tqdm(total=None, mininterval=5, disable=not (progress and accelerator.is_main_process), unit="step",
                desc=recipe["name"], dynamic_ncols=True)
     model.train()
+    last_report = 0.0
     while not done:
         elapsed = elapsed0 + time.time() - start
         frac = max(elapsed / budget_s if budget_s else 0.0, tokens / t["max_tokens"] if t["max_tokens"] else 0.0)
@@ -224,6 +231,13 @@ def train(recipe: dict[str, Any], run_dir: Path, *, runs_dir: Path, max_minutes:
                 "history": history, "optimizer": opt.state_dict(), "rng": gen.get_state()})
         bar.update(1)
         rate = (tokens - state["tokens"]) / max(1e-9, time.time() - start)
+        if on_progress is not None and (done or step % t["eval_every"] == 0 or time.time() - last_report >= 2):
+            last_report = time.time()
+            spent = elapsed0 + last_report - start
+            on_progress({"event": "train", "step": step, "tokens": tokens, "tokens_per_s": round(rate),
+                         "train_loss": round(train_loss, 4), "eval_loss": round(eval_loss, 4),
+                         "valid_loss": round(valid_loss, 4) if valid_batches is not None else None,
+                         "seconds": round(spent, 1), "seconds_left": round(max(0.0, budget_s - spent), 1)})
         bar.set_postfix(loss=f"{train_loss:.3f}", eval=f"{eval_loss:.3f}", tok_s=f"{rate:,.0f}", lr=f"{lr:.1e}")
     bar.close()
     accelerator.wait_for_everyone()

@@ -80,13 +80,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WriterError as exc:
         warn(exc)
         return 2
+    except OSError as exc:  # the file system said no where no command expected it: say what and where, once
+        name = str(exc.filename or "")
+        warn(f"{exc.strerror or exc}: {name[:80] + '…' if len(name) > 80 else name}")
+        return 2
     finally:
         for note in paths.take_notes():
             warn(note)
 
 
 #: Arguments that name files: bytes that are not UTF-8 are a valid (if odd) file name there.
-_PATH_ARGUMENTS = {"data_dir", "file", "files", "location", "out", "output", "backup", "path"}
+_PATH_ARGUMENTS = {"data_dir", "file", "files", "location", "out", "output", "backup", "path", "corpus", "sources"}
 
 
 def _refuse_undecodable(args: argparse.Namespace) -> None:

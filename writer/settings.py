@@ -119,6 +119,8 @@ SETTINGS: list[Setting] = [
             "Keep the names of a model's training books (its characters and places) out of suggestions, "
             "unless the draft or its memory note uses them.", label="Avoid the books' names"),
     Setting("generation.threads", int, 2, "CPU threads the model may use.", minimum=1, maximum=64, label="CPU threads"),
+    Setting("training.threads", int, 1, "CPU threads training a style pack may use (the rest keep the editor "
+            "responsive).", minimum=1, maximum=64, label="Training threads"),
     # copy flags (writer.ui.copycheck)
     Setting("copycheck.scope", str, "all",
             "Check drafts against every model's training books, or only the selected model's.",

@@ -34,6 +34,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="the pack's training texts: list the names they use, so suggestions avoid them")
     p.set_defaults(func=_add)
 
+    p = sub.add_parser("train", help="fine-tune a style pack from your own texts on this computer (needs the "
+                       "[train] extra); run it again to resume")
+    p.add_argument("name", help="the new pack's name")
+    p.add_argument("--from", dest="sources", nargs="+", type=Path, required=True, metavar="PATH",
+                   help=".txt or .md files, or folders holding them")
+    p.add_argument("--base", default="vanilla", help="the pack to start from (default: vanilla)")
+    p.add_argument("--max-minutes", type=float, default=15.0, help="training time (default: 15)")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads training may use (default: all)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per progress event")
+    p.set_defaults(func=_train)
+
     p = sub.add_parser("remove", help="delete one of your packs (the shipped ones stay)")
     p.add_argument("name")
     p.set_defaults(func=_remove)
@@ -43,6 +54,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
     p.add_argument("files", nargs="+", type=Path)
     p.set_defaults(func=_perplexity)
+
+
+TRAIN_EXTRA = 'pip install "writer[train]"  (or, in a checkout: pip install -e ".[train]")'
+
+
+def _train(args: argparse.Namespace) -> int:
+    try:
+        import torch
+
+        from models.userpack import train_pack
+    except ImportError:
+        raise WriterError(f"Training needs the [train] extra (torch, transformers, optimum): {TRAIN_EXTRA}") from None
+    if args.max_minutes <= 0:
+        raise WriterError("--max-minutes must be more than 0.")
+    if args.threads is not None:
+        torch.set_num_threads(max(1, args.threads))
+
+    def show(event: dict[str, Any]) -> None:
+        if args.json:
+            print(json.dumps(event, ensure_ascii=False), flush=True)
+        elif event["event"] == "step":
+            print(f"{event['step']}…", flush=True)
+        elif event["event"] == "train":
+            print(f"  step {event['step']}: loss {event['train_loss']:.3f}, {event['tokens_per_s']:,} tokens/s, "
+                  f"{event['seconds_left'] / 60:.1f} min left", flush=True)
+        elif event["event"] == "done":
+            unseen = event["evaluation_unseen"].get(args.name, {})
+            base = event["base_unseen"]
+            if unseen and base:
+                print(f"Perplexity on your texts it never trained on: {unseen['perplexity']:.1f} "
+                      f"({base['base']}: {base['perplexity']:.1f}; lower is closer to your style)")
+            print(f"Installed the model pack '{args.name}' ({event['pack']}).")
+
+    train_pack(args.name, args.sources, base=args.base, max_minutes=args.max_minutes, progress=show)
+    return 0
 
 
 def _remove(args: argparse.Namespace) -> int:

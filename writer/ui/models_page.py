@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from writer.generation.packs import Pack
+from writer.ui.training import TrainDialog, unfinished
 
 CHANNEL = "models-page"
 #: The draft's last characters that the comparison scores (a whole novel would take minutes).
@@ -131,6 +132,7 @@ class ModelsDialog(QDialog):
         self.setModal(False)
         self.resize(900, 620)
         self.packs: list[Pack] = []
+        self.training: TrainDialog | None = None
 
         self.list = QListWidget(self)
         self.list.setObjectName("modelsList")
@@ -155,11 +157,14 @@ class ModelsDialog(QDialog):
         self.remove_button = self._button("&Remove", "Delete this pack (only your own)", self.remove_selected)
         self.default_button = self._button("Use for &Suggestions", "Make this the pack suggestions use",
                                            self.make_default)
+        self.train_button = self._button("&Train From My Texts…", "Fine-tune a style pack on your own writing",
+                                         self.show_training)
         self.compare_button = self._button("&Which Writes Like This Draft?",
                                            "Score the open draft with every pack: lower perplexity is closer",
                                            self.compare)
         actions = QHBoxLayout()
-        for button in (self.add_button, self.remove_button, self.default_button, self.compare_button):
+        for button in (self.add_button, self.remove_button, self.default_button, self.train_button,
+                       self.compare_button):
             actions.addWidget(button)
         actions.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -200,7 +205,10 @@ class ModelsDialog(QDialog):
         self.list.setCurrentRow(names.index(select) if select in names else (0 if packs else -1))
         if not packs:
             self.card.setHtml("<p>No model packs are installed. Add one from a folder.</p>")
-        self.heading.setText(f"{len(packs)} model pack{'s' if len(packs) != 1 else ''} · ★ the one suggestions use")
+        waiting = unfinished()
+        self.heading.setText(f"{len(packs)} model pack{'s' if len(packs) != 1 else ''} · ★ the one suggestions use"
+                             + (f" · training of {', '.join(waiting)} stopped before it finished: "
+                                "Train From My Texts… resumes it" if waiting else ""))
         if self.status.text() == LOOKING:
             self.status.setText("")
 
@@ -254,6 +262,16 @@ class ModelsDialog(QDialog):
                                   on_result=lambda name: (self.status.setText(f"Removed {html.escape(name)}."),
                                                           self._packs_changed(None)),
                                   on_error=lambda exc: self.status.setText(f"Not removed: {html.escape(str(exc))}"))
+
+    def show_training(self, resume: str | None = None) -> TrainDialog:
+        """The training window (one at a time: a second run would fight the first for the cores)."""
+        if self.training is None:
+            self.training = TrainDialog(self, self.window.settings, [p.name for p in self.packs if p.available],
+                                        resume=resume or next(iter(unfinished()), None))
+            self.training.finishedPack.connect(self._packs_changed)
+        self.training.show()
+        self.training.raise_()
+        return self.training
 
     def make_default(self) -> None:
         pack = self.selected()

@@ -42,8 +42,8 @@ from writer.settings import Setting, Settings
 #: Group titles by key prefix; an unknown prefix is title-cased.
 GROUPS = {
     "general": "General", "editor": "Editor", "autosave": "Saving", "backups": "Saving", "drafts": "Drafts list",
-    "suggest": "Suggestions", "generation": "Model", "provenance": "Suggestions", "copycheck": "Copy check",
-    "publishing": "Publishing", "nudges": "Publishing",
+    "suggest": "Suggestions", "generation": "Model", "training": "Model", "provenance": "Suggestions",
+    "copycheck": "Copy check", "publishing": "Publishing", "nudges": "Publishing",
 }
 #: Book-keeping that is not an option (the welcome draft's "done" mark).
 HIDDEN = {"welcome.created"}

@@ -88,6 +88,9 @@ def test_chapter_headings_become_a_plain_paragraph_break(shared_corpora: Path) -
 
 
 def test_running_heads_and_separators_go(shared_corpora: Path) -> None:
+    raw, paras, removed = _book(shared_corpora, 345)  # Dracula: "DR. SEWARD'S DIARY" heads section after section
+    assert raw.count("DR. SEWARD'S DIARY") >= 3
+    assert removed["running_head"] >= 10 and "DR. SEWARD'S DIARY" not in paras
     _raw, paras, removed = _book(shared_corpora, 50999)  # Med Ship Man: "* * * * *" between scenes
     assert removed["separator"] >= 5
     assert not any(re.fullmatch(r"[* ]+", p) for p in paras)

@@ -89,12 +89,21 @@ class TargetDialog(QDialog):
         self.user = QLineEdit(self)
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.note = QLabel("" if publisher.credentials.persistent else NO_KEYRING, self)
+        self.site_title = QLineEdit(self)
+        self.site_title.setPlaceholderText(str(publisher.settings.get("publishing.site_title") or "Writing"))
+        self.base_url = QLineEdit(self)
+        self.base_url.setPlaceholderText("optional: https://example.org/blog, if you put the folder online")
+        self.note = QLabel("", self)
         self.note.setWordWrap(True)
+        self.location_label = QLabel("Folder", self)
+        self.secret_label = QLabel("Password or token", self)
+        self.form = form
         form.addRow("Publish to", self.kind)
-        form.addRow("Folder or address", row)
+        form.addRow(self.location_label, row)
+        form.addRow("Site title", self.site_title)
+        form.addRow("Public address", self.base_url)
         form.addRow("User name", self.user)
-        form.addRow("Password or token", self.secret)
+        form.addRow(self.secret_label, self.secret)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
@@ -106,7 +115,7 @@ class TargetDialog(QDialog):
         self._prepared: targets.NewTarget | None = None  # checked on the worker, for what is typed now
         self._allow_http = False  # the writer agreed to an unencrypted address
         self._cancelled = False
-        for edit in (self.location, self.user, self.secret):
+        for edit in (self.location, self.user, self.secret, self.site_title, self.base_url):
             edit.textChanged.connect(self._forget_check)
         self.buttons = buttons
         self.kind.currentIndexChanged.connect(self._update)
@@ -119,9 +128,18 @@ class TargetDialog(QDialog):
             self.location.setText(folder)
 
     def _update(self) -> None:
+        """Only the fields the chosen kind uses: a static site has no user or password, a blog no
+        folder, title or public address (it has its own)."""
         kind = self.kind.currentData()
-        self.user.setEnabled(kind == "wordpress")
-        self.secret.setEnabled(kind != "static")
+        for widget, shown in ((self.site_title, kind == "static"), (self.base_url, kind == "static"),
+                              (self.user, kind == "wordpress"), (self.secret, kind != "static")):
+            self.form.setRowVisible(widget, shown)
+        self.browse.setVisible(kind == "static")
+        self.location_label.setText("Folder" if kind == "static" else "Site address")
+        self.secret_label.setText("Application password" if kind == "wordpress" else "Token")
+        self.note.setText(self._hint())
+        self.note.setVisible(bool(self.note.text()))
+        self.adjustSize()
         web = self.location.text().strip().startswith(("http://", "https://"))
         if kind == "static" and (web or not self.location.text().strip()):
             self.location.setText(self._folder)  # back to the folder, not a site called "https:"
@@ -129,14 +147,27 @@ class TargetDialog(QDialog):
             self._folder = self.location.text() or self._folder
             self.location.setText("https://")
 
+    def _hint(self) -> str:
+        kind = self.kind.currentData()
+        if kind == "static":
+            return "Writer writes the pages, tag pages and a feed into this folder; open index.html to read them."
+        how = ("WordPress: Users ▸ Profile ▸ Application Passwords." if kind == "wordpress"
+               else "Your site's Micropub settings give the token.")
+        return how + ("" if self.publisher.credentials.persistent else f" {NO_KEYRING}")
+
     def _forget_check(self) -> None:
         self._prepared = None
         self._allow_http = False
 
     def _details(self) -> dict[str, Any]:
         """What the writer typed, as :func:`targets.prepare` takes it."""
-        return {"kind": self.kind.currentData(), "location": self.location.text().strip(),
-                "user": self.user.text().strip(), "secret": self.secret.text() or None,
+        kind = self.kind.currentData()
+        static = kind == "static"  # only what the chosen kind shows: nothing hidden is sent along
+        return {"kind": kind, "location": self.location.text().strip(),
+                "user": self.user.text().strip() if kind == "wordpress" else "",
+                "secret": None if static else self.secret.text() or None,
+                "title": self.site_title.text().strip() if static else "",
+                "base_url": self.base_url.text().strip() if static else "",
                 "allow_http": self._allow_http}
 
     def _accept(self) -> None:
@@ -172,11 +203,13 @@ class TargetDialog(QDialog):
     def _busy(self, message: str | None) -> None:
         """While the site is looked up, what it was asked for cannot change under it (Cancel still works)."""
         for widget in (self.buttons.button(QDialogButtonBox.StandardButton.Ok), self.kind, self.location,
-                       self.browse, self.user, self.secret):
+                       self.browse, self.user, self.secret, self.site_title, self.base_url):
             widget.setEnabled(message is None)
         if message is None:
             self._update()
-        self.note.setText(message or ("" if self.publisher.credentials.persistent else NO_KEYRING))
+        else:
+            self.note.setText(message)
+            self.note.show()
 
     def reject(self) -> None:
         self._cancelled = True

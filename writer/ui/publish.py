@@ -57,6 +57,7 @@ from writer.publishing.errors import CopyFlagged
 from writer.publishing.publisher import Publisher, skip_when_unavailable
 from writer.publishing.render import slugify
 from writer.publishing.static_site import default_site_dir
+from writer.store.text import word_count
 from writer.store.timefmt import ago
 from writer.ui import icons
 
@@ -572,6 +573,8 @@ class PublishController(QObject):
         window.installEventFilter(self)
         window.draftOpened.connect(lambda _id: self.update_action())
         window.draftSaved.connect(self._on_saved)
+        self._pasted: dict[int, int] = {}  # words pasted into each draft since its last save
+        window.editor.pasted.connect(self._on_pasted)
         self.timer = QTimer(self, interval=RETRY_MS)
         self.timer.timeout.connect(self.process_outbox)
         self.timer.start()
@@ -739,10 +742,17 @@ class PublishController(QObject):
         self.published_label.show()
         self._published_timer.start()
 
+    def _on_pasted(self, text: str) -> None:
+        draft_id = self.window.current_draft_id
+        if draft_id is not None:
+            self._pasted[draft_id] = self._pasted.get(draft_id, 0) + word_count(text)
+
     def _on_saved(self, draft_id: int) -> None:
         try:
             draft = self.store.get_draft(draft_id)
-            stats.record_save(self.store, draft_id, draft.word_count)
+            machine = sum(word_count(draft.body[s.start:s.end]) for s in self.store.get_provenance(draft_id))
+            stats.record_save(self.store, draft_id, draft.word_count, machine=min(machine, draft.word_count),
+                              pasted=self._pasted.pop(draft_id, 0))
             if self.publisher.on_saved(draft_id):
                 self.process_outbox()
         except WriterError:

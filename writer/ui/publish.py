@@ -93,7 +93,9 @@ class TargetDialog(QDialog):
         self.site_title = QLineEdit(self)
         self.site_title.setPlaceholderText(str(publisher.settings.get("publishing.site_title") or "Writing"))
         self.base_url = QLineEdit(self)
-        self.base_url.setPlaceholderText("optional: https://example.org/blog, if you put the folder online")
+        self.base_url.setPlaceholderText("optional, e.g. https://example.org/blog")
+        self.base_url.setToolTip("Where the folder is served on the web, if you put it online: the feed and "
+                                 "links then use it")
         self.note = QLabel("", self)
         self.note.setWordWrap(True)
         self.location_label = QLabel("Folder", self)
@@ -111,6 +113,7 @@ class TargetDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.note)
+        self.setMinimumWidth(560)
         layout.addWidget(buttons)
         self._worker = _window_worker(parent)  # the main window's: a slow site never freezes it
         self._prepared: targets.NewTarget | None = None  # checked on the worker, for what is typed now
@@ -302,7 +305,7 @@ class OutboxDialog(QDialog):
         for col, mode in enumerate((QHeaderView.ResizeMode.Interactive, *[QHeaderView.ResizeMode.ResizeToContents] * 5,
                                     QHeaderView.ResizeMode.Stretch)):
             header.setSectionResizeMode(col, mode)
-        header.resizeSection(0, 140)
+        header.resizeSection(0, 190)  # most titles on one line
         self.table.cellClicked.connect(self._clicked)
         self.table.cellEntered.connect(self._hovered)
         self.empty = QLabel("Nothing waiting to be published.\nPress Ctrl+Shift+P to publish the open draft.", self)

@@ -156,12 +156,11 @@ class StatsDialog(QDialog):
         total = sum(d.words for d in data.days)
         posts = sum(d.posts for d in data.days)
         writing_days = sum(1 for d in data.days if d.words or d.active)
-        return (f"<b>{total:,}</b> word{'s' if total != 1 else ''} on <b>{writing_days}</b> of the last {DAYS} days"
-                f" · <b>{posts}</b> post{'s' if posts != 1 else ''} published"
-                f" · <b>{html.escape(duration(data.total_active))}</b> of writing in all, "
+        return (f"<b>{total:,}</b> word{'s' if total != 1 else ''} typed on <b>{writing_days}</b> of the last "
+                f"{DAYS} days · <b>{posts}</b> post{'s' if posts != 1 else ''} published<br>"
+                f"<b>{html.escape(duration(data.total_active))}</b> of writing in all: "
                 f"{_share(data.mastery_share)} of the way to {stats.MASTERY_HOURS:,} hours"
-                "<br><span style='font-size:small'>Only words you typed count: not pasted text, not "
-                "suggestions you accepted.</span>")
+                "<br><small>Only words you typed count, not pasted text or suggestions you accepted.</small>")
 
     def _colour(self) -> None:
         """Chart colours from the app palette (QChart themes ignore it)."""

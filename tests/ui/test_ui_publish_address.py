@@ -49,9 +49,20 @@ def test_change_address_moves_the_post_and_says_so(window: MainWindow, store: St
     controller.address_action.trigger()
     assert asked == ["second-title"]  # proposed from the title now
     site = writer_home / "site" / "posts"
-    assert store.get_draft(draft_id).url.endswith("/posts/second-title.html")
+    qtbot.waitUntil(lambda: store.get_draft(draft_id).url.endswith("/posts/second-title.html"), timeout=10_000)
+    qtbot.waitUntil(controller.published_label.isVisible, timeout=5000)
     assert "url=second-title.html" in (site / "first-title.html").read_text()
-    assert controller.published_label.isVisible() and "Moved" in controller.published_label.text()
+    assert "Moved" in controller.published_label.text()
+    assert window.model.draft_at(0).url == store.get_draft(draft_id).url  # the list knows the new address
+
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text: warnings.append(text)))
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a: ("first-title", True)))
+    ob.enqueue(store, draft_id, "site", "publish", {"title": "Second Title", "markdown": "Body."})
+    controller.change_address()  # a send still waiting: it must go out first
+    qtbot.waitUntil(lambda: bool(warnings), timeout=10_000)
+    assert "waiting in the outbox" in warnings[0]
+    assert store.get_draft(draft_id).url.endswith("/posts/second-title.html")
 
 
 def test_open_without_a_browser_shows_and_copies_the_address(window: MainWindow, store: Store, qtbot: QtBot,

@@ -613,8 +613,9 @@ class PublishController(QObject):
         except WriterError:
             return False
 
-    def change_address(self) -> str | None:
-        """Ask for the post's new address (proposed from its title) and move it; returns the new URL."""
+    def change_address(self) -> int | None:
+        """Ask for the post's new address (proposed from its title) and move it on the worker (the
+        site is rebuilt); returns the worker request id."""
         draft_id = self.window.current_draft_id
         if draft_id is None:
             return None
@@ -627,15 +628,19 @@ class PublishController(QObject):
             QLineEdit.EchoMode.Normal, slugify(draft.title or "post"))
         if not ok or not slug.strip():
             return None
-        try:
-            url = self.publisher.change_address(draft_id, slug=slug.strip())
-        except WriterError as exc:
+        self.window.statusBar().showMessage("Moving the post…")
+
+        def moved(url: str) -> None:
+            self.window.model.update_draft(self.store.get_draft(draft_id))
+            self.show_published(draft.title or "Untitled", url, verb="Moved")
+            self._notify()
+
+        def failed(exc: BaseException) -> None:
+            self.window.statusBar().clearMessage()
             QMessageBox.warning(self.window, "Cannot change the address", str(exc))
-            return None
-        self.window.model.update_draft(self.store.get_draft(draft_id))
-        self.show_published(draft.title or "Untitled", url, verb="Moved")
-        self._notify()
-        return url
+
+        return self.window.worker.submit(self.publisher.change_address, draft_id, slug=slug.strip(),
+                                         channel=f"address-{draft_id}", on_result=moved, on_error=failed)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.ApplicationPaletteChange:

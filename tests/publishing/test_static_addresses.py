@@ -136,3 +136,12 @@ def test_an_older_site_keeps_its_addresses(store: Store, publisher: Publisher, s
     fresh = store.create_draft("Old Post\n\nA new one of the same title.")
     publisher.publish(fresh.id)
     assert store.get_draft(fresh.id).url.endswith("/posts/old-post.html")
+
+
+def test_a_file_someone_else_put_there_is_stepped_around(store: Store, publisher: Publisher, site: Path) -> None:
+    publisher.publish(store.create_draft("First\n\nBody.").id)
+    (site / "posts" / "notes.html").write_text("not Writer's")
+    draft = store.create_draft("Notes\n\nBody.")
+    assert publisher.publish(draft.id).state == "done"
+    assert store.get_draft(draft.id).url.endswith("/posts/notes-2.html")
+    assert (site / "posts" / "notes.html").read_text() == "not Writer's"

@@ -125,7 +125,7 @@ class StaticSite:
         with self._locked():
             site = self._load()
             post_id = next((pid for pid, entry in site["posts"].items() if entry.get("marker") == post.marker),
-                           None) or _free_slug(site, slugify(post.title))
+                           None) or _free_slug(site, slugify(post.title), self.folder)
             site["posts"][post_id] = self._entry(post, previous=site["posts"].get(post_id))
             self._save_and_render(site, changed=post_id)
             return self._remote(post_id)
@@ -166,7 +166,7 @@ class StaticSite:
                 return self._remote(remote.id)
             if redirects.get(wanted) == remote.id:  # back to an address it had before
                 del redirects[wanted]
-            new_id = _free_slug(site, wanted)
+            new_id = _free_slug(site, wanted, self.folder)
             site["posts"][new_id] = site["posts"].pop(remote.id)
             for old, new in redirects.items():  # older addresses lead straight to the newest
                 if new == remote.id:
@@ -289,11 +289,18 @@ def _written(site: dict[str, Any]) -> set[str]:
             | {f"tags/{slug}.html" for slug in (site.get("tag_pages") or {}).values()})
 
 
-def _free_slug(site: dict[str, Any], slug: str) -> str:
-    """``slug``, or ``slug-2``, ``slug-3``… : the first address no post or redirect page holds."""
+def _free_slug(site: dict[str, Any], slug: str, folder: Path) -> str:
+    """``slug``, or ``slug-2``, ``slug-3``… : the first address no post, redirect page or file
+    someone else put in the folder holds."""
     taken = set(site["posts"]) | set(site.get("redirects") or {})
+    written = _written(site)
+
+    def held(name: str) -> bool:
+        page = f"posts/{name}.html"
+        return name in taken or (page not in written and (folder / page).exists())
+
     candidate, n = slug, 1
-    while candidate in taken:
+    while held(candidate):
         n += 1
         candidate = f"{slug}-{n}"
     return candidate

@@ -78,3 +78,13 @@ def test_open_without_a_browser_shows_and_copies_the_address(window: MainWindow,
     box = window.findChild(QMessageBox, "openFallback")
     assert box is not None and box.isVisible() and path in box.informativeText()
     assert "clipboard" in box.text()
+
+
+def test_the_outbox_link_falls_back_too(window: MainWindow, store: Store, qtbot: QtBot, writer_home: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    _, controller = _published(window, store, qtbot, writer_home, "Tides\n\nLow.")
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda u: False))
+    dialog = controller.show_outbox()
+    dialog.table.cellClicked.emit(0, dialog.column("Details"))
+    assert QGuiApplication.clipboard().text() == str((writer_home / "site" / "posts" / "tides.html").resolve())
+    assert dialog.findChild(QMessageBox, "openFallback") is not None

@@ -434,7 +434,7 @@ class OutboxDialog(QDialog):
     def _clicked(self, row: int, col: int) -> None:
         url = self.link_at(row) if col == self.column("Details") else None
         if url:
-            QDesktopServices.openUrl(QUrl(url))
+            open_or_copy(self, url)  # no browser: the path, copied and shown
 
     def _hovered(self, row: int, col: int) -> None:
         linked = col == self.column("Details") and self.link_at(row) is not None

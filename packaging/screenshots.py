@@ -95,7 +95,7 @@ def scenes(data: Path) -> None:
         window.show()
         shot(window, "dark.png")
         window.close()
-    if want("settings", "about", "shortcuts", "publish", "stats"):
+    if want("settings", "about", "shortcuts", "publish", "publish-target", "publish-warning", "stats"):
         help_scenes(app, store, data)
     if want("suggestions", "compare"):
         suggestion_scenes(app, store, shot)
@@ -265,6 +265,29 @@ def help_scenes(app: object, store: object, data: Path) -> None:
         settle()
         overlay(window, box, "publish.png")
         box.close()
+    if want("publish-target"):
+        from writer.ui.publish import TargetDialog
+
+        target = TargetDialog(window, publisher)
+        target.location.setText(str(Path.home() / "Writing" / "site"))
+        target.site_title.setText("Notes from the harbour")
+        target.show()
+        settle()
+        overlay(window, target, "publish-target.png")
+        target.close()
+    if want("publish-warning"):
+        from writer.copycheck.checker import Flag, Source
+        from writer.ui.publish import CopyWarning
+
+        # a made-up work: the scene shows the dialog, not any real book's text
+        passage = ("The boats came in before dawn, low in the water, and the gulls knew it before we did, "
+                   "crying over the harbour wall")
+        work = Source("demo", "The Harbour Book", "A. Example", None, 1234, 12.5)
+        warning = CopyWarning(window, [Flag(0, len(passage), 24, passage, "copy", (work,))])
+        warning.show()
+        settle()
+        overlay(window, warning, "publish-warning.png")
+        warning.close()
 
     # stats: two weeks of writing sessions
     now = store.clock()  # type: ignore[attr-defined]

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the checkout this script belongs to, not another
 
 from autotype import AutoTyper  # beside this script, which Python puts first on sys.path
 from PySide6.QtCore import QTimer

@@ -136,3 +136,21 @@ def test_a_failed_check_does_not_promise_a_retry(monkeypatch: pytest.MonkeyPatch
     assert main(["targets", "add", "wordpress", "http://127.0.0.1:9", "--user", "me"]) == 2
     err = capsys.readouterr().err
     assert "Could not reach" in err and "retry" not in err and "Nothing was saved" in err
+
+
+def test_publish_new_address_moves_a_static_post(writer_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    draft_id = _draft("First Name\n\nBody.")
+    assert main(["publish", str(draft_id)]) == 0
+    with Store.open() as store:
+        store.save_draft(draft_id, body="Second Name\n\nBody.")
+    assert main(["publish", str(draft_id)]) == 0
+    posts = writer_home / "site" / "posts"
+    assert sorted(p.name for p in posts.glob("*.html")) == ["first-name.html"]  # a new title keeps the address
+    capsys.readouterr()
+    assert main(["publish", str(draft_id), "--new-address"]) == 0
+    assert "second-name.html" in capsys.readouterr().out
+    assert "url=second-name.html" in (posts / "first-name.html").read_text()
+    assert main(["publish", str(draft_id), "--new-address", "chosen"]) == 0
+    assert (posts / "chosen.html").exists() and "url=chosen.html" in (posts / "first-name.html").read_text()
+    assert main(["publish", "999", "--new-address"]) == 2  # bad input, one line
+    assert "writer:" in capsys.readouterr().err

@@ -284,7 +284,8 @@ def test_a_job_tried_before_the_upgrade_is_searched_for_before_it_is_sent_again(
         # back to schema 6, as an older Writer recorded the failed try (before the outbox's v7 columns)
         store.db.execute("PRAGMA user_version = 6")
         store.db.executescript("ALTER TABLE outbox DROP COLUMN doubt_since; ALTER TABLE outbox DROP COLUMN "
-                               "doubt_checks; ALTER TABLE outbox DROP COLUMN claimed_by;")
+                               "doubt_checks; ALTER TABLE outbox DROP COLUMN claimed_by; "
+                               "ALTER TABLE activity DROP COLUMN machine; ALTER TABLE activity DROP COLUMN pasted;")
     with Store.open() as store:  # upgraded: the failed try counts as one that may have arrived
         store.clock = clock
         assert ob.list_jobs(store)[0].in_doubt

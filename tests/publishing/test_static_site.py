@@ -48,7 +48,7 @@ def test_publish_writes_valid_pages_with_relative_links(store: Store, settings: 
     job_a, job_b = publisher.publish(a.id), publisher.publish(b.id)
     assert job_a.state == job_b.state == "done"
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
-    assert pages == ["index.html", "posts/cafe-au-lait-1.html", "posts/second-2.html", "tags/food-drink.html",
+    assert pages == ["index.html", "posts/cafe-au-lait.html", "posts/second.html", "tags/food-drink.html",
                      "tags/paris.html"]
     for page in site.rglob("*.html"):
         tree = _parse(page)  # raises on any parse error
@@ -61,7 +61,7 @@ def test_publish_writes_valid_pages_with_relative_links(store: Store, settings: 
     index = (site / "index.html").read_text()
     assert index.index("Second") < index.index("Café au lait")  # newest first
     assert "Notes &amp; Things" in index
-    assert store.get_draft(a.id).url == (site / "posts" / "cafe-au-lait-1.html").resolve().as_uri()
+    assert store.get_draft(a.id).url == (site / "posts" / "cafe-au-lait.html").resolve().as_uri()
 
 
 def test_atom_feed_lists_the_posts(store: Store, settings: Settings, site: Path) -> None:

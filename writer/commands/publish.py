@@ -37,6 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--keep-updating", action=argparse.BooleanOptionalAction, default=None,
                    help="update the post on every later save of the draft")
     p.add_argument("--delete", action="store_true", help="remove the post from the target instead")
+    p.add_argument("--new-address", nargs="?", const="", metavar="SLUG",
+                   help="static site: move the published post to posts/SLUG.html (default: made from its title "
+                        "now); the old address sends readers to the new one")
     p.set_defaults(func=with_store(_publish))
 
     p = subparsers.add_parser("outbox", help="show publishing jobs; --retry sends what is waiting")
@@ -110,6 +113,12 @@ def _publish(store: Store, args: argparse.Namespace) -> int:
             raise WriterError(f"--date {args.date!r} is not an ISO 8601 time in range "
                               "(e.g. 2030-01-31T09:00+01:00).") from None
     publisher = Publisher(store, Settings.load(), copy_check=cli_copy_check)
+    if args.new_address is not None:
+        if args.delete:
+            raise WriterError("--new-address and --delete do not go together; choose one.")
+        url = publisher.change_address(args.draft_id, args.target, slug=args.new_address or None)
+        print(f"Moved: {url} (the old address sends readers there)")
+        return 0
     if args.delete:
         job = publisher.unpublish(args.draft_id, args.target)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from writer.store import Store
@@ -10,12 +11,25 @@ from writer.store.store import guarded, iso_time, parse_time, transaction
 KINDS = ("save", "publish")
 
 
+@dataclass(frozen=True)
+class Save:
+    """One save: the draft's words after it, how many of them a model wrote, and how many
+    words were pasted into it since the save before."""
+
+    draft_id: int | None
+    at: datetime
+    words: int
+    machine: int
+    pasted: int
+
+
 @guarded
-def record(store: Store, draft_id: int | None, kind: str, words: int, at: datetime | None = None) -> None:
+def record(store: Store, draft_id: int | None, kind: str, words: int, at: datetime | None = None, *,
+           machine: int = 0, pasted: int = 0) -> None:
     """One save (``words``: the draft's word count after it) or publish event."""
     with transaction(store):
-        store.db.execute("INSERT INTO activity (draft_id, at, kind, words) VALUES (?, ?, ?, ?)",
-                         [draft_id, iso_time(at or store.clock()), kind, words])
+        store.db.execute("INSERT INTO activity (draft_id, at, kind, words, machine, pasted) VALUES (?, ?, ?, ?, ?, ?)",
+                         [draft_id, iso_time(at or store.clock()), kind, words, machine, pasted])
 
 
 @guarded
@@ -33,3 +47,11 @@ def events(store: Store, *, since: datetime | None = None,
     rows = store.db.execute(f"SELECT draft_id, at, kind, words FROM activity {where} ORDER BY at, id",
                             params).fetchall()
     return [(r[0], parse_time(r[1]), r[2], r[3]) for r in rows]
+
+
+@guarded
+def saves(store: Store) -> list[Save]:
+    """Every save event, in time order."""
+    rows = store.db.execute("SELECT draft_id, at, words, machine, pasted FROM activity WHERE kind = 'save' "
+                            "ORDER BY at, id").fetchall()
+    return [Save(r[0], parse_time(r[1]), r[2], r[3], r[4]) for r in rows]

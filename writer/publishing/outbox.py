@@ -237,6 +237,19 @@ def publications(store: Store, draft_id: int | None = None) -> list[Publication]
     return [_publication(r) for r in rows]
 
 
+@guarded
+def move_publication(store: Store, draft_id: int, target: str, remote_id: str, url: str) -> None:
+    """Record the post's new address on ``target`` (after the target moved it), and the
+    draft's URL with it when that was the one the draft showed."""
+    with transaction(store):
+        old = store.db.execute("SELECT url FROM publications WHERE draft_id = ? AND target = ?",
+                               [draft_id, target]).fetchone()
+        store.db.execute("UPDATE publications SET remote_id = ?, url = ?, updated = ? WHERE draft_id = ? "
+                         "AND target = ?", [remote_id, url, iso_time(store.clock()), draft_id, target])
+        if old is not None and store.get_draft(draft_id).url in ("", old[0]):
+            store.save_draft(draft_id, url=url)
+
+
 # -- the outbox ------------------------------------------------------------------------------
 
 

@@ -168,6 +168,36 @@ class Publisher:
         job = ob.enqueue(self.store, draft_id, name, "delete", {})
         return self._send_now(job) if send else job
 
+    def change_address(self, draft_id: int, target: str | None = None, *, slug: str | None = None) -> str:
+        """Move the draft's post on a static site to a new address (``slug``, or one made from the
+        title now); the old address keeps a page that sends readers on. Returns the new URL."""
+        name = target or self._published_target(draft_id)
+        config = ob.get_target(self.store, name)
+        title = self.store.get_draft(draft_id).title or "Untitled"
+        if config.kind != "static":
+            raise WriterError(f"{name} is a {config.kind} site: it gives posts their addresses itself, so Writer "
+                              "cannot change them there.")
+        pub = ob.get_publication(self.store, draft_id, name)
+        if pub is None or pub.remote_id is None:
+            raise WriterError(f"“{title}” is not published on {name} yet; publish it first.")
+        if any(j.draft_id == draft_id and j.target == name
+               for j in ob.list_jobs(self.store, states=("queued", "sending", "failed"), limit=500)):
+            raise WriterError(f"“{title}” has a send to {name} still waiting in the outbox; change its address "
+                              "once that has gone out.")
+        site = self.make_target(name)
+        assert isinstance(site, StaticSite)
+        remote = site.move(Remote(pub.remote_id, pub.url or ""), slug)
+        ob.move_publication(self.store, draft_id, name, remote.id, remote.url)
+        return remote.url
+
+    def _published_target(self, draft_id: int) -> str:
+        """The one target the draft is published on (the default when it is on several)."""
+        live = [p.target for p in ob.publications(self.store, draft_id) if p.remote_id]
+        default = self.default_target().name
+        if default in live or not live:
+            return default
+        return live[0]
+
     def on_saved(self, draft_id: int) -> list[ob.Job]:
         """Call after each save: a published draft set to "keep updating" queues an update."""
         if not ob.keep_updating(self.store, draft_id):

@@ -3,6 +3,13 @@
 All links are relative, so the folder works opened from disk or served from any path.
 The site's own record of its posts (``.writer-site.json``) lives in the folder, so the
 site can be rebuilt whole on every change and a post keeps its page across updates.
+
+A post's address is ``posts/<slug>.html``, the slug made from its title when it is first
+published (a second post of the same title gets ``-2``, then ``-3``): it never carries the
+draft id, and it stays put when the title changes, so links to it keep working. Only an
+explicit :meth:`StaticSite.move` gives it a new one, and the old address then holds a small
+page that sends readers on (``redirects`` in the site record). Posts published by older
+Writers keep the addresses their record gives them.
 Every file is written atomically: a crash mid-publish never leaves half a page; and one
 writer at a time, across processes too (the app's retry timer and ``writer publish``),
 under a lock file (filelock) in the folder.
@@ -117,10 +124,9 @@ class StaticSite:
         self._check_status(post)
         with self._locked():
             site = self._load()
-            post_id = f"{slugify(post.title)}-{post.draft_id}"
-            while post_id in site["posts"] and site["posts"][post_id]["marker"] != post.marker:
-                post_id += "-x"
-            site["posts"][post_id] = self._entry(post, previous=None)
+            post_id = next((pid for pid, entry in site["posts"].items() if entry.get("marker") == post.marker),
+                           None) or _free_slug(site, slugify(post.title), self.folder)
+            site["posts"][post_id] = self._entry(post, previous=site["posts"].get(post_id))
             self._save_and_render(site, changed=post_id)
             return self._remote(post_id)
 
@@ -137,11 +143,37 @@ class StaticSite:
         with self._locked():
             site = self._load()
             site["posts"].pop(remote.id, None)
-            page = f"posts/{remote.id}.html"
-            if page in _written(site):
+            redirects = site.setdefault("redirects", {})
+            gone = {f"posts/{remote.id}.html"} | {f"posts/{old}.html" for old, new in redirects.items()
+                                                  if new == remote.id}
+            site["redirects"] = {old: new for old, new in redirects.items() if new != remote.id}
+            for page in gone & _written(site):
                 (self.folder / page).unlink(missing_ok=True)
-                site["files"] = sorted(_written(site) - {page})
+            site["files"] = sorted(_written(site) - gone)
             self._save_and_render(site, changed=None)
+
+    def move(self, remote: Remote, slug: str | None = None) -> Remote:
+        """Give the post a new address (``slug``, or one made from its title now) and leave a
+        page at the old one that sends readers to the new."""
+        with self._locked():
+            site = self._load()
+            entry = site["posts"].get(remote.id)
+            if entry is None:
+                raise PublishError(f"The post {remote.id} is not on the site in {self.folder}; publish it again.")
+            redirects: dict[str, str] = site.setdefault("redirects", {})
+            wanted = slugify(slug if slug is not None else entry["title"])
+            if wanted == remote.id:
+                return self._remote(remote.id)
+            if redirects.get(wanted) == remote.id:  # back to an address it had before
+                del redirects[wanted]
+            new_id = _free_slug(site, wanted, self.folder)
+            site["posts"][new_id] = site["posts"].pop(remote.id)
+            for old, new in redirects.items():  # older addresses lead straight to the newest
+                if new == remote.id:
+                    redirects[old] = new_id
+            redirects[remote.id] = new_id
+            self._save_and_render(site, changed=new_id)
+            return self._remote(new_id)
 
     def find(self, marker: str) -> Remote | None:
         with self._locked():
@@ -226,6 +258,11 @@ class StaticSite:
                                                               heading=f"Tagged “{tag['name']}”", tags=[])
         stale = {name for name in _written(site)
                  if name.startswith("tags/") and name.removeprefix("tags/").removesuffix(".html") not in tags}
+        titles = {post["id"]: post["title"] for post in posts}
+        redirect_tpl = env.get_template("redirect.html")
+        for old, new in (site.get("redirects") or {}).items():
+            out[f"posts/{old}.html"] = redirect_tpl.render(site=meta, root="../", target=f"{new}.html",
+                                                           title=titles.get(new, new))
         out["index.html"] = list_tpl.render(site=meta, root="", posts=posts, heading="", tags=tag_list)
         updated = max((p["updated_iso"] for p in posts), default=_iso(self.clock()))
         out["feed.xml"] = env.get_template("feed.xml").render(site=meta, posts=posts[:50], updated=updated)
@@ -250,6 +287,23 @@ def _written(site: dict[str, Any]) -> set[str]:
         return {str(name) for name in site["files"]}
     return ({"index.html", "feed.xml", "style.css"} | {f"posts/{pid}.html" for pid in site["posts"]}
             | {f"tags/{slug}.html" for slug in (site.get("tag_pages") or {}).values()})
+
+
+def _free_slug(site: dict[str, Any], slug: str, folder: Path) -> str:
+    """``slug``, or ``slug-2``, ``slug-3``… : the first address no post, redirect page or file
+    someone else put in the folder holds."""
+    taken = set(site["posts"]) | set(site.get("redirects") or {})
+    written = _written(site)
+
+    def held(name: str) -> bool:
+        page = f"posts/{name}.html"
+        return name in taken or (page not in written and (folder / page).exists())
+
+    candidate, n = slug, 1
+    while held(candidate):
+        n += 1
+        candidate = f"{slug}-{n}"
+    return candidate
 
 
 def check_site_folder(folder: Path) -> None:

@@ -184,6 +184,17 @@ def _v7_outbox_doubt_and_claims(db: Database) -> None:
     """)
 
 
+def _v8_activity_provenance(db: Database) -> None:
+    """Each save event also records the machine-written words in the draft after it (``machine``)
+    and the words pasted into it since the save before (``pasted``), so writing stats count only
+    the words the writer typed. Events from before this count as typed, as they always did."""
+    db.executescript("""
+        ALTER TABLE activity ADD COLUMN machine INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE activity ADD COLUMN pasted INTEGER NOT NULL DEFAULT 0;
+    """)
+
+
 MIGRATIONS: list[Migration] = [_v1_drafts, _v2_provenance, _v3_publishing, _v4_draft_ids_never_reused,
-                               _v5_revision_provenance, _v6_memory_notes, _v7_outbox_doubt_and_claims]
+                               _v5_revision_provenance, _v6_memory_notes, _v7_outbox_doubt_and_claims,
+                               _v8_activity_provenance]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -19,6 +19,7 @@ class Editor(QPlainTextEdit):
 
     escapePressed = Signal()
     longLinesBroken = Signal(int, int)
+    pasted = Signal(str)  # text pasted or dropped in: writing stats do not count it as typed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +99,8 @@ class Editor(QPlainTextEdit):
 
     def insertFromMimeData(self, source: QMimeData) -> None:
         """Pastes and drops: a line of megabytes is broken first, or every keystroke would take seconds."""
+        if not self.isReadOnly() and source.hasText():
+            self.pasted.emit(source.text())
         if self._unchanged or self.isReadOnly() or not source.hasText():
             super().insertFromMimeData(source)
             return

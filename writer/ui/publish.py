@@ -20,11 +20,13 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QDesktopServices,
+    QGuiApplication,
     QIcon,
     QKeySequence,
     QPainter,
     QPalette,
     QPixmap,
+    QTextCursor,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -52,7 +55,9 @@ from writer.publishing import stats, targets
 from writer.publishing.credentials import NO_KEYRING
 from writer.publishing.errors import CopyFlagged
 from writer.publishing.publisher import Publisher, skip_when_unavailable
+from writer.publishing.render import slugify
 from writer.publishing.static_site import default_site_dir
+from writer.store.text import word_count
 from writer.store.timefmt import ago
 from writer.ui import icons
 
@@ -85,24 +90,36 @@ class TargetDialog(QDialog):
         self.user = QLineEdit(self)
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.note = QLabel("" if publisher.credentials.persistent else NO_KEYRING, self)
+        self.site_title = QLineEdit(self)
+        self.site_title.setPlaceholderText(str(publisher.settings.get("publishing.site_title") or "Writing"))
+        self.base_url = QLineEdit(self)
+        self.base_url.setPlaceholderText("optional, e.g. https://example.org/blog")
+        self.base_url.setToolTip("Where the folder is served on the web, if you put it online: the feed and "
+                                 "links then use it")
+        self.note = QLabel("", self)
         self.note.setWordWrap(True)
+        self.location_label = QLabel("Folder", self)
+        self.secret_label = QLabel("Password or token", self)
+        self.form = form
         form.addRow("Publish to", self.kind)
-        form.addRow("Folder or address", row)
+        form.addRow(self.location_label, row)
+        form.addRow("Site title", self.site_title)
+        form.addRow("Public address", self.base_url)
         form.addRow("User name", self.user)
-        form.addRow("Password or token", self.secret)
+        form.addRow(self.secret_label, self.secret)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.note)
+        self.setMinimumWidth(560)
         layout.addWidget(buttons)
         self._worker = _window_worker(parent)  # the main window's: a slow site never freezes it
         self._prepared: targets.NewTarget | None = None  # checked on the worker, for what is typed now
         self._allow_http = False  # the writer agreed to an unencrypted address
         self._cancelled = False
-        for edit in (self.location, self.user, self.secret):
+        for edit in (self.location, self.user, self.secret, self.site_title, self.base_url):
             edit.textChanged.connect(self._forget_check)
         self.buttons = buttons
         self.kind.currentIndexChanged.connect(self._update)
@@ -115,9 +132,18 @@ class TargetDialog(QDialog):
             self.location.setText(folder)
 
     def _update(self) -> None:
+        """Only the fields the chosen kind uses: a static site has no user or password, a blog no
+        folder, title or public address (it has its own)."""
         kind = self.kind.currentData()
-        self.user.setEnabled(kind == "wordpress")
-        self.secret.setEnabled(kind != "static")
+        for widget, shown in ((self.site_title, kind == "static"), (self.base_url, kind == "static"),
+                              (self.user, kind == "wordpress"), (self.secret, kind != "static")):
+            self.form.setRowVisible(widget, shown)
+        self.browse.setVisible(kind == "static")
+        self.location_label.setText("Folder" if kind == "static" else "Site address")
+        self.secret_label.setText("Application password" if kind == "wordpress" else "Token")
+        self.note.setText(self._hint())
+        self.note.setVisible(bool(self.note.text()))
+        self.adjustSize()
         web = self.location.text().strip().startswith(("http://", "https://"))
         if kind == "static" and (web or not self.location.text().strip()):
             self.location.setText(self._folder)  # back to the folder, not a site called "https:"
@@ -125,14 +151,27 @@ class TargetDialog(QDialog):
             self._folder = self.location.text() or self._folder
             self.location.setText("https://")
 
+    def _hint(self) -> str:
+        kind = self.kind.currentData()
+        if kind == "static":
+            return "Writer writes the pages, tag pages and a feed into this folder; open index.html to read them."
+        how = ("WordPress: Users ▸ Profile ▸ Application Passwords." if kind == "wordpress"
+               else "Your site's Micropub settings give the token.")
+        return how + ("" if self.publisher.credentials.persistent else f" {NO_KEYRING}")
+
     def _forget_check(self) -> None:
         self._prepared = None
         self._allow_http = False
 
     def _details(self) -> dict[str, Any]:
         """What the writer typed, as :func:`targets.prepare` takes it."""
-        return {"kind": self.kind.currentData(), "location": self.location.text().strip(),
-                "user": self.user.text().strip(), "secret": self.secret.text() or None,
+        kind = self.kind.currentData()
+        static = kind == "static"  # only what the chosen kind shows: nothing hidden is sent along
+        return {"kind": kind, "location": self.location.text().strip(),
+                "user": self.user.text().strip() if kind == "wordpress" else "",
+                "secret": None if static else self.secret.text() or None,
+                "title": self.site_title.text().strip() if static else "",
+                "base_url": self.base_url.text().strip() if static else "",
                 "allow_http": self._allow_http}
 
     def _accept(self) -> None:
@@ -168,11 +207,13 @@ class TargetDialog(QDialog):
     def _busy(self, message: str | None) -> None:
         """While the site is looked up, what it was asked for cannot change under it (Cancel still works)."""
         for widget in (self.buttons.button(QDialogButtonBox.StandardButton.Ok), self.kind, self.location,
-                       self.browse, self.user, self.secret):
+                       self.browse, self.user, self.secret, self.site_title, self.base_url):
             widget.setEnabled(message is None)
         if message is None:
             self._update()
-        self.note.setText(message or ("" if self.publisher.credentials.persistent else NO_KEYRING))
+        else:
+            self.note.setText(message)
+            self.note.show()
 
     def reject(self) -> None:
         self._cancelled = True
@@ -264,7 +305,7 @@ class OutboxDialog(QDialog):
         for col, mode in enumerate((QHeaderView.ResizeMode.Interactive, *[QHeaderView.ResizeMode.ResizeToContents] * 5,
                                     QHeaderView.ResizeMode.Stretch)):
             header.setSectionResizeMode(col, mode)
-        header.resizeSection(0, 140)
+        header.resizeSection(0, 190)  # most titles on one line
         self.table.cellClicked.connect(self._clicked)
         self.table.cellEntered.connect(self._hovered)
         self.empty = QLabel("Nothing waiting to be published.\nPress Ctrl+Shift+P to publish the open draft.", self)
@@ -393,7 +434,7 @@ class OutboxDialog(QDialog):
     def _clicked(self, row: int, col: int) -> None:
         url = self.link_at(row) if col == self.column("Details") else None
         if url:
-            QDesktopServices.openUrl(QUrl(url))
+            open_or_copy(self, url)  # no browser: the path, copied and shown
 
     def _hovered(self, row: int, col: int) -> None:
         linked = col == self.column("Details") and self.link_at(row) is not None
@@ -424,6 +465,78 @@ def _until(when: datetime, now: datetime) -> str:
     return f"in {minutes} minute{'s' if minutes != 1 else ''}" if minutes < 90 else f"in {round(minutes / 60)} hours"
 
 
+#: Flagged passages the publish warning names one by one; more are counted.
+WARN_SHOWN = 6
+PASSAGE_WORDS = 12
+
+
+def _field(item: Any, name: str, default: Any = None) -> Any:
+    return item.get(name, default) if isinstance(item, dict) else getattr(item, name, default)
+
+
+def describe_flag(flag: Any) -> str:
+    """“Title” by Author: “the first words of the passage…” (rich text, escaped)."""
+    sources = _field(flag, "sources") or ([_field(flag, "source")] if _field(flag, "source") else [])
+    source = sources[0] if sources else None
+    title = (_field(source, "title") or "an unnamed work") if source is not None else "a training text"
+    author = _field(source, "author") if source is not None else ""
+    words = str(_field(flag, "text", "")).split()
+    passage = " ".join(words[:PASSAGE_WORDS]) + ("…" if len(words) > PASSAGE_WORDS else "")
+    work = f"<i>{html.escape(title)}</i>" + (f" by {html.escape(author)}" if author else "")
+    return f"{work}: “{html.escape(passage)}”"
+
+
+class CopyWarning(QMessageBox):
+    """Before publishing a draft with copied passages: which works and passages, then
+    Review (see them in the editor) or Publish Anyway. Quotations are never listed."""
+
+    def __init__(self, parent: QWidget | None, flags: list[Any]) -> None:
+        super().__init__(parent)
+        self.setObjectName("copyWarning")
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle("Copied passages")
+        n = len(flags)
+        self.setText(f"<b>{n} passage{'s' if n != 1 else ''} in this draft match{'es' if n == 1 else ''} "
+                     "a published work word for word.</b>")
+        items = "".join(f"<li>{describe_flag(f)}</li>" for f in flags[:WARN_SHOWN])
+        more = f"<p>and {n - WARN_SHOWN} more.</p>" if n > WARN_SHOWN else ""
+        self.setInformativeText(f"<ul style='margin-left:-20px'>{items}</ul>{more}<p>Rewrite them in your own "
+                                "words, or mark a deliberate quotation as one (Edit ▸ Mark as Quotation).</p>")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.review = self.addButton("Review", QMessageBox.ButtonRole.AcceptRole)
+        self.publish_anyway = self.addButton("Publish Anyway", QMessageBox.ButtonRole.DestructiveRole)
+        self.addButton(QMessageBox.StandardButton.Cancel)
+        self.setDefaultButton(self.review)
+        self.setEscapeButton(QMessageBox.StandardButton.Cancel)
+
+    def choice(self) -> str:
+        """"review", "publish" or "cancel": what the writer clicked."""
+        clicked = self.clickedButton()
+        return "review" if clicked is self.review else "publish" if clicked is self.publish_anyway else "cancel"
+
+
+def _utf16(text: str, index: int) -> int:
+    """A Python string index as a QTextDocument position (UTF-16 code units)."""
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def open_or_copy(parent: QWidget, url: str) -> bool:
+    """Open ``url`` in the browser; where none opens, copy it and say where it is. True if opened."""
+    if QDesktopServices.openUrl(QUrl(url)):
+        return True
+    where = QUrl(url).toLocalFile() if url.startswith("file:") else url
+    QGuiApplication.clipboard().setText(where)
+    box = QMessageBox(QMessageBox.Icon.Information, "Could not open a browser",
+                      "No web browser could be opened here. The post's "
+                      f"{'file' if url.startswith('file:') else 'address'} is copied to the clipboard:",
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("openFallback")
+    box.setInformativeText(where)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.open()  # not modal-blocking: the writer goes on writing
+    return False
+
+
 class PublishController(QObject):
     """Wires publishing into one main window."""
 
@@ -443,13 +556,18 @@ class PublishController(QObject):
         self.outbox_action.triggered.connect(self.show_outbox)
         window.addAction(self.publish_action)
         _place_with_document_actions(window.toolbar, self.publish_action, after=window.new_action)
+        self.address_action = QAction("Change Post Address…", window)
+        self.address_action.setObjectName("changeAddressAction")
+        self.address_action.setStatusTip("Give the published post a new address; the old one sends readers on")
+        self.address_action.triggered.connect(self.change_address)
         file_menu = window.menus["file"]
         file_menu.addSeparator()
-        file_menu.addActions([self.publish_action, self.outbox_action])
+        file_menu.addActions([self.publish_action, self.address_action, self.outbox_action])
+        self.copy_warning: CopyWarning | None = None  # while it is open
         self.published_label = QLabel(window.statusBar())
         self.published_label.setObjectName("publishedLabel")
         self.published_label.setTextFormat(Qt.TextFormat.RichText)
-        self.published_label.linkActivated.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self.published_label.linkActivated.connect(lambda url: open_or_copy(self.window, url))
         window.statusBar().addWidget(self.published_label, 1)
         self.published_label.hide()
         self._published_timer = QTimer(self, singleShot=True, interval=20_000)
@@ -458,6 +576,8 @@ class PublishController(QObject):
         window.installEventFilter(self)
         window.draftOpened.connect(lambda _id: self.update_action())
         window.draftSaved.connect(self._on_saved)
+        self._pasted: dict[int, int] = {}  # words pasted into each draft since its last save
+        window.editor.pasted.connect(self._on_pasted)
         self.timer = QTimer(self, interval=RETRY_MS)
         self.timer.timeout.connect(self.process_outbox)
         self.timer.start()
@@ -481,6 +601,46 @@ class PublishController(QObject):
         self.publish_action.setToolTip(f"{tip} ({key})")
         self.publish_action.setStatusTip(tip)
         self.publish_action.setEnabled(draft_id is not None and not self.store.read_only)
+        self.address_action.setEnabled(published and not self.store.read_only and self._static_post(draft_id))
+
+    def _static_post(self, draft_id: int | None) -> bool:
+        """Whether the draft is live on a static site (whose addresses Writer chooses)."""
+        if draft_id is None:
+            return False
+        try:
+            kinds = {t.name: t.kind for t in ob.list_targets(self.store)}
+            return any(kinds.get(p.target) == "static" and p.remote_id for p in ob.publications(self.store, draft_id))
+        except WriterError:
+            return False
+
+    def change_address(self) -> int | None:
+        """Ask for the post's new address (proposed from its title) and move it on the worker (the
+        site is rebuilt); returns the worker request id."""
+        draft_id = self.window.current_draft_id
+        if draft_id is None:
+            return None
+        self.window.autosave.flush()
+        draft = self.store.get_draft(draft_id)
+        current = PurePosixPath(unquote(urlsplit(draft.url).path)).stem
+        slug, ok = QInputDialog.getText(
+            self.window, "Change post address",
+            f"The post is at “{current}”. New address (the old one will send readers there):",
+            QLineEdit.EchoMode.Normal, slugify(draft.title or "post"))
+        if not ok or not slug.strip():
+            return None
+        self.window.statusBar().showMessage("Moving the post…")
+
+        def moved(url: str) -> None:
+            self.window.model.update_draft(self.store.get_draft(draft_id))
+            self.show_published(draft.title or "Untitled", url, verb="Moved")
+            self._notify()
+
+        def failed(exc: BaseException) -> None:
+            self.window.statusBar().clearMessage()
+            QMessageBox.warning(self.window, "Cannot change the address", str(exc))
+
+        return self.window.worker.submit(self.publisher.change_address, draft_id, slug=slug.strip(),
+                                         channel=f"address-{draft_id}", on_result=moved, on_error=failed)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.ApplicationPaletteChange:
@@ -504,14 +664,36 @@ class PublishController(QObject):
         try:
             self.publisher.publish(draft_id, force=force, send=False)  # CopyFlagged comes before queuing
         except CopyFlagged as exc:
-            answer = QMessageBox.warning(self.window, "Flagged as copied", f"{exc}\n\nPublish anyway?",
-                                         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                                         QMessageBox.StandardButton.Cancel)
-            return self.publish_current(force=True) if answer == QMessageBox.StandardButton.Yes else None
+            self.copy_warning = CopyWarning(self.window, list(exc.flags))
+            try:
+                self.copy_warning.exec()
+                choice = self.copy_warning.choice()
+            finally:
+                self.copy_warning.deleteLater()
+                self.copy_warning = None
+            if choice == "review":
+                self.review(exc.flags[0])
+            return self.publish_current(force=True) if choice == "publish" else None
         except WriterError as exc:
             QMessageBox.warning(self.window, "Cannot publish", str(exc))
             return None
         return self._send(draft_id)
+
+    def review(self, flag: Any) -> None:
+        """Select ``flag``'s passage in the editor and bring up the Copy check panel."""
+        editor = self.window.editor
+        text = editor.toPlainText()
+        start, end = int(_field(flag, "start", 0)), int(_field(flag, "end", 0))
+        cursor = QTextCursor(editor.document())
+        cursor.setPosition(min(_utf16(text, start), len(text.encode("utf-16-le")) // 2))
+        cursor.setPosition(min(_utf16(text, end), len(text.encode("utf-16-le")) // 2),
+                           QTextCursor.MoveMode.KeepAnchor)
+        editor.setTextCursor(cursor)
+        editor.centerCursor()
+        editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        copycheck = getattr(self.window, "copycheck", None)
+        if copycheck is not None:
+            copycheck.show_panel()
 
     def _setup(self) -> bool:
         dialog = TargetDialog(self.window, self.publisher)
@@ -557,21 +739,28 @@ class PublishController(QObject):
         self.update_action()
         self._notify()
 
-    def show_published(self, title: str, url: str) -> None:
+    def show_published(self, title: str, url: str, *, verb: str = "Published") -> None:
         """"Published “Title” — Open" in the status bar for a while; the URL sits in the tooltip."""
         bar = self.window.statusBar()
         bar.clearMessage()
         shown = title if len(title) <= 48 else title[:45].rstrip() + "…"
-        self.published_label.setText(f"Published “{html.escape(shown)}” — "
+        self.published_label.setText(f"{verb} “{html.escape(shown)}” — "
                                      f"<a href=\"{html.escape(url, quote=True)}\">Open</a>")
         self.published_label.setToolTip(url)
         self.published_label.show()
         self._published_timer.start()
 
+    def _on_pasted(self, text: str) -> None:
+        draft_id = self.window.current_draft_id
+        if draft_id is not None:
+            self._pasted[draft_id] = self._pasted.get(draft_id, 0) + word_count(text)
+
     def _on_saved(self, draft_id: int) -> None:
         try:
             draft = self.store.get_draft(draft_id)
-            stats.record_save(self.store, draft_id, draft.word_count)
+            machine = sum(word_count(draft.body[s.start:s.end]) for s in self.store.get_provenance(draft_id))
+            stats.record_save(self.store, draft_id, draft.word_count, machine=min(machine, draft.word_count),
+                              pasted=self._pasted.pop(draft_id, 0))
             if self.publisher.on_saved(draft_id):
                 self.process_outbox()
         except WriterError:

@@ -66,6 +66,12 @@ def whole_axis(top: float, title: str) -> QValueAxis:
     return axis
 
 
+def _share(share: float) -> str:
+    """``0.4%``, ``12%``: small shares keep a decimal so the first hours show progress."""
+    percent = share * 100
+    return f"{percent:.1f}%" if percent < 10 else f"{percent:.0f}%"
+
+
 class StatsDialog(QDialog):
     def __init__(self, parent: QWidget | None, store: Any, clock: Callable[[], datetime]) -> None:
         super().__init__(parent)
@@ -112,7 +118,7 @@ class StatsDialog(QDialog):
     def refresh(self) -> None:
         data = stats.writing_stats(self.store, self.clock(), DAYS)
         self.data = data
-        words = QBarSet("Words written")
+        words = QBarSet("Words typed")
         minutes = QLineSeries()
         minutes.setName("Minutes writing")
         for i, day in enumerate(data.days):
@@ -150,9 +156,11 @@ class StatsDialog(QDialog):
         total = sum(d.words for d in data.days)
         posts = sum(d.posts for d in data.days)
         writing_days = sum(1 for d in data.days if d.words or d.active)
-        return (f"<b>{total:,}</b> word{'s' if total != 1 else ''} on <b>{writing_days}</b> of the last {DAYS} days"
-                f" · <b>{posts}</b> post{'s' if posts != 1 else ''} published"
-                f" · <b>{html.escape(duration(data.total_active))}</b> of writing in all")
+        return (f"<b>{total:,}</b> word{'s' if total != 1 else ''} typed on <b>{writing_days}</b> of the last "
+                f"{DAYS} days · <b>{posts}</b> post{'s' if posts != 1 else ''} published<br>"
+                f"<b>{html.escape(duration(data.total_active))}</b> of writing in all: "
+                f"{_share(data.mastery_share)} of the way to {stats.MASTERY_HOURS:,} hours"
+                "<br><small>Only words you typed count, not pasted text or suggestions you accepted.</small>")
 
     def _colour(self) -> None:
         """Chart colours from the app palette (QChart themes ignore it)."""

@@ -89,6 +89,7 @@ def test_models_add_with_its_corpus_lists_the_names_suggestions_avoid(
         pytest.importorskip(module)
     from writer.generation.names import load_names
     from writer.generation.packs import find
+    from writer.generation.words import breaks, load_words, pack_words, shared_words_path
 
     corpus = tmp_path / "book.txt"
     corpus.write_text("The rain fell, and Quillfeather went out. She saw Quillfeather by the quay.\n\n"
@@ -97,5 +98,8 @@ def test_models_add_with_its_corpus_lists_the_names_suggestions_avoid(
     assert "names" in capsys.readouterr().out
     names = load_names(find("named").path)
     assert [n.name for n in names] == ["Quillfeather"] and names[0].count == 3
+    # the pack's own words that the shared list lacks are known at its cursor; general English stays shared
+    assert "quillfeather" in pack_words(find("named").path) and "quillfeather" not in load_words(shared_words_path())
+    assert not breaks("She saw Quillfea", "ther by the quay.", pack_words(find("named").path))
     assert main(["models", "add", str(build()["int8"]), "--name", "other", "--corpus", str(tmp_path / "no")]) == 2
     assert "not found" in capsys.readouterr().err

@@ -98,7 +98,7 @@ def scenes(data: Path) -> None:
         window.close()
     if want("settings", "about", "shortcuts", "publish", "stats"):
         help_scenes(app, store, data)
-    if want("suggestions", "compare"):
+    if want("suggestions", "compare", "ghost"):
         suggestion_scenes(app, store, shot)
     if want("history"):
         history_scene(app, store)
@@ -326,6 +326,13 @@ def suggestion_scenes(app: object, store: object, shot: object) -> None:
     panel.compare_button.setChecked(True)
     wait(lambda: len(finished) == 3)
     shot(window, "compare.png")  # type: ignore[operator]
+    if want("ghost"):  # focus mode: the first suggestion as grey text at the cursor
+        panel.compare_button.setChecked(False)
+        wait(lambda: len(finished) == 4)
+        window.toggle_focus_mode()
+        panel.suggest()
+        wait(lambda: len(finished) == 5)
+        shot(window, "ghost.png")  # type: ignore[operator]
     window.close()
 
 

@@ -45,6 +45,7 @@ from writer.generation.polish import Polish
 from writer.ui.provenance import ProvenanceView
 from writer.ui.suggestions_cards import SuggestionList
 from writer.ui.suggestions_controls import AdvancedDrawer, ModelPicker
+from writer.ui.suggestions_ghost import GhostText
 from writer.ui.suggestions_jobs import Batch, Column, EngineFor, Request, default_engine_for, run_request
 from writer.ui.theme import Palette
 
@@ -125,6 +126,7 @@ class SuggestionsPanel(QWidget):
         self.dock: QDockWidget | None = None
 
         self._build()
+        self.ghost = GhostText(self)
         self._build_actions()
         self._dirty: set[int] = set()
         self._repaint = QTimer(self, singleShot=True, interval=PAINT_MS)
@@ -274,6 +276,9 @@ class SuggestionsPanel(QWidget):
         self.accept_actions = [self._add_action(f"Insert Suggestion {i + 1}", [f"Alt+{i + 1}"],
                                                 lambda i=i: self.accept(i)) for i in range(MAX_ROWS)]
         # Ctrl+1 and Ctrl+2 already go to the drafts list and the editor
+        self.ghost_next_action = self._add_action("Next Inline Suggestion", ["Alt+]"], lambda: self.ghost.cycle(1))
+        self.ghost_prev_action = self._add_action("Previous Inline Suggestion", ["Alt+["],
+                                                  lambda: self.ghost.cycle(-1))
         self.model_actions = [self._add_action(f"Model {i + 1}", [f"Ctrl+Alt+{i + 1}"], lambda i=i: self.pick_model(i))
                               for i in range(MODEL_KEYS)]
         menu = self.window_.menus["edit"]  # type: ignore[attr-defined]
@@ -458,6 +463,7 @@ class SuggestionsPanel(QWidget):
         self._clear()
 
     def _clear(self) -> None:
+        self.ghost.reset()
         self.cancel_running()
         self.batches = []
         self._badges = {}
@@ -507,6 +513,8 @@ class SuggestionsPanel(QWidget):
                     self._repaint.start()
             else:
                 self._paint(batch, rows)
+        if self.shown >= 0 and self.batches[self.shown] is batch:
+            self.ghost.refresh()
         if kind == "step":
             self.streamed.emit(request_id, col, event[2])  # after the first text is on screen
 
@@ -575,6 +583,7 @@ class SuggestionsPanel(QWidget):
             card.set_badge(*badge)
         self._paint(batch, range(len(batch.items)))
         self._update_nav()
+        self.ghost.refresh()
 
     def step_batch(self, delta: int) -> None:
         self.show_batch(self.shown + delta)
@@ -612,28 +621,40 @@ class SuggestionsPanel(QWidget):
         self._badges[(request_id, row)] = (text, tooltip)
         if self.shown >= 0 and self.batches[self.shown].request_id == request_id:
             self.list.set_badge(row, text, tooltip)
+            self.ghost.refresh()
+
+    def badge_of(self, request_id: int, row: int) -> str:
+        """The badge card ``row`` of batch ``request_id`` carries ("" when none)."""
+        return self._badges.get((request_id, row), ("", ""))[0]
 
     def texts(self) -> list[str]:
         """The shown batch's suggestions as they stand."""
         return [item.text for item in self.batches[self.shown].items] if self.shown >= 0 else []
 
     # -- accepting -------------------------------------------------------------------------
-    def accept(self, index: int) -> bool:
-        """Insert suggestion ``index`` of the shown batch at the cursor as one undo step."""
-        if self.shown < 0 or not 0 <= index < len(self.batches[self.shown].items) or not self._panel_visible():
+    def insertion(self, text: str, position: int) -> str:
+        """``text`` as it goes in at ``position``: no second space after a space, none at a line start."""
+        before = self.editor.document().characterAt(position - 1) if position > 0 else "\u2029"
+        if before in _SEPARATORS:
+            return text.lstrip(" \t") if before not in ("\u2029", "\n") else text.lstrip()
+        return text
+
+    def accept(self, index: int, *, ghost: bool = False) -> bool:
+        """Insert suggestion ``index`` of the shown batch at the cursor as one undo step (``ghost``:
+        what the ghost text shows of it, less what the writer already typed)."""
+        ghost = ghost and self.ghost.showing()
+        if self.shown < 0 or not 0 <= index < len(self.batches[self.shown].items) or \
+                not (self._panel_visible() or ghost):
             return False  # never insert text the writer cannot see
         batch = self.batches[self.shown]
         item = batch.items[index]
-        text = item.text
-        if not text.strip() or self.editor.isReadOnly():
-            return False
         cursor = self.editor.textCursor()
         cursor.clearSelection()
         doc = self.editor.document()
         position = cursor.position()
-        before = doc.characterAt(position - 1) if position > 0 else "\u2029"
-        if before in _SEPARATORS:
-            text = text.lstrip(" \t") if before not in ("\u2029", "\n") else text.lstrip()
+        text = self.ghost.remaining() if ghost else self.insertion(item.text, position)
+        if not text.strip() or self.editor.isReadOnly():
+            return False
         self.cancel_running()
         self._accepting = True
         try:
@@ -662,10 +683,13 @@ class SuggestionsPanel(QWidget):
             return
         if self._undo_or_redo_of_accept():
             return
+        if self.ghost.follow_typing():  # typed what the ghost shows: it stays, shorter
+            self._anchor = (self.editor.document(), self.editor.textCursor().position())
+            return
         self.dismiss()
-        if self._panel_visible():
+        if self._panel_visible() or self.ghost.enabled():
             self._prefill_timer.start()
-        if self.settings.get("suggest.auto") and self._panel_visible():
+        if self.settings.get("suggest.auto") and (self._panel_visible() or self.ghost.enabled()):
             self._pause.start(int(self.settings.get("suggest.auto_delay_ms")))
 
     def _undo_or_redo_of_accept(self) -> bool:
@@ -721,7 +745,8 @@ class SuggestionsPanel(QWidget):
             self.dismiss()
 
     def _on_pause(self) -> None:
-        if self.running is None and not self.batches and self.at_continuation_point() and self._panel_visible():
+        if self.running is None and not self.batches and self.at_continuation_point() and \
+                (self._panel_visible() or self.ghost.enabled()):
             self.suggest()
 
     def _panel_visible(self) -> bool:
@@ -729,8 +754,9 @@ class SuggestionsPanel(QWidget):
         return not self.visibleRegion().isEmpty() or not self.window_.isVisible()
 
     def _reveal(self) -> None:
-        """An explicit request (Ctrl+Space, Ctrl+R) shows the panel: suggestions never arrive unseen."""
-        if self._panel_visible():
+        """An explicit request (Ctrl+Space, Ctrl+R) shows the panel: suggestions never arrive unseen
+        (with inline suggestions on, they arrive at the cursor)."""
+        if self._panel_visible() or self.ghost.enabled():
             return
         if getattr(self.window_, "focus_mode", False):
             self.window_.toggle_focus_mode()  # type: ignore[attr-defined]  # as Ctrl+K does
@@ -797,8 +823,11 @@ class SuggestionsPanel(QWidget):
     def _on_tab(self) -> bool:
         """Tab accepts the first suggestion, or asks for some at the end of a word; else it is a tab.
 
-        With the panel hidden (closed, or focus mode) Tab is just a tab."""
-        if not self._panel_visible():
+        With ghost text at the cursor, Tab accepts it; with the panel hidden (closed, or focus mode)
+        and inline suggestions off, Tab is just a tab."""
+        if self.ghost.showing():
+            return self.accept(self.ghost.index, ghost=True)
+        if not (self._panel_visible() or self.ghost.enabled()):
             return False
         if self.showing():
             return self.accept(0)

@@ -98,7 +98,7 @@ def _known(word: str, words: set[str]) -> bool:
 
 def broken(prompt: str, text: str, words: set[str]) -> bool:
     tail = re.search(r"[^\W\d_]+(?:['’-][^\W\d_]+)*$", prompt)
-    head = re.match(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text)
+    head = re.match(r"(?:['’](?=[^\W\d_]))?[^\W\d_]+(?:['’-][^\W\d_]+)*", text)  # "isn" + "'t"
     if tail is None or (head is None and not text.startswith((" ", "\n"))):
         return False if tail is None else not _known(tail.group(), words)
     return not _known(tail.group() + (head.group() if head else ""), words)

@@ -7,7 +7,8 @@ each, half of them cut inside a word. For each pack, polished (the default) and 
 panel's plain sampling, stopping at a paragraph break) print the share of suggestions with:
 
 * a broken word at the cursor: the prompt's last letters plus the suggestion's first make a
-  word that neither general English nor the book uses ("eno" + "king", "corri" + " was");
+  word that neither general English nor the book uses ("eno" + "king", "corri" + " was"); a
+  compound of such words ("nunnery-wags") is no broken word, and ’ and ' spell the same word;
 * an ending at a sentence end or paragraph break;
 * a borrowed name: a name from the pack's ``names.json`` that the prompt does not use;
 * junk (Gutenberg or transcriber text, illustration markers, all-caps runs);
@@ -86,16 +87,21 @@ def dictionary(corpus_dir: Path, extra: list[str]) -> set[str]:
     words = set(general_words(corpus_dir))
     for text in extra:
         words.update(m.group().lower() for m in _LETTERS.finditer(text))
-    return words
+    return {w.replace("’", "'") for w in words}
+
+
+def _known(word: str, words: set[str]) -> bool:
+    """A word, or a hyphenated compound of words ("nunnery-wags"); ’ and ' alike ("isn't")."""
+    word = word.lower().replace("’", "'")
+    return any(w in words or all(p in words for p in w.split("-")) for w in (word, word.rstrip("'")))
 
 
 def broken(prompt: str, text: str, words: set[str]) -> bool:
     tail = re.search(r"[^\W\d_]+(?:['’-][^\W\d_]+)*$", prompt)
-    head = re.match(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text)
+    head = re.match(r"(?:['’](?=[^\W\d_]))?[^\W\d_]+(?:['’-][^\W\d_]+)*", text)  # "isn" + "'t"
     if tail is None or (head is None and not text.startswith((" ", "\n"))):
-        return False if tail is None else tail.group().lower() not in words
-    word = tail.group() + (head.group() if head else "")
-    return all(part.lower() not in words for part in (word, word.rstrip("'’")))
+        return False if tail is None else not _known(tail.group(), words)
+    return not _known(tail.group() + (head.group() if head else ""), words)
 
 
 def borrowed(prompt: str, text: str, names: list[str]) -> bool:

@@ -90,11 +90,13 @@ def run_step(step: str, recipe: dict[str, Any], rd: Path, *, corpus_dir: Path, r
 
         return optimize_pack(recipe, rd)
     if step == "card":
+        from models import names, words
         from models.card import write_card
-        from models.names import for_recipe
 
         card = write_card(recipe, rd, runs_dir=runs_dir, pack_dir=pack_dir, corpus_dir=corpus_dir)
-        return {**card, "names": for_recipe(recipe, corpus_dir, Path(card["installed"]))}
+        installed = Path(card["installed"])
+        return {**card, "names": names.for_recipe(recipe, corpus_dir, installed),
+                "words": words.for_recipe(recipe, corpus_dir, installed)}
     if step == "index":
         from models.index import build_index
 

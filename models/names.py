@@ -7,7 +7,9 @@ names (``writer/generation/names.py``), so each pack records them, with counts, 
 A word is taken as such a name when, in the training books, it is capitalised in mid-sentence
 at least ``min_count`` times and almost never written in lower case, and general English (a
 reference corpus: the ``general`` set, or ``library`` for a pack trained on ``general``) uses
-it, capitalised or not, at under a fiftieth of the books' rate. Each name also records the
+it, capitalised or not, at under a fiftieth of the books' rate, or (Darcy, Mrs Clay) it is a
+frequent mid-sentence name in the books, at 20 times general English's rate of it as one, and
+neither a common word nor a title there. Each name also records the
 shortest prefix (3 letters or more) that no common English word starts with, so the guard
 never touches "Col…" of "cold" for "Cole".
 
@@ -31,8 +33,12 @@ from writer.errors import WriterError
 
 NAMES_FILE = "names.json"
 MAX_NAMES = 400
+NAME_RATIO = 20  # a name general English has too is listed when the books use it this many times as often
+NAME_MIN = 20
+COMMON_RATE = 100  # per million words: a word general English uses this often is never listed
 _WORD = re.compile(r"[A-Za-z][a-z]+(?:['’][a-z]+)?")
 _SENTENCE_START = set(".!?\"“‘'—:;([_-")
+_NEXT_CAPITAL = re.compile(r"\.? [A-Z]")
 _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Col|Capt|Lt|Gen|Sgt|Prof|Rev)\.$")
 
 
@@ -42,6 +48,7 @@ class Counts:
     def __init__(self) -> None:
         self.capital: Counter[str] = Counter()
         self.lower: Counter[str] = Counter()
+        self.titles: Counter[str] = Counter()  # capitalised words followed by another (Colonel Brandon)
         self.words = 0
 
     def add(self, paragraph: str) -> None:
@@ -54,6 +61,8 @@ class Counts:
             before = paragraph[: m.start()].rstrip()
             if before and (before[-1] not in _SENTENCE_START or _TITLE.search(before[-6:])):
                 self.capital[word] += 1
+                if _NEXT_CAPITAL.match(paragraph, m.end()):
+                    self.titles[word] += 1
 
     def rate(self, word: str) -> float:
         """Uses of ``word`` (either case) per million words."""
@@ -79,6 +88,16 @@ def _prefix(name: str, common: list[str]) -> int:
     return len(name)
 
 
+def _far_more_a_name(word: str, n: int, books: Counts, reference: Counts) -> bool:
+    """A name general English also has (Darcy; Clay, a word): the books use it as a mid-sentence
+    name :data:`NAME_RATIO` times as often as general English does, at least :data:`NAME_MIN`
+    times, it is no common word there, and it is no title (mostly followed by a name: Colonel)."""
+    if n < NAME_MIN or books.titles[word] * 2 > n or reference.rate(word) > COMMON_RATE:
+        return False
+    book_rate = n / max(1, books.words)
+    return book_rate >= NAME_RATIO * (reference.capital[word] + 1) / max(1, reference.words)
+
+
 def extract(books: Counts, reference: Counts | None, *, min_count: int = 3) -> list[dict[str, Any]]:
     """The names, likeliest first, each with its count in the books and its distinguishing prefix."""
     found = []
@@ -86,7 +105,8 @@ def extract(books: Counts, reference: Counts | None, *, min_count: int = 3) -> l
         if n < min_count or len(word) < 3 or books.lower[word.lower()] * 50 > n:
             continue
         book_rate = n * 1e6 / max(1, books.words)
-        if reference is not None and (reference.rate(word) * 50 > book_rate or reference.lower[word.lower()] >= 5):
+        if reference is not None and (reference.rate(word) * 50 > book_rate or reference.lower[word.lower()] >= 5) \
+                and not _far_more_a_name(word, n, books, reference):
             continue  # general English uses it, or has it as a common word
         found.append((word, n))
     found.sort(key=lambda x: (-x[1], x[0]))

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # this checkout's Writer, not whichever one the venv has installed
 OUT = REPO / "docs" / "screenshots"
 ONLY: set[str] = set()  # scene names from the command line; empty means all
 
@@ -97,7 +98,7 @@ def scenes(data: Path) -> None:
         window.close()
     if want("settings", "about", "shortcuts", "publish", "publish-target", "publish-warning", "stats"):
         help_scenes(app, store, data)
-    if want("suggestions", "compare"):
+    if want("suggestions", "compare", "ghost"):
         suggestion_scenes(app, store, shot)
     if want("history"):
         history_scene(app, store)
@@ -324,9 +325,12 @@ def suggestion_scenes(app: object, store: object, shot: object) -> None:
             app.processEvents()  # type: ignore[attr-defined]
             time.sleep(0.01)
 
-    store.create_draft("# The lantern\n\nThe boats came in before dawn, low in the water, and the gulls knew it "  # type: ignore[attr-defined]
-                       "before we did. Martha stood by the harbourmaster's ledger with her pen, waiting for "
-                       "the first of them to tie up.\n\nWhen the last boat was in, she closed the book and")
+    draft = store.create_draft("# The lantern\n\nThe boats came in before dawn, low in the water, and the gulls "  # type: ignore[attr-defined]
+                               "knew it before we did. Martha stood by the harbourmaster's ledger with her pen, "
+                               "waiting for the first of them to tie up.\n\nWhen the last boat was in, she closed "
+                               "the book and")
+    store.set_memory(draft.id, "Martha keeps the harbourmaster's ledger. A fishing town in winter; "  # type: ignore[attr-defined]
+                     "quiet, plain, close to her.")
     settings = Settings.load()
     settings.set("suggest.auto", False)
     window = MainWindow(store, settings)  # type: ignore[arg-type]
@@ -345,6 +349,13 @@ def suggestion_scenes(app: object, store: object, shot: object) -> None:
     panel.compare_button.setChecked(True)
     wait(lambda: len(finished) == 3)
     shot(window, "compare.png")  # type: ignore[operator]
+    if want("ghost"):  # focus mode: the first suggestion as grey text at the cursor
+        panel.compare_button.setChecked(False)
+        wait(lambda: len(finished) == 4)
+        window.toggle_focus_mode()
+        panel.suggest()
+        wait(lambda: len(finished) == 5)
+        shot(window, "ghost.png")  # type: ignore[operator]
     window.close()
 
 

@@ -136,6 +136,9 @@ SETTINGS: list[Setting] = [
             "max_new_tokens), over each model's preset."),
     Setting("provenance.tint", bool, True, "Tint text that a model wrote (Ctrl+Shift+M).",
             label="Tint machine-written text"),
+    Setting("suggest.ghost", bool, False,
+            "Show the first suggestion as grey text at the cursor: Tab accepts, Alt+] and Alt+[ show the "
+            "others, Esc dismisses (always on in focus mode).", label="Inline suggestions"),
     Setting("suggest.compare_parallel", bool, False,
             "Compare mode runs the models at the same time (faster, but the editor may stutter on 2 cores).",
             label="Run compared models at once"),

@@ -74,7 +74,16 @@ def test_polished_by_default_raw_on_request_and_json_scores(mini: str, capsys: p
     polished = _json(capsys, [*base, "She walked home, and the ni"])
     raw = _json(capsys, [*base, "--raw", "She walked home, and the ni"])
     assert len(polished["scores"]) == 2 and all(s < 0 for s in polished["scores"])
-    assert polished["scores"] == sorted(polished["scores"], reverse=True)  # best first
+    # best first, after any that leave an invented word at the cursor or are junk or a lone word
+    from writer.generation.junk import is_junk
+    from writer.generation.packs import find
+    from writer.generation.streaming import word_count
+    from writer.generation.words import breaks, pack_words
+
+    known = pack_words(find(mini).path)
+    rank = [(breaks("She walked home, and the ni", t, known) or is_junk(t) or word_count(t) < 2, -s)
+            for t, s in zip(polished["texts"], polished["scores"], strict=True)]
+    assert rank == sorted(rank), polished["texts"]
     assert polished["settings"]["max_new_tokens"] == 10
     # polished rows end cleanly (never mid-word); raw rows just stop where the tokens ran out
     assert all(r in ("stop", "eos", "length", "junk") for r in polished["finish_reasons"])
@@ -89,6 +98,7 @@ def test_models_add_with_its_corpus_lists_the_names_suggestions_avoid(
         pytest.importorskip(module)
     from writer.generation.names import load_names
     from writer.generation.packs import find
+    from writer.generation.words import breaks, load_words, pack_words, shared_words_path
 
     corpus = tmp_path / "book.txt"
     corpus.write_text("The rain fell, and Quillfeather went out. She saw Quillfeather by the quay.\n\n"
@@ -97,5 +107,8 @@ def test_models_add_with_its_corpus_lists_the_names_suggestions_avoid(
     assert "names" in capsys.readouterr().out
     names = load_names(find("named").path)
     assert [n.name for n in names] == ["Quillfeather"] and names[0].count == 3
+    # the pack's own words that the shared list lacks are known at its cursor; general English stays shared
+    assert "Quillfeather" in pack_words(find("named").path) and "Quillfeather" not in load_words(shared_words_path())
+    assert not breaks("She saw Quillfea", "ther by the quay.", pack_words(find("named").path))
     assert main(["models", "add", str(build()["int8"]), "--name", "other", "--corpus", str(tmp_path / "no")]) == 2
     assert "not found" in capsys.readouterr().err

@@ -95,6 +95,15 @@ def test_a_paragraph_break_ends_a_clean_row() -> None:
     assert feed(RowText(words=40), [" It", " rained", "\n\n", "Next"])[1] == " It rained"
 
 
+def test_a_paragraph_that_breaks_off_on_a_dash_or_colon_ends_at_its_last_sentence_or_clause() -> None:
+    pieces = [" opened", " the", " letter.", " The", " man", " said", " nothing", "--", "\n\n", "Then"]
+    assert feed(RowText(words=40), pieces)[1] == " opened the letter."
+    assert feed(RowText(words=40), [" He", " said", " nothing", "—", "\n\n"])[1] == " He said nothing"
+    assert feed(RowText(words=40), [' "Wait', '--"', "\n\n"])[1] == ' "Wait--"'  # speech broken off is whole
+    pieces = [" asked", " if", " she", " was", " out", " of", " it", ";", " then", " she", " said", ":", "\n\n"]
+    assert feed(RowText(words=40), pieces)[1] == " asked if she was out of it"
+
+
 def test_junk_is_cut_and_all_caps_headings_too() -> None:
     row = RowText(words=40)
     assert feed(row, [" He", " sat.", " [Illus", "tration:", " a"])[1] == " He sat." and row.reason == "junk"

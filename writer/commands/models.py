@@ -177,10 +177,11 @@ def _add(args: argparse.Namespace) -> int:
     pack = packs.add_pack(args.path, args.name)
     print(f"Added '{pack.name}' ({pack.display_name}) to {pack.path}")
     if args.corpus:
-        from models.names import for_files
+        from models import names, words
 
-        names = for_files(args.corpus, pack.path)
-        print(f"Listed the names of its texts in {names}")
+        print(f"Listed the names of its texts in {names.for_files(args.corpus, pack.path)}")
+        if (own := words.for_files(args.corpus, pack.path)) is not None:
+            print(f"Listed the words of its texts in {own}")
     return 0
 
 

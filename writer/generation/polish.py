@@ -4,7 +4,8 @@ Raw sampling from a small model breaks words at the cursor, stops mid-clause, bo
 training books' characters and now and then carries Gutenberg junk. :class:`Polish` turns on
 the remedies (``writer suggest --raw`` turns them off, to compare); :func:`rank` keeps the
 best ``n`` of the candidates by the pack's own length-normalised log-probability, after
-dropping junk and near-duplicates.
+dropping junk, near-duplicates and unwanted ones (a borrowed name, an invented word at the
+cursor: :mod:`writer.generation.words`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Polish:
     heal: bool = True  # re-spell the word at the cursor (token healing)
     clean_endings: bool = True  # end at a sentence end, clause boundary or whole word; cut junk
     avoid_names: bool = True  # down-weight the pack's books' names the draft does not use
+    known_words: bool = True  # rank a candidate that leaves an unknown word at the cursor last
     best_of: int = 2  # candidates generated per suggestion shown
 
     def words(self, max_new_tokens: int) -> int:

@@ -79,6 +79,7 @@ def paragraph_end(text: str) -> int | None:
 
 
 _CLAUSE = re.compile(r"\s*(?:[,;:—–]|\s-\s|--)")
+_DANGLING = re.compile(r"\s*(?:--|[—–:;,])\s*$")
 
 
 def word_count(text: str) -> int:
@@ -186,6 +187,9 @@ class RowText:
                 self.raw = self.raw[:junk]
             if reason not in ("stop", "paragraph"):
                 self.raw = self.raw[: clean_end(self.raw, final=reason not in ("length", "junk"))]
+            elif reason == "paragraph" and (dash := _DANGLING.search(self.raw)):
+                # "…said nothing--", "then she said:": cut off mid-thought
+                self.raw = self.raw[: clean_end(self.raw[: dash.start()])]
             self.shown = min(self.shown, len(self.raw))
             return self._show(len(self.raw))
         if reason == "length":

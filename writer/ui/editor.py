@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent, QResizeEvent, QTextBlock, QTextOption
+from PySide6.QtCore import QMimeData, QPointF, Qt, Signal
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QTextBlock,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from writer.softbreaks import break_long_lines
@@ -12,12 +23,14 @@ from writer.softbreaks import break_long_lines
 class Editor(QPlainTextEdit):
     """Shows one draft's QTextDocument at a time (each draft keeps its own undo history).
 
-    ``escapePressed`` lets the window leave focus mode or a search with Esc.
+    ``escapePressed`` lets the window leave focus mode or a search with Esc (unless Esc dismisses
+    ghost text, :meth:`set_ghost`).
     ``longLinesBroken`` (lines broken, lines left long) tells of a paste that
     :mod:`writer.softbreaks` made editable.
     """
 
     escapePressed = Signal()
+    ghostDismissed = Signal()  # Esc while ghost text shows: it goes, and nothing else happens
     longLinesBroken = Signal(int, int)
     pasted = Signal(str)  # text pasted or dropped in: writing stats do not count it as typed
 
@@ -34,6 +47,9 @@ class Editor(QPlainTextEdit):
         self._typewriter = False
         self._unchanged = False
         self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
+        self._ghost = ""  # an inline suggestion, painted grey at the cursor (never in the document)
+        self._ghost_badge = ""
+        self._ghost_at = -1
         self.cursorPositionChanged.connect(self._keep_centred)
 
     def set_layer(self, name: str, selections: list[QTextEdit.ExtraSelection]) -> None:
@@ -44,6 +60,52 @@ class Editor(QPlainTextEdit):
         """
         self._layers[name] = list(selections)
         self.setExtraSelections([sel for layer in self._layers.values() for sel in layer])
+
+    def set_ghost(self, text: str, badge: str = "") -> None:
+        """Show ``text`` as grey ghost text at the cursor (a badge such as "echo" after it); "" hides it.
+
+        It is painted, not inserted: the draft, its undo history and autosave never see it, and
+        it shows only while the cursor stays where it was set, at the end of its line."""
+        self._ghost, self._ghost_badge = text, badge
+        self._ghost_at = self.textCursor().position() if text else -1
+        self.viewport().update()
+
+    def ghost_set(self) -> tuple[str, int, str]:
+        """The ghost text as set (shown or not), the position it was set at, and its badge."""
+        return self._ghost, self._ghost_at, self._ghost_badge
+
+    def ghost(self) -> str:
+        """The ghost text on screen now ("" when none shows)."""
+        cursor = self.textCursor()
+        if not self._ghost or cursor.position() != self._ghost_at or cursor.hasSelection() \
+                or not cursor.atBlockEnd():
+            return ""
+        return self._ghost
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        text = self.ghost()
+        if not text:
+            return
+        rect = self.cursorRect()
+        left = self.contentOffset().x() + self.document().documentMargin()
+        right = self.viewport().width() - self.document().documentMargin()
+        badge = f"  [{self._ghost_badge}]" if self._ghost_badge else ""
+        layout = QTextLayout(" ".join(text.splitlines()) + badge, self.font())
+        layout.setTextOption(QTextOption(Qt.AlignmentFlag.AlignLeft))
+        layout.textOption().setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.beginLayout()
+        x, y = float(rect.left()), float(rect.top())
+        while (line := layout.createLine()).isValid() and y < self.viewport().height():
+            line.setLineWidth(max(40.0, right - x))
+            line.setPosition(QPointF(x, y))
+            y += line.height()
+            x = left
+        layout.endLayout()
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        layout.draw(painter, QPointF(0, 0))
+        painter.end()
 
     def clear_layers(self) -> None:
         """Drop every layer's marks (a different draft is shown)."""
@@ -115,7 +177,11 @@ class Editor(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and not event.modifiers():
-            self.escapePressed.emit()
+            if self.ghost():
+                self.set_ghost("")
+                self.ghostDismissed.emit()
+            else:
+                self.escapePressed.emit()
             event.accept()
             return
         super().keyPressEvent(event)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor, QTextDocument
@@ -44,6 +45,7 @@ from writer.generation.polish import Polish
 from writer.ui.provenance import ProvenanceView
 from writer.ui.suggestions_cards import SuggestionList
 from writer.ui.suggestions_controls import AdvancedDrawer, ModelPicker
+from writer.ui.suggestions_ghost import GhostText
 from writer.ui.suggestions_jobs import Batch, Column, EngineFor, Request, default_engine_for, run_request
 from writer.ui.theme import Palette
 
@@ -53,6 +55,7 @@ PREFILL_CHANNEL = "suggestions-prefill"
 PREFILL_MS = 200  # a pause between words: long enough not to run on every keystroke
 PROMPT_CHARS = 6000  # the models see at most 512 tokens; this is comfortably more text than that
 MAX_ROWS = 8
+MODEL_KEYS = 9  # Ctrl+Alt+1…9 pick the first nine usable models
 PAINT_MS = 33  # after the first text of a batch, which is painted at once
 MEMORY_SAVE_MS = 600
 MEMORY_HINT = "Memory note: characters, setting, tone… Suggestions read it first; it is never published."
@@ -71,6 +74,19 @@ PANEL_QSS = """
 #suggestionsState[error="true"] { color: @error; }
 """  # Qt's palette() has no role for errors: @error is the theme's (see _style)
 _SEPARATORS = {"\u2029", "\u2028", "\n", " ", "\t"}
+
+
+@dataclass
+class Accepted:
+    """What an accept replaced, so undoing it brings the batch back with the same cards."""
+
+    doc: QTextDocument
+    undo_steps: int  # the document's undo steps just after the accept
+    position: int  # where the text went
+    batches: list[Batch]
+    shown: int
+    badges: dict[tuple[int, int], tuple[str, str]]
+    undone: bool = False
 
 
 def _discover() -> list[Pack]:
@@ -104,10 +120,13 @@ class SuggestionsPanel(QWidget):
         self._badges: dict[tuple[int, int], tuple[str, str]] = {}
         self._anchor: tuple[QTextDocument, int] | None = None
         self._accepting = False
+        self._accepted: Accepted | None = None
+        self._dock_width: int | None = None  # the dock's width before compare mode widened it
         self._cancels: list[threading.Event] = []
         self.dock: QDockWidget | None = None
 
         self._build()
+        self.ghost = GhostText(self)
         self._build_actions()
         self._dirty: set[int] = set()
         self._repaint = QTimer(self, singleShot=True, interval=PAINT_MS)
@@ -250,13 +269,26 @@ class SuggestionsPanel(QWidget):
         self.reroll_action = self._add_action("&Reroll Suggestions", ["Ctrl+R"], self.reroll)
         self.prev_action = self._add_action("Earlier Suggestions", ["Alt+Left"], lambda: self.step_batch(-1))
         self.next_action = self._add_action("Later Suggestions", ["Alt+Right"], lambda: self.step_batch(1))
-        self.surprise_action = self._add_action("Surprise &Me", [], self.surprise)
+        self.surprise_action = self._add_action("Surprise &Me", ["Ctrl+Shift+S"], self.surprise)
+        self.compare_action = self._add_action("&Compare Models", ["Ctrl+Shift+C"], self.compare_button.toggle)
+        self.compare_action.setCheckable(True)
+        self.compare_button.toggled.connect(self.compare_action.setChecked)
         self.accept_actions = [self._add_action(f"Insert Suggestion {i + 1}", [f"Alt+{i + 1}"],
                                                 lambda i=i: self.accept(i)) for i in range(MAX_ROWS)]
+        # Ctrl+1 and Ctrl+2 already go to the drafts list and the editor
+        self.ghost_next_action = self._add_action("Next Inline Suggestion", ["Alt+]"], lambda: self.ghost.cycle(1))
+        self.ghost_prev_action = self._add_action("Previous Inline Suggestion", ["Alt+["],
+                                                  lambda: self.ghost.cycle(-1))
+        self.model_actions = [self._add_action(f"Model {i + 1}", [f"Ctrl+Alt+{i + 1}"], lambda i=i: self.pick_model(i))
+                              for i in range(MODEL_KEYS)]
         menu = self.window_.menus["edit"]  # type: ignore[attr-defined]
         menu.addSeparator()
-        for action in (self.suggest_action, self.reroll_action, self.surprise_action):
+        for action in (self.suggest_action, self.reroll_action, self.surprise_action, self.compare_action):
             menu.addAction(action)
+        self.models_menu = menu.addMenu("Suggestion M&odel")
+        for action in self.model_actions:
+            self.models_menu.addAction(action)
+        self._label_model_actions()
 
     # -- packs and settings ----------------------------------------------------------------
     def reload_packs(self) -> None:
@@ -269,6 +301,7 @@ class SuggestionsPanel(QWidget):
     def _packs_found(self, packs: list[Pack]) -> None:
         self.picker.setEnabled(True)
         self.picker.set_packs(packs, str(self.settings.get("suggest.default_model")))
+        self._label_model_actions()
         if not self.picker.available():
             reasons = "; ".join(f"{p.name}: {p.reason}" for p in packs) or "none are installed"
             self.set_state(f"No model can be used ({reasons}).", error=True)
@@ -281,6 +314,25 @@ class SuggestionsPanel(QWidget):
         if key == "suggest.default_model" and self.current_model() != self.settings.get(key):
             self.reload_packs()
 
+    def _label_model_actions(self) -> None:
+        usable = self.picker.available()
+        current = self.picker.current_pack()
+        for i, action in enumerate(self.model_actions):
+            pack = usable[i] if i < len(usable) else None
+            action.setText(pack.display_name.replace("&", "&&") if pack else f"Model {i + 1}")
+            action.setVisible(pack is not None)
+            action.setEnabled(pack is not None)
+            action.setCheckable(True)
+            action.setChecked(pack is not None and current is not None and pack.name == current.name)
+
+    def pick_model(self, i: int) -> bool:
+        """Ctrl+Alt+1…9: the ``i``-th usable model writes the suggestions from now on."""
+        usable = self.picker.available()
+        if not 0 <= i < len(usable):
+            return False
+        self.picker.setCurrentIndex(self.picker.packs.index(usable[i]))
+        return True
+
     def current_model(self) -> str | None:
         """The chosen pack's name (the copy check checks suggestions against its books)."""
         pack = self.picker.current_pack()
@@ -291,6 +343,20 @@ class SuggestionsPanel(QWidget):
         self.drawer.show_pack(pack)
         if pack is not None and pack.name != self.settings.get("suggest.default_model"):
             self.settings.set("suggest.default_model", pack.name)
+        self._label_model_actions()
+        if self.compare_button.isChecked() or not (self.batches or self.running):
+            return
+        # cards labelled with the old model would be a lie: the new one writes the same kind of batch
+        if self._anchor is not None and self.editor.textCursor().position() == self._anchor[1]:
+            self._request(self._shown_kind())
+        else:
+            self.dismiss()
+
+    def _shown_kind(self) -> str:
+        """What made the batch on screen (a reroll or another model repeats it)."""
+        if self.shown >= 0 and self.batches[self.shown].request.kind == "surprise":
+            return "surprise"
+        return "compare" if self.compare_button.isChecked() else "suggest"
 
     def _on_compare_toggled(self, on: bool) -> None:
         self.list.set_columns(on)
@@ -300,7 +366,12 @@ class SuggestionsPanel(QWidget):
         if on and dock is not None:  # a column per model, but the text keeps a readable width
             room = self.window_.width() - self.editor.mapTo(self.window_, QPoint(0, 0)).x() - MIN_TEXT_WIDTH
             width = max(dock.width(), min(240 * max(1, len(self.picker.available())), room))
-            self.window_.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+            if width != dock.width():
+                self._dock_width = dock.width()
+                self.window_.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+        elif dock is not None and self._dock_width is not None:  # give the editor its room back
+            self.window_.resizeDocks([dock], [self._dock_width], Qt.Orientation.Horizontal)
+            self._dock_width = None
         if self.batches or self.running:
             self.suggest()
 
@@ -332,8 +403,9 @@ class SuggestionsPanel(QWidget):
         return self._request("compare" if self.compare_button.isChecked() else "suggest")
 
     def reroll(self) -> int | None:
-        """Ctrl+R: another batch for the same place with a new seed; earlier batches stay reachable."""
-        return self._request("compare" if self.compare_button.isChecked() else "suggest", keep_history=True)
+        """Ctrl+R: another batch of the same kind (after *Surprise me*, another surprise) with a new
+        seed; earlier batches stay reachable."""
+        return self._request(self._shown_kind(), keep_history=True)
 
     def surprise(self) -> int | None:
         """Text from nothing: the model's unconditional samples."""
@@ -391,10 +463,15 @@ class SuggestionsPanel(QWidget):
             self.busy.hide()
 
     def dismiss(self) -> None:
-        """Forget the suggestions (they no longer fit the text)."""
+        """Forget the suggestions (they no longer fit the text), and any accept's batch."""
+        self._accepted = None
+        self._clear()
+
+    def _clear(self) -> None:
+        self.ghost.reset()
         self.cancel_running()
-        self.batches.clear()
-        self._badges.clear()
+        self.batches = []
+        self._badges = {}
         self.shown = -1
         self._anchor = None
         self.show_idle()
@@ -441,6 +518,8 @@ class SuggestionsPanel(QWidget):
                     self._repaint.start()
             else:
                 self._paint(batch, rows)
+        if self.shown >= 0 and self.batches[self.shown] is batch:
+            self.ghost.refresh()
         if kind == "step":
             self.streamed.emit(request_id, col, event[2])  # after the first text is on screen
 
@@ -509,6 +588,7 @@ class SuggestionsPanel(QWidget):
             card.set_badge(*badge)
         self._paint(batch, range(len(batch.items)))
         self._update_nav()
+        self.ghost.refresh()
 
     def step_batch(self, delta: int) -> None:
         self.show_batch(self.shown + delta)
@@ -546,28 +626,40 @@ class SuggestionsPanel(QWidget):
         self._badges[(request_id, row)] = (text, tooltip)
         if self.shown >= 0 and self.batches[self.shown].request_id == request_id:
             self.list.set_badge(row, text, tooltip)
+            self.ghost.refresh()
+
+    def badge_of(self, request_id: int, row: int) -> str:
+        """The badge card ``row`` of batch ``request_id`` carries ("" when none)."""
+        return self._badges.get((request_id, row), ("", ""))[0]
 
     def texts(self) -> list[str]:
         """The shown batch's suggestions as they stand."""
         return [item.text for item in self.batches[self.shown].items] if self.shown >= 0 else []
 
     # -- accepting -------------------------------------------------------------------------
-    def accept(self, index: int) -> bool:
-        """Insert suggestion ``index`` of the shown batch at the cursor as one undo step."""
-        if self.shown < 0 or not 0 <= index < len(self.batches[self.shown].items) or not self._panel_visible():
+    def insertion(self, text: str, position: int) -> str:
+        """``text`` as it goes in at ``position``: no second space after a space, none at a line start."""
+        before = self.editor.document().characterAt(position - 1) if position > 0 else "\u2029"
+        if before in _SEPARATORS:
+            return text.lstrip(" \t") if before not in ("\u2029", "\n") else text.lstrip()
+        return text
+
+    def accept(self, index: int, *, ghost: bool = False) -> bool:
+        """Insert suggestion ``index`` of the shown batch at the cursor as one undo step (``ghost``:
+        what the ghost text shows of it, less what the writer already typed)."""
+        ghost = ghost and self.ghost.showing()
+        if self.shown < 0 or not 0 <= index < len(self.batches[self.shown].items) or \
+                not (self._panel_visible() or ghost):
             return False  # never insert text the writer cannot see
         batch = self.batches[self.shown]
         item = batch.items[index]
-        text = item.text
-        if not text.strip() or self.editor.isReadOnly():
-            return False
         cursor = self.editor.textCursor()
         cursor.clearSelection()
         doc = self.editor.document()
         position = cursor.position()
-        before = doc.characterAt(position - 1) if position > 0 else "\u2029"
-        if before in _SEPARATORS:
-            text = text.lstrip(" \t") if before not in ("\u2029", "\n") else text.lstrip()
+        text = self.ghost.remaining() if ghost else self.insertion(item.text, position)
+        if not text.strip() or self.editor.isReadOnly():
+            return False
         self.cancel_running()
         self._accepting = True
         try:
@@ -579,7 +671,9 @@ class SuggestionsPanel(QWidget):
         end = cursor.position()
         self.editor.setTextCursor(cursor)
         self.provenance.record(position, end, item.model, batch.seed)
+        accepted = Accepted(doc, doc.availableUndoSteps(), position, list(self.batches), self.shown, dict(self._badges))
         self.dismiss()
+        self._accepted = accepted
         self.editor.setFocus()
         self.suggestionAccepted.emit(text, item.model, batch.seed)
         return True
@@ -592,11 +686,36 @@ class SuggestionsPanel(QWidget):
     def _on_text_changed(self, draft_id: int) -> None:
         if self._accepting or draft_id != self.window_.current_draft_id:  # type: ignore[attr-defined]
             return
+        if self._undo_or_redo_of_accept():
+            return
+        if self.ghost.follow_typing():  # typed what the ghost shows: it stays, shorter
+            self._anchor = (self.editor.document(), self.editor.textCursor().position())
+            return
         self.dismiss()
-        if self._panel_visible():
+        if self._panel_visible() or self.ghost.enabled():
             self._prefill_timer.start()
-        if self.settings.get("suggest.auto") and self._panel_visible():
+        if self.settings.get("suggest.auto") and (self._panel_visible() or self.ghost.enabled()):
             self._pause.start(int(self.settings.get("suggest.auto_delay_ms")))
+
+    def _undo_or_redo_of_accept(self) -> bool:
+        """Undo of an accept brings its batch back, same cards; redo re-accepts (clears them)."""
+        accepted = self._accepted
+        doc = self.editor.document()
+        if accepted is None or accepted.doc is not doc:
+            return False
+        steps = doc.availableUndoSteps()
+        if not accepted.undone and steps == accepted.undo_steps - 1:
+            self.cancel_running()
+            self.batches, self._badges = list(accepted.batches), dict(accepted.badges)
+            self._anchor = (doc, accepted.position)
+            self.show_batch(accepted.shown)
+            accepted.undone = True
+            return True
+        if accepted.undone and steps == accepted.undo_steps:
+            self._clear()
+            accepted.undone = False
+            return True
+        return False
 
     def _prefill(self) -> None:
         """Run the prompt through the model in the background while the writer types.
@@ -631,7 +750,8 @@ class SuggestionsPanel(QWidget):
             self.dismiss()
 
     def _on_pause(self) -> None:
-        if self.running is None and not self.batches and self.at_continuation_point() and self._panel_visible():
+        if self.running is None and not self.batches and self.at_continuation_point() and \
+                (self._panel_visible() or self.ghost.enabled()):
             self.suggest()
 
     def _panel_visible(self) -> bool:
@@ -639,8 +759,9 @@ class SuggestionsPanel(QWidget):
         return not self.visibleRegion().isEmpty() or not self.window_.isVisible()
 
     def _reveal(self) -> None:
-        """An explicit request (Ctrl+Space, Ctrl+R) shows the panel: suggestions never arrive unseen."""
-        if self._panel_visible():
+        """An explicit request (Ctrl+Space, Ctrl+R) shows the panel: suggestions never arrive unseen
+        (with inline suggestions on, they arrive at the cursor)."""
+        if self._panel_visible() or self.ghost.enabled():
             return
         if getattr(self.window_, "focus_mode", False):
             self.window_.toggle_focus_mode()  # type: ignore[attr-defined]  # as Ctrl+K does
@@ -707,8 +828,11 @@ class SuggestionsPanel(QWidget):
     def _on_tab(self) -> bool:
         """Tab accepts the first suggestion, or asks for some at the end of a word; else it is a tab.
 
-        With the panel hidden (closed, or focus mode) Tab is just a tab."""
-        if not self._panel_visible():
+        With ghost text at the cursor, Tab accepts it; with the panel hidden (closed, or focus mode)
+        and inline suggestions off, Tab is just a tab."""
+        if self.ghost.showing():
+            return self.accept(self.ghost.index, ghost=True)
+        if not (self._panel_visible() or self.ghost.enabled()):
             return False
         if self.showing():
             return self.accept(0)

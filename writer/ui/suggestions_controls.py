@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 from writer.errors import WriterError
 from writer.generation.packs import Pack
 from writer.generation.sampler_settings import SamplerSettings
-from writer.settings import Settings
+from writer.settings import SETTINGS, Settings
 
 TUNED = ("temperature", "top_p", "max_new_tokens")
+
+DEFAULT_MODEL = next(s.default for s in SETTINGS if s.key == "suggest.default_model")
 
 
 class ModelPicker(QComboBox):
@@ -58,7 +60,9 @@ class ModelPicker(QComboBox):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled & ~Qt.ItemFlag.ItemIsSelectable)
             model.appendRow(item)
         usable = [i for i, p in enumerate(packs) if p.available]
-        chosen = next((i for i in usable if packs[i].name == preferred), usable[0] if usable else -1)
+        # the preferred pack, else the shipped default (a removed pack's place), else the first that works
+        fallback = next((i for i in usable if packs[i].name == DEFAULT_MODEL), usable[0] if usable else -1)
+        chosen = next((i for i in usable if packs[i].name == preferred), fallback)
         self.setCurrentIndex(chosen)
         self.blockSignals(blocked)
         self.currentIndexChanged.emit(chosen)

@@ -7,8 +7,8 @@ each, half of them cut inside a word. For each pack, polished (the default) and 
 panel's plain sampling, stopping at a paragraph break) print the share of suggestions with:
 
 * a broken word at the cursor: the prompt's last letters plus the suggestion's first make a
-  word that neither general English nor the book uses ("eno" + "king", "corri" + " was"); a
-  compound of such words ("nunnery-wags") is no broken word, and ’ and ' spell the same word;
+  word that neither general English (the general and library sets) nor the book uses ("eno" +
+  "king", "corri" + " was"); a compound of such words ("nunnery-wags") is no broken word, and ’ and ' spell the same word;
 * an ending at a sentence end or paragraph break;
 * a borrowed name: a name from the pack's ``names.json`` that the prompt does not use;
 * junk (Gutenberg or transcriber text, illustration markers, all-caps runs);
@@ -75,9 +75,11 @@ def prompts(paras: list[str], count: int, seed: int) -> list[str]:
 
 @functools.cache
 def general_words(corpus_dir: Path) -> frozenset[str]:
-    """Lower-case words of general English: the ``general`` set, each seen at least twice."""
+    """Lower-case words of general English: the ``general`` and ``library`` sets (500 books by other
+    authors), each seen at least twice: a real name such as "Musgrave" is no broken word, even where
+    the book spells its own "Musgrove"."""
     counts: Counter[str] = Counter()
-    for work in (w for w in corpus_mod.load_manifest(corpus_dir) if w.set == "general"):
+    for work in (w for w in corpus_mod.load_manifest(corpus_dir) if w.set in ("general", "library")):
         counts.update(m.group().lower() for m in _LETTERS.finditer(corpus_mod.read_work(corpus_dir, work)))
     return frozenset(w for w, c in counts.items() if c >= 2)
 

@@ -76,3 +76,13 @@ def test_polished_suggestions_complete_a_half_typed_word_into_a_real_one(shipped
                                       if breaks(p, t, known)]
     assert broken[False]  # the small model does invent words here
     assert not broken[True]
+
+
+def test_a_half_typed_word_the_text_already_uses_is_spelt_as_the_text_does() -> None:
+    from writer.generation.words import Lexicon
+
+    lex = Lexicon(frozenset(["musgrave", "musgrove", "corridor", "then", "the"]))
+    own = lex.for_prompt("Charles Musgrove came in with his wife. Then Mrs Musgr")
+    assert set(own.endings("Musgr")) == {"ove"}  # the story's Musgrove, not the list's Musgrave
+    assert lex.for_prompt("Down the corri") is lex  # nothing in the text starts so: the whole list
+    assert lex.for_prompt("The then th") is lex  # too few letters to decide anything

@@ -426,31 +426,31 @@ class Engine:
         except UnicodeDecodeError:
             return None
 
-    def _still_in_word(self, tail: str, raw: str, remainder: bytes, tok: int) -> bool:
+    def _still_in_word(self, lex: Lexicon, tail: str, raw: str, remainder: bytes, tok: int) -> bool:
         after = self._after(raw, remainder, tok)
-        return after is not None and tok != self.eos_id and self.lexicon.step(tail, after) == Lexicon.OPEN
+        return after is not None and tok != self.eos_id and lex.step(tail, after) == Lexicon.OPEN
 
-    def _keep_known_word(self, tail: str, raw: str, remainder: bytes, logits: np.ndarray) -> None:
+    def _keep_known_word(self, lex: Lexicon, tail: str, raw: str, remainder: bytes, logits: np.ndarray) -> None:
         """In place: only the likeliest :data:`WORD_CHOICES` tokens that keep the word at the cursor a
         known word's beginning, or end it on a known word (:mod:`~writer.generation.words`), stay
         possible; nothing changes when none of them does."""
         top = np.argpartition(-logits, WORD_CHOICES)[:WORD_CHOICES]
         top = top[np.isfinite(logits[top])]
         fine = [t for t in top.tolist() if t == self.eos_id or (after := self._after(raw, remainder, t)) is None
-                or self.lexicon.step(tail, after) != Lexicon.BAD]
+                or lex.step(tail, after) != Lexicon.BAD]
         if not fine and not remainder:
-            fine = self._spelling_on(tail + raw, logits)
+            fine = self._spelling_on(lex, tail + raw, logits)
         if fine:
             keep = logits[fine]
             logits[:] = -np.inf
             logits[fine] = keep
 
-    def _spelling_on(self, word: str, logits: np.ndarray) -> list[int]:
+    def _spelling_on(self, lex: Lexicon, word: str, logits: np.ndarray) -> list[int]:
         """The tokens that spell on towards a known word from ``word`` (its case kept), for when
         none of the likeliest does; none when too many words start with it to list."""
         upper = word.isupper() and len(word) > 1
         found = {self.token_index.by_bytes.get((e[:n].upper() if upper else e[:n]).encode())
-                 for e in self.lexicon.endings(word) for n in range(1, len(e) + 1)}
+                 for e in lex.endings(word) for n in range(1, len(e) + 1)}
         return [t for t in found if t is not None and np.isfinite(logits[t])]
 
     def _unwanted(self, prompt: str, guard: names_mod.NameGuard | None,
@@ -492,7 +492,8 @@ class Engine:
         guard = self.name_guard(prompt, memory) if polish and polish.avoid_names else None
         words = polish.words(settings.max_new_tokens) if polish and polish.clean_endings else None
         rows_n = n * (polish.best_of if polish else 1)
-        tail = self.lexicon.tail(prompt) if polish and polish.known_words else None
+        lex = self.lexicon.for_prompt(prompt)  # a half-typed word the text already uses is spelt as it does
+        tail = lex.tail(prompt) if polish and polish.known_words else None
         in_word = [tail is not None] * rows_n  # still spelling the word at the cursor
         last, past1, computed = self.prefill(ids, cancel)  # cancelled part-way: the loop stops at once
         rows = [RowText(stop, trim, words) for _ in range(rows_n)]
@@ -533,7 +534,7 @@ class Engine:
             banned = first_ban if step == 0 or healing else self.banned
             for i, r in enumerate(active):
                 if in_word[r]:
-                    self._keep_known_word(tail or "", rows[r].raw, remainders[r], logits[i])
+                    self._keep_known_word(lex, tail or "", rows[r].raw, remainders[r], logits[i])
             chosen = sample(logits, settings, rng, seen[active], banned)
             if step == 0:
                 timings["first_token_ms"] = (time.perf_counter() - t0) * 1000
@@ -543,7 +544,7 @@ class Engine:
                     deltas[r] = rows[r].finish("eos", decoders[r].flush())
                     continue
                 if in_word[r]:
-                    in_word[r] = self._still_in_word(tail or "", rows[r].raw, remainders[r], tok)
+                    in_word[r] = self._still_in_word(lex, tail or "", rows[r].raw, remainders[r], tok)
                 tokens[r].append(tok)
                 logprobs[r].append(float(raw_lp[i, tok]))
                 seen[r, tok] = True

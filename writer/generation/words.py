@@ -32,6 +32,8 @@ WORDS_FILE = "words.txt.xz"
 _TAIL = re.compile(r"[^\W\d_]+$")
 _HEAD = re.compile(r"[^\W\d_]+")
 _CASE_SWITCH = re.compile(r"[a-z][^\W\d_]*[A-Z]")
+#: Letters typed before the prompt's own words may decide how a word ends ("Musgr" → the story's "Musgrove").
+OWN_STEM = 4
 
 
 def shared_words_path() -> Path:
@@ -113,6 +115,20 @@ class Lexicon:
                 return []
             out += [w[len(f):] for w in self.sorted[i:j] if len(w) > len(f)]
         return out
+
+    def for_prompt(self, prompt: str) -> Lexicon:
+        """This lexicon, or, when the prompt already uses words that complete its half-typed last word
+        (at least :data:`OWN_STEM` letters: "Musgr" where the story has "Musgrove"), only those: the
+        writer's own spelling of a name or word beats another one the list knows ("Musgrave")."""
+        match = _TAIL.search(prompt)
+        stem = match.group() if match else ""
+        if len(stem) < OWN_STEM or not self.known:
+            return self
+        before = prompt[: len(prompt) - len(stem)]
+        own = {w for w in _HEAD.findall(before) if len(w) > len(stem) and w.startswith(stem)}
+        if not own:
+            return self
+        return Lexicon(frozenset(f for w in own for f in forms(w)))
 
     def tail(self, prompt: str) -> str | None:
         """The prompt's trailing letters when a known word could complete them;

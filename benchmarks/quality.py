@@ -8,7 +8,8 @@ panel's plain sampling, stopping at a paragraph break) print the share of sugges
 
 * a broken word at the cursor: the prompt's last letters plus the suggestion's first make a
   word that neither general English (the general and library sets) nor the book uses ("eno" +
-  "king", "corri" + " was"); a compound of such words ("nunnery-wags") is no broken word, and ’ and ' spell the same word;
+  "king", "corri" + " was"); a compound of such words ("nunnery-wags") is no broken word, and ’ and '
+  spell the same word;
 * an ending at a sentence end or paragraph break;
 * a borrowed name: a name from the pack's ``names.json`` that the prompt does not use;
 * junk (Gutenberg or transcriber text, illustration markers, all-caps runs);

@@ -102,7 +102,7 @@ def scenes(data: Path) -> None:
         suggestion_scenes(app, store, shot)
     if want("history"):
         history_scene(app, store)
-    if want("models"):
+    if want("models", "training"):
         models_scene(app, store)
     store.close()
 
@@ -134,6 +134,18 @@ def models_scene(app: object, store: object) -> None:
     page.compare()
     settle(lambda: "writes most like" in page.status.text())
     overlay(window, page, "models.png")
+    if want("training"):
+        dialog = page.show_training()
+        dialog.name.setText("my-dick")
+        dialog.add_sources(["~/writing/stories-1953", "~/writing/the-gun.txt"])
+        # the figures of a real run: five Dick stories (78k words), 10 min 48 s on two shared cores
+        dialog.set_running(True)
+        dialog.show_event({"event": "train", "step": 96, "tokens": 196_608, "tokens_per_s": 419,
+                           "train_loss": 2.93, "eval_loss": 3.10, "valid_loss": 3.53, "seconds": 470.0,
+                           "seconds_left": 250.0})
+        settle(lambda: True)
+        overlay(window, dialog, "training.png")
+        dialog.close()
     page.close()
     window.close()
 

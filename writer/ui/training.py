@@ -97,8 +97,10 @@ class TrainDialog(QDialog):
         picks.addStretch(1)
         self.base = QComboBox(self)
         self.base.addItems(packs)
+        self.base.setCurrentIndex(max(0, self.base.findText("vanilla")))  # the general base, whatever is listed first
         self.minutes = QDoubleSpinBox(self)
         self.minutes.setRange(1, 600)
+        self.minutes.setDecimals(0)
         self.minutes.setValue(15)
         self.minutes.setSuffix(" min")
         form = QFormLayout()
@@ -173,12 +175,16 @@ class TrainDialog(QDialog):
         process.readyReadStandardOutput.connect(self._read)
         process.finished.connect(self._finished)
         self.process, self.result, self.log, self._buffer = process, None, [], b""
-        self.progress.setRange(0, 0)
-        self.progress.show()
+        self.set_running(True)
         self.status.setText("Preparing your texts…")
-        self.start_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
         process.start()
+
+    def set_running(self, on: bool) -> None:
+        """The bar and the buttons while a run goes on (busy until the first training figures come)."""
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(on)
+        self.start_button.setEnabled(not on and can_train())
+        self.cancel_button.setEnabled(on)
 
     def cancel(self) -> None:
         """Stop the child; its checkpoints stay, so Train resumes."""
@@ -219,9 +225,7 @@ class TrainDialog(QDialog):
             self.result = event
 
     def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
-        self.progress.hide()
-        self.start_button.setEnabled(can_train())
-        self.cancel_button.setEnabled(False)
+        self.set_running(False)
         if self.result is not None:
             name = Path(self.result["pack"]).name
             unseen = self.result.get("evaluation_unseen", {}).get(name, {})

@@ -5,6 +5,9 @@ lateness is a stall the writer would feel as a stuck keystroke. It is measured f
 window idle (the baseline, same run, same machine) and then while the Suggestions panel streams
 batches from the shipped packs, in normal and in compare mode. Target: no stall over 30 ms.
 
+First, it times the first words on screen after a request on a ~200-token prompt, cold and after
+the panel's background prefill (targets ≤ 60 ms and ≤ 30 ms).
+
 It also times compare mode's two strategies on this machine, outside the UI: the models one
 after another against one thread per model in parallel (what the panel does by default).
 
@@ -98,6 +101,53 @@ def stream(app: object, panel: object, batches: int, compare: bool) -> list[floa
     return meter.stop()
 
 
+FIRST_WORDS_TARGETS = {"prefilled while typing": 30.0, "cold": 60.0}
+
+
+def _paragraph(i: int) -> str:
+    """About 200 tokens of new text (a new prompt every time: no cached prefix helps the cold case)."""
+    return " ".join(f"{TEXT} On day {i * 7 + k} the tide turned again and she wrote it down." for k in range(3))
+
+
+def first_words(app: object, window: object, panel: object, rounds: int) -> dict[str, list[float]]:
+    """Milliseconds from asking (Ctrl+Space) to the first streamed words on a card (the panel says
+    ``streamed`` once they are painted), on a ~200-token prompt: cold, and after the panel's own
+    background prefill, which runs while the writer types."""
+    from writer.ui.suggestions import PREFILL_CHANNEL
+
+    panel.compare_button.setChecked(False)  # type: ignore[attr-defined]
+    editor = window.editor  # type: ignore[attr-defined]
+    shown: list[float] = []
+    finished = threading.Event()
+    panel.streamed.connect(lambda *_: shown.append(time.perf_counter()))  # type: ignore[attr-defined]
+    panel.suggestionsFinished.connect(lambda *_: finished.set())  # type: ignore[attr-defined]
+    out: dict[str, list[float]] = {"cold": [], "prefilled while typing": []}
+
+    def settle(done: object, limit: float = 120) -> None:
+        end = time.perf_counter() + limit
+        while not done() and time.perf_counter() < end:  # type: ignore[operator]
+            app.processEvents()  # type: ignore[attr-defined]
+            time.sleep(0.001)
+
+    for i in range(rounds):
+        for case in ("cold", "prefilled while typing"):
+            panel.cancel_running()  # type: ignore[attr-defined]
+            editor.setPlainText(_paragraph(i * 2 + (case == "cold")))
+            editor.moveCursor(editor.textCursor().MoveOperation.End)
+            if case != "cold":
+                panel._prefill()  # type: ignore[attr-defined]  # what a pause in typing starts
+                settle(lambda: not window.worker.busy(PREFILL_CHANNEL))  # type: ignore[attr-defined]
+            shown.clear()
+            finished.clear()
+            t0 = time.perf_counter()
+            panel.suggest()  # type: ignore[attr-defined]
+            settle(lambda: bool(shown))
+            if shown:
+                out[case].append((shown[0] - t0) * 1000)
+            settle(finished.is_set)
+    return out
+
+
 def idle(app: object, seconds: float) -> list[float]:
     meter = StallMeter()
     meter.start()
@@ -175,6 +225,11 @@ def main() -> int:
         print(f"Stalls of a {TICK_MS} ms GUI timer, K={settings.get('suggest.n')}, {args.tokens} tokens, "
               f"generation.threads={settings.get('generation.threads')}, {os.cpu_count()} CPUs")
         stream(app, panel, 1, compare=True)  # load every model first: loading is not streaming
+        for case, times in first_words(app, window, panel, args.rounds).items():
+            print(f"first words on screen, {case}: median {statistics.median(times):.1f} ms, worst "
+                  f"{max(times):.1f} ms over {len(times)} requests (target ≤ {FIRST_WORDS_TARGETS[case]:.0f} ms)")
+        window.editor.setPlainText(TEXT)
+        window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
         baseline = idle(app, 3.0)
         report("idle (baseline)", baseline, None)
         report("streaming suggestions", stream(app, panel, args.batches, compare=False), baseline)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
+from tests.copycheck.bookpacks import Book, install_index, make_books
 from writer.settings import Settings
 from writer.store import Store
 from writer.ui.app import make_app
@@ -50,3 +51,11 @@ def make_window(qtbot: QtBot, store: Store) -> Iterator[WindowFactory]:
 @pytest.fixture
 def window(make_window: WindowFactory) -> MainWindow:
     return make_window()
+
+
+@pytest.fixture
+def books() -> list[Book]:
+    """Two made-up books installed as a model pack's copy index (copy-check and publish-warning tests)."""
+    books = make_books()
+    install_index(books)
+    return books

@@ -31,13 +31,6 @@ QUIET = {"suggest__auto": False}  # no model writes suggestions by itself while 
 
 
 @pytest.fixture
-def books() -> list[Book]:
-    books = make_books()
-    install_index(books)
-    return books
-
-
-@pytest.fixture
 def window(make_window, books: list[Book]) -> MainWindow:
     """A window whose selected model is the made-up books' pack (installed before it starts)."""
     return make_window(copycheck__scope="model", suggest__default_model=PACK, copycheck__delay_ms=100,

@@ -11,20 +11,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from tests.copycheck.bookpacks import OWN, PACK, Book, install_index, make_books
+from tests.copycheck.bookpacks import OWN, PACK, Book
 from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.store import Store
 from writer.ui.main_window import MainWindow
 from writer.ui.publish import PublishController, _copy_check, install_publishing
-
-
-@pytest.fixture
-def books() -> list[Book]:
-    books = make_books()
-    install_index(books)
-    return books
 
 
 @pytest.fixture

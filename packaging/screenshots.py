@@ -102,6 +102,8 @@ def scenes(data: Path) -> None:
         suggestion_scenes(app, store, shot)
     if want("history"):
         history_scene(app, store)
+    if want("tags"):
+        tags_scene(app, store, shot)
     if want("models", "training"):
         models_scene(app, store)
     store.close()
@@ -147,6 +149,27 @@ def models_scene(app: object, store: object) -> None:
         overlay(window, dialog, "training.png")
         dialog.close()
     page.close()
+    window.close()
+
+
+def tags_scene(app: object, store: object, shot: object) -> None:
+    """The tag field above the text, with the harbour piece's tags and the completion list open."""
+    from writer.settings import Settings
+    from writer.ui.main_window import MainWindow
+
+    drafts = store.list_drafts()  # type: ignore[attr-defined]
+    for draft, tags in zip(drafts, (["harbour", "winter"], ["writing", "craft"], ["garden"]), strict=False):
+        store.save_draft(draft.id, tags=tags)  # type: ignore[attr-defined]
+    harbour = next(d for d in drafts if "harbour" in d.title.lower())
+    window = MainWindow(store, Settings.load())  # type: ignore[arg-type]
+    window.resize(1180, 760)
+    window.show()
+    window.open_draft(harbour.id)
+    field = window.tag_bar.field
+    field.setFocus()
+    field.setText("harbour, winter, wr")
+    window.tag_bar.completer.complete()
+    shot(window, "tags.png")  # type: ignore[operator]
     window.close()
 
 
@@ -368,6 +391,11 @@ def suggestion_scenes(app: object, store: object, shot: object) -> None:
         panel.suggest()
         wait(lambda: len(finished) == 5)
         shot(window, "ghost.png")  # type: ignore[operator]
+        window.toggle_focus_mode()  # and in the normal view, where Preferences turns it on
+        window.settings.set("suggest.ghost", True)
+        panel.suggest()
+        wait(lambda: len(finished) == 6)
+        shot(window, "ghost-normal.png")  # type: ignore[operator]
     window.close()
 
 

@@ -189,12 +189,22 @@ def write_card(recipe: dict[str, Any], rd: Path, *, runs_dir: Path, pack_dir: Pa
     card["note"] = honest_note(recipe, card)
     (pack / "card.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     card["files"] = {p.relative_to(pack).as_posix(): p.stat().st_size for p in sorted(pack.rglob("*")) if p.is_file()}
+    card["sha256"] = hashes(pack)
     (pack / "card.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (pack / "CARD.md").write_text(render_markdown(card), encoding="utf-8")
     target = pack_dir or REPO / "resources" / "models" / recipe["name"]
     if target.resolve() != pack.resolve():
         shutil.copytree(pack, target, dirs_exist_ok=True)
     return {"installed": str(target), "evaluation": card["evaluation"]}
+
+
+def hashes(pack: Path) -> dict[str, str]:
+    """SHA-256 of the files Writer runs (model, tokenizer, config, copy index): a file garbled or replaced
+    at the same size then shows as unusable instead of generating nonsense."""
+    import hashlib
+
+    files = [pack / n for n in ("model.onnx", "tokenizer.json", "config.json")] + sorted((pack / "copyindex").glob("*"))
+    return {f.relative_to(pack).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest() for f in files if f.is_file()}
 
 
 def honest_note(recipe: dict[str, Any], card: dict[str, Any]) -> str:

@@ -5,7 +5,8 @@
 
 Typing prints ``autotype <draft id> <chars typed>`` after each key (see ``autotype.py``), so a test
 knows what was typed by when before it kills the process; ``--report-session`` prints
-``writer-session draft=<id> position=<n> anchor=<n> focus=<0|1>`` once the window is complete.
+``writer-session draft=<id> position=<n> anchor=<n> focus=<0|1>`` and ``writer-status <message>`` once the
+window is complete.
 Keeping these hooks here keeps them out of the product.
 """
 
@@ -40,6 +41,7 @@ def main() -> int:
             cursor = window.editor.textCursor()
             print(f"writer-session draft={window.current_draft_id} position={cursor.position()} "
                   f"anchor={cursor.anchor()} focus={int(window.focus_mode)}", flush=True)
+            print(f"writer-status {window.statusBar().currentMessage()}", flush=True)
             app.quit()
         elif args.text is not None:
             typer = AutoTyper(window, args.text, chars_per_second=args.cps)

@@ -106,3 +106,21 @@ def test_shipped_packs_are_available() -> None:
     for pack in shipped:
         assert pack.available, f"{pack.name}: {pack.reason}"
         assert pack.n_positions >= 128
+
+
+def test_shipped_packs_record_their_hashes_so_a_garbled_model_is_caught(tmp_path: Path) -> None:
+    import shutil
+
+    from writer.generation.packs import open_pack
+
+    shipped = paths.resources_dir() / "models" / "pkd"
+    if not (shipped / "model.onnx").is_file():
+        pytest.skip("the shipped packs are not in resources/models")
+    copy = tmp_path / "pkd"
+    shutil.copytree(shipped, copy)
+    assert open_pack(copy).available
+    data = bytearray((copy / "model.onnx").read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one byte flipped: same size, same name
+    (copy / "model.onnx").write_bytes(bytes(data))
+    pack = open_pack(copy)
+    assert not pack.available and "SHA-256 differs" in pack.reason

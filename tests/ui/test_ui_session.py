@@ -152,3 +152,14 @@ def test_kill_9_of_the_real_app_then_relaunch_opens_the_same_draft_at_the_same_p
     assert int(fields["position"]) == int(fields["anchor"]) == len(typed) - text.count("←")
     with Store.open(data / "writer.db") as store:
         assert store.get_draft(draft_id).body == typed
+
+
+def test_the_app_says_when_it_made_an_older_writers_open_folder_private(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Store.open(data / "writer.db") as store:
+        store.create_draft("Written by an older Writer")
+    data.chmod(0o755)  # what Writer used to leave
+    out, _ = _run(data, "--report-session").communicate(timeout=120)
+    status = next(line for line in out.splitlines() if line.startswith("writer-status"))
+    assert "private to you" in status
+    assert data.stat().st_mode & 0o777 == 0o700

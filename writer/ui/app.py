@@ -149,8 +149,10 @@ def run_app(argv: Sequence[str], on_ready: Callable[[QApplication, MainWindow], 
     if store is None:
         return 1
     window = MainWindow(store, settings, read_only_note=note, features=False)
-    if settings.warnings:
-        window.statusBar().showMessage("Some settings were reset: " + "; ".join(settings.warnings))
+    notes = [*paths.take_notes(), *(["Some settings were reset: " + "; ".join(settings.warnings)]
+                                     if settings.warnings else [])]
+    if notes:  # e.g. an older Writer's open data folder made private, once
+        window.statusBar().showMessage(" · ".join(notes), 30_000)
     window.show()
     if os.environ.get("WRITER_EXIT_WHEN_READY"):
         # the window is editable now; ``_complete`` prints writer-complete and quits after the panels

@@ -52,7 +52,6 @@ from PySide6.QtWidgets import (
 from writer.errors import WriterError
 from writer.publishing import outbox as ob
 from writer.publishing import stats, targets
-from writer.publishing.credentials import NO_KEYRING
 from writer.publishing.errors import CopyFlagged
 from writer.publishing.publisher import Publisher, skip_when_unavailable
 from writer.publishing.render import slugify
@@ -157,7 +156,8 @@ class TargetDialog(QDialog):
             return "Writer writes the pages, tag pages and a feed into this folder; open index.html to read them."
         how = ("WordPress: Users ▸ Profile ▸ Application Passwords." if kind == "wordpress"
                else "Your site's Micropub settings give the token.")
-        return how + ("" if self.publisher.credentials.persistent else f" {NO_KEYRING}")
+        credentials = self.publisher.credentials
+        return how + ("" if credentials.persistent else f" {credentials.not_stored_note()}")
 
     def _forget_check(self) -> None:
         self._prepared = None

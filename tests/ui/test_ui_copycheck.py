@@ -409,7 +409,7 @@ def test_suggestion_badge_catches_a_copy_that_starts_in_the_draft(qtbot: QtBot, 
 
 def test_finished_suggestions_in_the_panel_get_badges(qtbot: QtBot, window: MainWindow, books: list[Book]) -> None:
     """The suggestions panel announces a finished batch; the card that copies gets a badge."""
-    jobs = pytest.importorskip("writer.ui.suggestions_jobs")
+    jobs = pytest.importorskip("writer.generation.requests")
     panel = window.suggestions  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: panel.current_model() == PACK, timeout=10_000)
     words = books[0].passage(30, at=0.6).split()

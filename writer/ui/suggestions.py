@@ -42,11 +42,11 @@ from PySide6.QtWidgets import (
 from writer.errors import WriterError
 from writer.generation.packs import Pack
 from writer.generation.polish import Polish
+from writer.generation.requests import Batch, Column, EngineFor, Request, default_engine_for, run_request
 from writer.ui.provenance import ProvenanceView
 from writer.ui.suggestions_cards import SuggestionList
 from writer.ui.suggestions_controls import AdvancedDrawer, ModelPicker
 from writer.ui.suggestions_ghost import GhostText
-from writer.ui.suggestions_jobs import Batch, Column, EngineFor, Request, default_engine_for, run_request
 from writer.ui.theme import Palette
 
 CHANNEL = "suggestions"

@@ -173,3 +173,18 @@ def test_bad_sampler_settings_are_explained() -> None:
         SamplerSettings(top_p=0)
     with pytest.raises(WriterError, match="temperature"):
         SamplerSettings(temperature=-1)
+
+
+def test_reused_row_caches_change_no_suggestion(shipped_pack) -> None:  # type: ignore[no-untyped-def]
+    """The row caches a generation leaves behind are reused by the next (no page faults before the
+    second token); a bigger one from a longer prompt must write exactly the same text."""
+    from writer.generation.engine import Engine
+    from writer.generation.polish import Polish
+
+    engine = Engine(shipped_pack, threads=1).load()
+    prompt = "The boats came in before dawn, low in the water, and the gulls"
+    first = engine.generate(prompt, n=3, seed=5, polish=Polish()).texts
+    engine.generate(prompt * 6, n=3, seed=9, polish=Polish())  # leaves larger caches behind
+    assert engine._spare is not None
+    engine._prefix = None  # start the prompt afresh, as a new draft would
+    assert engine.generate(prompt, n=3, seed=5, polish=Polish()).texts == first

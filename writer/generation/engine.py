@@ -118,6 +118,9 @@ class Engine:
         self._lock = threading.Lock()  # guards loading and the prefix cache, never a whole generation
         self._session: Any = None
         self._prefix: tuple[list[int], list[np.ndarray], np.ndarray] | None = None
+        # the last generation's row caches, reused by the next: fresh 36 MB arrays page-fault on first
+        # write, which cost 10-30 ms before the second token (compact graphs only)
+        self._spare: list[np.ndarray] | None = None
 
     # -- loading ---------------------------------------------------------------------------
     @property
@@ -209,12 +212,24 @@ class Engine:
         new keys in place; an optimum graph returns a grown copy itself, so it gets exact sizes.
         """
         size = max(capacity, start) if self.compact else start
+        spare = None
+        if self.compact and rows is not None and rows > 1:
+            with self._lock:
+                spare, self._spare = self._spare, None
         out = []
-        for p in past:
-            buf = np.empty((rows or p.shape[0], self.n_head, size, self.head_dim), np.float32)
+        for i, p in enumerate(past):
+            batch = rows or p.shape[0]
+            buf = spare[i] if spare is not None and spare[i].shape[0] == batch and spare[i].shape[2] >= size else \
+                np.empty((batch, self.n_head, size, self.head_dim), np.float32)  # a bigger buffer is room to spare
             buf[:, :, :start] = p[:, :, :start]
             out.append(buf)
         return out
+
+    def _give_back(self, room: list[np.ndarray] | None) -> None:
+        """Keep a finished generation's row caches for the next one (nothing reads them any more)."""
+        if room is not None:
+            with self._lock:
+                self._spare = room
 
     def run(self, ids: np.ndarray, past: Sequence[np.ndarray], start: int,
             last_only: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -506,6 +521,7 @@ class Engine:
         seen[:, np.asarray(ids)] = True
         logits = np.repeat(last[None, :], rows_n, axis=0)
         past: list[np.ndarray] | None = None
+        room: list[np.ndarray] | None = None  # the row caches this call allocates (or reuses)
         active = list(range(rows_n))
         timings: dict[str, float] = {"prefill_tokens": computed, "prompt_tokens": len(ids)}
         first_ban = np.append(self.banned, self.eos_id) if self.eos_id is not None else self.banned
@@ -566,7 +582,7 @@ class Engine:
             keep = [i for i, r in enumerate(active) if not rows[r].done]
             feed = np.asarray([[tokens[r][-1]] for r in still])
             if past is None:  # room for every token this call may add
-                past = self.with_room(past1, pos, pos + cap, rows=len(still))
+                past = room = self.with_room(past1, pos, pos + cap, rows=len(still))
             elif len(keep) < len(active):
                 past = [p[keep] for p in past]
             active = still
@@ -579,6 +595,7 @@ class Engine:
         if cancelled:
             for r in active:
                 rows[r].finish("cancel")
+        self._give_back(room)
         texts = [row.text for row in rows]
         scores = [_mean_within(lp, e, row.dropped + len(t))
                   for lp, e, t, row in zip(logprobs, ends, texts, rows, strict=True)]

@@ -20,7 +20,9 @@ from tests.ui.conftest import WindowFactory
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.store import Store
+from writer.ui.history import install_history
 from writer.ui.main_window import MainWindow
+from writer.ui.models_page import install_models_page
 from writer.ui.publish import install_publishing
 from writer.ui.welcome import install_welcome
 
@@ -35,6 +37,8 @@ def full(make_window: WindowFactory) -> MainWindow:
     install_publishing(window, publisher=Publisher(window.store, window.settings,
                                                    credentials=Credentials(FailKeyring())))
     install_welcome(window)
+    install_history(window)
+    install_models_page(window)
     return window
 
 
@@ -120,6 +124,9 @@ NON_MODAL: dict[str, Callable[[MainWindow], QWidget | None]] = {
     "the shortcut sheet (F1)": _dialog("shortcuts_action", "shortcuts_dialog"),
     "the outbox": lambda w: w.publishing.show_outbox(),
     "the stats view": lambda w: w.show_stats(),
+    "History": lambda w: w.show_history(),
+    "Models": lambda w: w.show_models(),
+    "training a style pack": lambda w: w.show_models().show_training(),
     "focus mode": _focus_mode,
     "the drafts list": lambda w: w.list.setFocus(),
     "the search results": _search_results,

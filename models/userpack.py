@@ -194,9 +194,10 @@ def _compare_with_base(pack: Path, base: str, recipe_path: Path, corpus_dir: Pat
         base_pack = find(base)
     except WriterError:
         return card  # a base given as a PyTorch folder has no pack to score
+    card["base"] = base_pack.name  # the pack it grew from, not the folder it was rebuilt into
     if text:
         scores = score_text(base_pack, text)
         card["base_unseen"] = {"base": base_pack.name, "perplexity": round(float(scores["perplexity"]), 4),
                                "tokens": scores["tokens"], "works": titles}
-        (pack / "card.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (pack / "card.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return card

@@ -65,6 +65,18 @@ def _contents_entry(para: str) -> bool:
         len(para.split()) < 40)
 
 
+#: Marks removed from inside a paragraph, by kind: before a footnote's own text is recognised, then after.
+_INLINE = (("illustration", _ILLUSTRATION), ("footnote", _FOOTNOTE_BLOCK), ("page_marker", _PAGE))
+_MARKS = (("footnote", _FOOTNOTE_MARK),)
+
+
+def _strip(text: str, marks: tuple[tuple[str, re.Pattern[str]], ...], removed: Counter[str]) -> str:
+    for kind, pattern in marks:
+        text, n = pattern.subn("", text)
+        removed[kind] += n
+    return text
+
+
 def clean_paragraphs(paras: list[str]) -> tuple[list[str], Counter[str]]:
     """The author's prose of a book, and how many paragraphs or markers of each kind were removed."""
     removed: Counter[str] = Counter()
@@ -87,18 +99,11 @@ def clean_paragraphs(paras: list[str]) -> tuple[list[str], Counter[str]]:
                 break
             removed["transcriber"] += 1
             continue
-        text, n = _ILLUSTRATION.subn("", para)
-        removed["illustration"] += n
-        text, n = _FOOTNOTE_BLOCK.subn("", text)
-        removed["footnote"] += n
-        text, n = _PAGE.subn("", text)
-        removed["page_marker"] += n
+        text = _strip(para, _INLINE, removed)
         if _FOOTNOTE_TEXT.match(text) and out:
             removed["footnote"] += 1
             continue
-        text, n = _FOOTNOTE_MARK.subn("", text)
-        removed["footnote"] += n
-        text = re.sub(r"\s{2,}", " ", text).strip()
+        text = re.sub(r"\s{2,}", " ", _strip(text, _MARKS, removed)).strip()
         if not text:
             continue
         if _ILLUSTRATED_BY.match(text):

@@ -39,7 +39,7 @@ Progress = Callable[[dict[str, Any]], None]
 
 
 def training_dir(name: str) -> Path:
-    return paths.data_dir() / "training" / name
+    return paths.training_dir() / name
 
 
 def collect(sources: Sequence[Path]) -> list[Path]:

@@ -89,6 +89,11 @@ def resources_dir() -> Path:
     raise FileNotFoundError("Writer's resources folder is missing; reinstall Writer.")
 
 
+def training_dir() -> Path:
+    """Style packs being trained from the writer's texts, one folder each (``writer models train``)."""
+    return data_dir() / "training"
+
+
 def user_models_dir() -> Path:
     """Model packs the user added (``writer models add``)."""
     path = data_dir() / "models"

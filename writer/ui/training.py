@@ -45,7 +45,7 @@ def can_train() -> bool:
 
 def unfinished() -> list[str]:
     """Packs whose training began and was not finished (their folder has a recipe, no pack is installed)."""
-    root = paths.data_dir() / "training"
+    root = paths.training_dir()
     if not root.is_dir():
         return []
     return sorted(d.name for d in root.iterdir()

@@ -292,3 +292,21 @@ def test_a_job_tried_before_the_upgrade_is_searched_for_before_it_is_sent_again(
         clock.advance(hours=1)
         [done] = _publisher(store, server, settings).process()
         assert done.state == "done" and len(server.posts) == 1
+
+
+def test_a_send_taken_over_after_one_empty_search_is_searched_twice_again(store: Store, clock: Clock) -> None:
+    """A lagging blog: one search found nothing, the resend went out, its process died. The post may be
+    there now, so the next sender must search twice again before a third send (not once)."""
+    store.clock = clock
+    ob.add_target(store, "blog", "wordpress", {"url": "https://blog.example", "user": "a"}, default=True)
+    draft = store.create_draft("Lagging\n\nbody")
+    ob.enqueue(store, draft.id, "blog", "publish", {"title": "Lagging"})
+    job = ob.claim_due(store)
+    ob.fail_job(store, job.id, "timed out", permanent=False, next_attempt=clock(), attempt=job.attempts, doubt="new")
+    job = ob.claim_due(store)
+    ob.fail_job(store, job.id, "not found yet", permanent=False, next_attempt=clock(), attempt=job.attempts,
+                doubt="missed")
+    ob.claim_due(store)  # the second search found nothing either: the create goes out, and the sender dies
+    clock.advance(minutes=30)  # long past its lease
+    taken = ob.claim_due(store)
+    assert taken.in_doubt and taken.doubt_checks == 0

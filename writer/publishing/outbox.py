@@ -332,8 +332,10 @@ def claim_due(store: Store, *, target: str | None = None, draft_id: int | None =
         rows = store.db.execute(
             f"SELECT o.id, o.state, o.next_attempt, o.claimed_by FROM outbox o "
             f"WHERE o.state IN ('queued', 'failed', 'sending') AND o.permanent = 0 {filters} "
+            f"AND (o.next_attempt <= ? OR o.state = 'sending') "  # a sending job may have a dead sender
             f"AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.draft_id = o.draft_id "
-            f"AND e.target = o.target AND e.id < o.id AND e.state != 'done') ORDER BY o.id", params).fetchall()
+            f"AND e.target = o.target AND e.id < o.id AND e.state != 'done') ORDER BY o.id",
+            [*params, iso_time(now)]).fetchall()
         due = next((r for r in rows if parse_time(r[2]) <= now
                     or (r[1] == "sending" and sender_alive(r[3]) is False)), None)
         if due is None:
@@ -341,7 +343,10 @@ def claim_due(store: Store, *, target: str | None = None, draft_id: int | None =
         if due[1] == "sending":  # taken over: what the last try did is unknown
             log.warning("outbox job %s: taking over a send whose %s", due[0],
                         "lease ran out" if parse_time(due[2]) <= now else "process has died")
-            store.db.execute("UPDATE outbox SET doubt_since = coalesce(doubt_since, updated) WHERE id = ?", [due[0]])
+            # as after any try that may have arrived: two fresh searches before a resend (a target that
+            # cannot be searched stays so)
+            store.db.execute("UPDATE outbox SET doubt_since = updated, doubt_checks = CASE WHEN doubt_checks = ? "
+                             "THEN doubt_checks ELSE 0 END WHERE id = ?", [UNCHECKABLE, due[0]])
         store.db.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt = ?, "
                          "claimed_by = ?, updated = ? WHERE id = ?",
                          [iso_time(now + lease), this_process(), iso_time(now), due[0]])

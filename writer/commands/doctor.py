@@ -13,7 +13,7 @@ import shutil
 import sqlite3
 import stat
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from writer import paths
@@ -166,7 +166,8 @@ def _outbox(db: Path) -> list[Finding]:
         if job.state == "failed" and job.permanent:
             found.append(Finding("outbox", "problem", f"{what} stopped: {job.reason}",
                                  "fix what the reason says, then `writer outbox --retry`"))
-        elif job.state == "sending" and now - job.updated > getattr(ob, "SENDING_LEASE", timedelta(minutes=5)):
+        elif job.state == "sending" and (job.next_attempt <= now or ob.sender_alive(job.claimed_by) is False):
+            # the outbox's own rule for a claim that ended: its lease ran out, or its process is gone
             found.append(Finding("outbox", "problem", f"{what} has been sending since "
                                  f"{job.updated.astimezone():%Y-%m-%d %H:%M} (stuck: its sender was stopped)",
                                  "`writer outbox --retry` checks the target, then sends it once"))

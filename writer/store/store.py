@@ -546,12 +546,10 @@ class Store:
     @_guarded
     def revision(self, revision_id: int) -> Revision:
         """One revision, by id."""
-        row = self.db.execute("SELECT id, draft_id, created, reason, title, body, word_count FROM revisions "
-                              "WHERE id = ?", [revision_id]).fetchone()
+        row = self.db.execute(f"SELECT {_REVISION_COLUMNS} FROM revisions WHERE id = ?", [revision_id]).fetchone()
         if row is None:
             raise DraftNotFound(f"No revision with id {revision_id}.")
-        return Revision(id=row[0], draft_id=row[1], created=_time(row[2]), reason=row[3], title=row[4],
-                        body=row[5], word_count=row[6])
+        return _revision(row)
 
     @_guarded
     def revision_provenance(self, revision_id: int) -> list[ProvenanceSpan]:
@@ -565,11 +563,14 @@ class Store:
     def revisions(self, draft_id: int) -> list[Revision]:
         """Snapshots of a draft, newest first."""
         self._get(draft_id)
-        rows = self.db.execute(
-            "SELECT id, draft_id, created, reason, title, body, word_count FROM revisions "
-            "WHERE draft_id = ? ORDER BY created DESC, id DESC", [draft_id]).fetchall()
-        return [Revision(id=r[0], draft_id=r[1], created=_time(r[2]), reason=r[3], title=r[4], body=r[5],
-                         word_count=r[6]) for r in rows]
+        rows = self.db.execute(f"SELECT {_REVISION_COLUMNS} FROM revisions WHERE draft_id = ? "
+                               "ORDER BY created DESC, id DESC", [draft_id]).fetchall()
+        return [_revision(r) for r in rows]
+
+    def _newest_revision(self, draft_id: int) -> Revision | None:
+        row = self.db.execute(f"SELECT {_REVISION_COLUMNS} FROM revisions WHERE draft_id = ? "
+                              "ORDER BY created DESC, id DESC LIMIT 1", [draft_id]).fetchone()
+        return _revision(row) if row is not None else None
 
     @_guarded
     def snapshot(self, draft_id: int, reason: str = "manual") -> Revision:
@@ -580,12 +581,9 @@ class Store:
         """
         with self._write():
             draft = self._get(draft_id)
-            row = self.db.execute("SELECT id, created, reason, title, body, word_count FROM revisions "
-                                  "WHERE draft_id = ? ORDER BY created DESC, id DESC LIMIT 1",
-                                  [draft_id]).fetchone()
-            if row is not None and (row[2], row[3], row[4]) == (reason, draft.title, draft.body):
-                return Revision(id=row[0], draft_id=draft_id, created=_time(row[1]), reason=row[2],
-                                title=row[3], body=row[4], word_count=row[5])
+            newest = self._newest_revision(draft_id)
+            if newest is not None and (newest.reason, newest.title, newest.body) == (reason, draft.title, draft.body):
+                return newest
             return self._add_revision(draft, reason, explicit=draft.title_is_set)
 
     @_guarded
@@ -596,9 +594,8 @@ class Store:
             draft = self._get(draft_id)
             if not draft.body.strip() and not draft.title_is_set:
                 return None
-            row = self.db.execute("SELECT title, body FROM revisions WHERE draft_id = ? "
-                                  "ORDER BY created DESC, id DESC LIMIT 1", [draft_id]).fetchone()
-            if row is not None and (row[0], row[1]) == (draft.title, draft.body):
+            newest = self._newest_revision(draft_id)
+            if newest is not None and (newest.title, newest.body) == (draft.title, draft.body):
                 return None
             return self._add_revision(draft, reason, explicit=draft.title_is_set)
 
@@ -710,6 +707,14 @@ class Store:
         if not backups.is_due(backups.backups_dir(self.path), self.clock()):
             return None
         return self.backup(keep)
+
+
+_REVISION_COLUMNS = "id, draft_id, created, reason, title, body, word_count"
+
+
+def _revision(row: Sequence[Any]) -> Revision:
+    return Revision(id=row[0], draft_id=row[1], created=_time(row[2]), reason=row[3], title=row[4], body=row[5],
+                    word_count=row[6])
 
 
 def _revision_spans(body: str, kept: str | None) -> list[ProvenanceSpan]:

@@ -66,8 +66,10 @@ class Editor(QPlainTextEdit):
 
         It is painted, not inserted: the draft, its undo history and autosave never see it, and
         it shows only while the cursor stays where it was set, at the end of its line."""
-        self._ghost, self._ghost_badge = text, badge
-        self._ghost_at = self.textCursor().position() if text else -1
+        at = self.textCursor().position() if text else -1
+        if (text, badge, at) == (self._ghost, self._ghost_badge, self._ghost_at):
+            return  # called for every streamed token: repaint only when the ghost changed
+        self._ghost, self._ghost_badge, self._ghost_at = text, badge, at
         self.viewport().update()
 
     def ghost_set(self) -> tuple[str, int, str]:

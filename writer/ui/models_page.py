@@ -277,9 +277,9 @@ class ModelsDialog(QDialog):
         pack = self.selected()
         if pack is None or not pack.available:
             return
-        self.window.settings.set("suggest.default_model", pack.name)
+        self.window.settings.set("suggest.default_model", pack.name)  # the panel follows the setting itself
         self.status.setText(f"Suggestions now come from <b>{html.escape(pack.display_name)}</b>.")
-        self._packs_changed(pack.name)
+        self.refresh(pack.name)
 
     def _packs_changed(self, select: str | None) -> None:
         panel = getattr(self.window, "suggestions", None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QTextCursor
 
 if TYPE_CHECKING:
     from writer.ui.suggestions import SuggestionsPanel
@@ -76,9 +77,14 @@ class GhostText(QObject):
         ghost, start, badge = self.editor.ghost_set()
         if not self.enabled() or not ghost or self.panel.shown < 0:
             return False
-        cursor = self.editor.textCursor()
-        typed = self.editor.document().toPlainText()[start:cursor.position()] if cursor.position() > start else ""
-        if not typed or len(typed) >= len(ghost) or not ghost.startswith(typed):
+        position = self.editor.textCursor().position()
+        if not start < position < start + len(ghost):
+            return False
+        span = QTextCursor(self.editor.document())  # just what was typed: a 5 MB draft is not copied per key
+        span.setPosition(start)
+        span.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
+        typed = span.selectedText().replace("\u2029", "\n")
+        if not ghost.startswith(typed):
             return False
         self.typed += typed
         self.editor.set_ghost(ghost[len(typed):], badge)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-#: The largest integer SQLite stores (draft ids, seeds kept with machine-written text).
-SQLITE_INT_MAX = 2**63 - 1
+from writer.store.store import SQLITE_INT_MAX  # the largest integer SQLite stores
 
 
 def int_between(low: int, high: int) -> Callable[[str], int]:
@@ -28,5 +27,7 @@ def int_between(low: int, high: int) -> Callable[[str], int]:
 
 #: A draft id: positive, and small enough for SQLite.
 draft_id = int_between(1, SQLITE_INT_MAX)
+#: A revision id: the same range.
+revision_id = draft_id
 #: A seed that reproduces a suggestion; it is stored with the text it made.
 seed = int_between(0, SQLITE_INT_MAX)

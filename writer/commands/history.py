@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from writer.commands._args import draft_id, revision_id
 from writer.commands._store import with_store
 from writer.store import Revision, Store
 from writer.store.history import diff, unified, words_changed
@@ -14,17 +15,17 @@ from writer.store.timefmt import ago
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the history actions to ``writer drafts``."""
     p = sub.add_parser("history", help="a draft's revisions, newest first")
-    p.add_argument("id", type=int, help="the draft's id")
+    p.add_argument("id", type=draft_id, help="the draft's id")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_history)
 
     p = sub.add_parser("diff", help="what changed from a revision to another one, or to the draft now")
-    p.add_argument("rev", type=int, help="a revision id (from `writer drafts history`)")
-    p.add_argument("rev2", type=int, nargs="?", help="a later revision (default: the draft as it is now)")
+    p.add_argument("rev", type=revision_id, help="a revision id (from `writer drafts history`)")
+    p.add_argument("rev2", type=revision_id, nargs="?", help="a later revision (default: the draft as it is now)")
     p.set_defaults(func=_diff)
 
     p = sub.add_parser("restore-revision", help="put a revision's text back (the current text is kept as one)")
-    p.add_argument("rev", type=int, help="a revision id (from `writer drafts history`)")
+    p.add_argument("rev", type=revision_id, help="a revision id (from `writer drafts history`)")
     p.set_defaults(func=_restore)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from writer.commands._args import draft_id
 from writer.commands._store import with_store
 from writer.errors import WriterError
 from writer.store import Store
@@ -13,7 +14,7 @@ from writer.store import Store
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the tag actions to ``writer drafts``."""
     p = sub.add_parser("tag", help="add or remove a draft's tags (they go to export and every target)")
-    p.add_argument("id", type=int, help="the draft's id")
+    p.add_argument("id", type=draft_id, help="the draft's id")
     p.add_argument("--add", action="append", default=[], metavar="TAG", help="add this tag (repeat for more)")
     p.add_argument("--remove", action="append", default=[], metavar="TAG", help="remove this tag (any case)")
     p.set_defaults(func=_tag)

@@ -63,7 +63,7 @@ ORDERS = {
 }
 _DRAFT_COLUMNS = "id, title, body, created, updated, status, tags, word_count, title_is_set, url"
 
-_SQLITE_INT_MAX = 2**63 - 1
+SQLITE_INT_MAX = 2**63 - 1
 _SQLITE_INT_MIN = -(2**63)
 
 P = ParamSpec("P")
@@ -334,7 +334,7 @@ class Store:
         return self._get(draft_id)
 
     def _get(self, draft_id: int) -> Draft:
-        if not _SQLITE_INT_MIN <= draft_id <= _SQLITE_INT_MAX:
+        if not _SQLITE_INT_MIN <= draft_id <= SQLITE_INT_MAX:
             raise DraftNotFound(f"No draft with id {draft_id} (`writer drafts list` shows them).")
         row = self.db.execute(f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE id = ?", [draft_id]).fetchone()
         if row is None:
@@ -437,7 +437,7 @@ class Store:
         match = fts_query(query, self._prefix_cheap)
         if not match or limit <= 0:
             return []
-        limit = min(limit, _SQLITE_INT_MAX)
+        limit = min(limit, SQLITE_INT_MAX)
         # Newest matches first, streamed by FTS5 and cut at the candidate limit: the cost no
         # longer grows with the number of matches. Snippets are made for the rows returned only.
         if has_phrase(query):

@@ -126,3 +126,14 @@ def test_windows_line_ends_are_stored_as_the_editor_shows_them(store: Store) -> 
     saved = store.save_draft(draft.id, body="Line one.\r\nThe robot smiled.\r\nMore.", provenance=[span])
     stored = store.get_provenance(draft.id)
     assert saved.body[stored[0].start:stored[0].end] == "The robot smiled."
+
+
+def test_listing_versions_can_leave_their_bodies_in_the_store(store: Store) -> None:
+    draft = store.create_draft("v1 " * 1000)
+    store.snapshot(draft.id)
+    store.save_draft(draft.id, body="v2")
+    store.snapshot(draft.id)
+    full, light = store.revisions(draft.id), store.revisions(draft.id, bodies=False)
+    assert [r.id for r in light] == [r.id for r in full] and all(r.body == "" for r in light)
+    assert [r.word_count for r in light] == [1, 1000]
+    assert store.revision(light[-1].id).body == full[-1].body  # one read whole when it is shown

@@ -560,10 +560,12 @@ class Store:
         return _revision_spans(row[0], row[1])
 
     @_guarded
-    def revisions(self, draft_id: int) -> list[Revision]:
-        """Snapshots of a draft, newest first."""
+    def revisions(self, draft_id: int, *, bodies: bool = True) -> list[Revision]:
+        """Snapshots of a draft, newest first; with ``bodies=False`` their bodies are left empty (a list
+        to show: a draft's versions may hold tens of megabytes; :meth:`revision` reads one whole)."""
         self._get(draft_id)
-        rows = self.db.execute(f"SELECT {_REVISION_COLUMNS} FROM revisions WHERE draft_id = ? "
+        columns = _REVISION_COLUMNS if bodies else _REVISION_COLUMNS.replace("body", "'' AS body")
+        rows = self.db.execute(f"SELECT {columns} FROM revisions WHERE draft_id = ? "
                                "ORDER BY created DESC, id DESC", [draft_id]).fetchall()
         return [_revision(r) for r in rows]
 

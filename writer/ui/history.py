@@ -68,8 +68,8 @@ def changes_html(changes: list[Change], colours: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def _compare(old: str, new: str) -> tuple[list[Change], int, int]:
-    changes = diff(old, new)
+def _compare(store: Any, revision_id: int, new: str) -> tuple[list[Change], int, int]:
+    changes = diff(store.revision(revision_id).body, new)
     return (changes, *words_changed(changes))
 
 
@@ -138,7 +138,7 @@ class HistoryDialog(QDialog):
             self.restore_button.setEnabled(False)
             return
         try:
-            self.revisions = self.window.store.revisions(draft_id)
+            self.revisions = self.window.store.revisions(draft_id, bodies=False)  # one body is read when shown
             title = self.window.store.get_draft(draft_id).title or "Untitled"
         except WriterError as exc:
             self.heading.setText(str(exc))
@@ -173,7 +173,7 @@ class HistoryDialog(QDialog):
         if rev is None or doc is None:
             return
         self.summary.setText("Comparing with the text as it is now…")
-        self.window.worker.submit(_compare, rev.body, doc.toPlainText(), channel=CHANNEL,
+        self.window.worker.submit(_compare, self.window.store, rev.id, doc.toPlainText(), channel=CHANNEL,
                                   on_result=lambda result, rev_id=rev.id: self._show_diff(rev_id, *result),
                                   on_error=lambda exc: self.summary.setText(f"Could not compare: {exc}"))
 
@@ -200,6 +200,7 @@ class HistoryDialog(QDialog):
             return
         self.window.autosave.flush()  # the text on screen, typing included, is what gets kept
         try:
+            rev = self.window.store.revision(rev.id)  # the list holds no bodies
             spans = self.window.store.revision_provenance(rev.id)
             self.window.store.snapshot(self.draft_id, "before restore")
         except WriterError as exc:

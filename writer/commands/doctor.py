@@ -73,9 +73,7 @@ def _mode(path: Path) -> int:
 
 def _permissions(folder: Path, db: Path) -> list[Finding]:
     try:
-        loose = [p for p in (folder, db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),
-                             backups.backups_dir(db), *backups.list_backups(backups.backups_dir(db)))
-                 if p.exists() and _mode(p) & 0o077]
+        loose = [p for p in (folder, *backups.database_files(db)) if p.exists() and _mode(p) & 0o077]
     except OSError as exc:
         return [Finding("permissions", "problem", f"cannot read {folder} ({exc.strerror or exc})",
                         f"check that {folder} belongs to you")]

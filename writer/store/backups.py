@@ -34,6 +34,14 @@ def backups_dir(db_path: Path) -> Path:
     return db_path.parent / "backups"
 
 
+def database_files(db: Path) -> list[Path]:
+    """The files that hold the drafts: the database, its WAL and shared memory, the backups folder and
+    its backups (what must be private to the user), those that exist."""
+    folder = backups_dir(db)
+    return [p for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"), folder,
+                        *list_backups(folder)) if p.exists()]
+
+
 def list_backups(folder: Path) -> list[Path]:
     """Backups in ``folder``, oldest first (the timestamped names sort in time order)."""
     if not folder.is_dir():

@@ -763,10 +763,8 @@ def _make_private(path: Path) -> None:
     """
     with contextlib.suppress(OSError):  # exists already, or the folder refuses (reported on connect)
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, paths.PRIVATE_FILE))
-    folder = backups.backups_dir(path)
-    loose = [p for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"), folder,
-                         *backups.list_backups(folder))
-             if p.exists() and paths.make_private(p, paths.PRIVATE_DIR if p.is_dir() else paths.PRIVATE_FILE)]
+    loose = [p for p in backups.database_files(path)
+             if paths.make_private(p, paths.PRIVATE_DIR if p.is_dir() else paths.PRIVATE_FILE)]
     if loose:
         paths.note(f"Made the drafts database and its backups in {path.parent} private to you (mode 600): "
                    "other users on this computer could read them.")

@@ -35,6 +35,7 @@ from writer.provenance import to_utf16
 from writer.store import Revision
 from writer.store.history import Change, diff, words_changed
 from writer.store.timefmt import ago
+from writer.ui.windows import lazy_window
 
 CHANNEL = "history"
 REASONS = {"autosave": "while writing", "manual": "kept by you", "publish": "published",
@@ -229,18 +230,11 @@ def _checkpoint(store: Any, draft_id: int) -> None:
 
 def install_history(window: Any) -> QAction:
     """File ▸ History… (Ctrl+Shift+H) for the open draft; the draft is kept as a version when left."""
-    dialog: dict[str, HistoryDialog] = {}
-
-    def show() -> HistoryDialog:
+    def prepare(dialog: HistoryDialog) -> None:
         window.autosave.flush()  # compare with what is on screen, saved
-        if "it" not in dialog:
-            dialog["it"] = HistoryDialog(window)
-        it = dialog["it"]
-        it.load(window.current_draft_id)
-        it.show()
-        it.raise_()
-        it.activateWindow()
-        return it
+        dialog.load(window.current_draft_id)
+
+    show = lazy_window(lambda: HistoryDialog(window), prepare)
 
     action = window._action("&History…", ["Ctrl+Shift+H"], show, tip="Earlier versions of this draft")
     action.setObjectName("historyAction")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from writer.generation.packs import Pack
 from writer.ui.training import TrainDialog, unfinished
+from writer.ui.windows import bring_forward, lazy_window
 
 CHANNEL = "models-page"
 #: The draft's last characters that the comparison scores (a whole novel would take minutes).
@@ -269,8 +270,7 @@ class ModelsDialog(QDialog):
             self.training = TrainDialog(self, self.window.settings, [p.name for p in self.packs if p.available],
                                         resume=resume or next(iter(unfinished()), None))
             self.training.finishedPack.connect(self._packs_changed)
-        self.training.show()
-        self.training.raise_()
+        bring_forward(self.training)
         return self.training
 
     def make_default(self) -> None:
@@ -318,17 +318,7 @@ class ModelsDialog(QDialog):
 
 def install_models_page(window: Any) -> QAction:
     """View ▸ Models… (Ctrl+Shift+L): the packs, their cards and what to do with them."""
-    dialog: dict[str, ModelsDialog] = {}
-
-    def show() -> ModelsDialog:
-        if "it" not in dialog:
-            dialog["it"] = ModelsDialog(window)
-        it = dialog["it"]
-        it.refresh()
-        it.show()
-        it.raise_()
-        it.activateWindow()
-        return it
+    show = lazy_window(lambda: ModelsDialog(window), lambda dialog: dialog.refresh())
 
     action = window._action("&Models…", ["Ctrl+Shift+L"], show, tip="Model packs: cards, add, remove, compare")
     action.setObjectName("modelsAction")

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from writer.errors import WriterError
 from writer.settings import Setting, Settings
+from writer.ui.windows import bring_forward
 
 #: Group titles by key prefix; an unknown prefix is title-cased.
 GROUPS = {
@@ -312,8 +313,7 @@ def show_settings(window: Any) -> SettingsDialog:
     """Ctrl+, : the dialog over the window's live :class:`Settings` (one at a time)."""
     existing = getattr(window, "settings_dialog", None)
     if isinstance(existing, SettingsDialog) and existing.isVisible():
-        existing.raise_()
-        existing.activateWindow()
+        bring_forward(existing)
         return existing
     publishing = getattr(window, "publishing", None)
     targets = None

@@ -30,8 +30,8 @@ from typing import Any
 
 from models import corpus as corpus_mod
 from writer.errors import WriterError
+from writer.generation.names import NAMES_FILE  # the file the engine reads
 
-NAMES_FILE = "names.json"
 MAX_NAMES = 400
 NAME_RATIO = 20  # a name general English has too is listed when the books use it this many times as often
 NAME_MIN = 20

@@ -71,6 +71,7 @@ from writer.generation.packs import EOS, MODEL_FILE, Pack, load_tokenizer
 from writer.generation.polish import Polish, rank
 from writer.generation.sampling import SamplerSettings, sample
 from writer.generation.streaming import RowText, Stop, Trim
+from writer.generation.token_info import TokenInfo
 from writer.generation.tokens import TokenBytes
 from writer.generation.words import Lexicon, breaks, pack_words
 
@@ -95,6 +96,7 @@ class Generation:
     cancelled: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     scores: list[float] = field(default_factory=list)  # mean log-probability per token, the pack's own
+    tokens: list[list[TokenInfo]] = field(default_factory=list)  # per shown text, when asked for (token view)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -10,6 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
+from tests.ui.panels import panels_of
 from writer import paths
 from writer.store import Store
 from writer.ui.models_page import ModelsDialog, install_models_page
@@ -23,8 +24,7 @@ def page(qtbot: QtBot, make_window: WindowFactory) -> ModelsDialog:
     if not (SHIPPED / "pkd" / "model.onnx").is_file():
         pytest.skip("the shipped packs are not in resources/models")
     window = make_window(**QUIET)
-    install_models_page(window)
-    dialog = window.show_models()
+    dialog = install_models_page(window, panels_of(window).suggestions)()
     qtbot.waitUntil(lambda: dialog.list.count() >= 3)
     return dialog
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import html
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QTextCursor
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,6 +37,10 @@ from writer.store import Revision
 from writer.store.history import Change, diff, words_changed
 from writer.store.timefmt import ago
 from writer.ui.windows import lazy_window
+
+if TYPE_CHECKING:
+    from writer.ui.main_window import MainWindow
+    from writer.ui.provenance import ProvenanceView
 
 CHANNEL = "history"
 REASONS = {"autosave": "while writing", "manual": "kept by you", "publish": "published",
@@ -77,9 +82,10 @@ def _compare(store: Any, revision_id: int, new: str) -> tuple[list[Change], int,
 class HistoryDialog(QDialog):
     """Revisions of the open draft, newest first, with a diff against the text as it is now."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow, provenance: ProvenanceView | None = None) -> None:
+        """``provenance``: where a restored version's model-written spans are tinted again."""
         super().__init__(window)
-        self.window = window
+        self.window, self.provenance = window, provenance
         self.setObjectName("historyDialog")
         self.setWindowTitle("History")
         self.setModal(False)
@@ -213,10 +219,9 @@ class HistoryDialog(QDialog):
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.insertText(rev.body)
         cursor.endEditBlock()
-        provenance = getattr(self.window, "provenance", None)
-        if provenance is not None:
+        if self.provenance is not None:
             for span in to_utf16(spans, rev.body):
-                provenance.record(span.start, span.end, span.model, span.seed)
+                self.provenance.record(span.start, span.end, span.model, span.seed)
         self.window.autosave.flush()
         self.window.statusBar().showMessage(f"Restored the version of {when(rev.created, datetime.now(UTC))} "
                                             "(Ctrl+Z undoes it)", 8000)
@@ -228,18 +233,18 @@ def _checkpoint(store: Any, draft_id: int) -> None:
         store.checkpoint(draft_id, "switch")
 
 
-def install_history(window: Any) -> QAction:
-    """File ▸ History… (Ctrl+Shift+H) for the open draft; the draft is kept as a version when left."""
+def install_history(window: MainWindow, provenance: ProvenanceView | None = None) -> Callable[[], HistoryDialog]:
+    """File ▸ History… (Ctrl+Shift+H) for the open draft; the draft is kept as a version when left.
+    Returns what shows the dialog."""
     def prepare(dialog: HistoryDialog) -> None:
         window.autosave.flush()  # compare with what is on screen, saved
         dialog.load(window.current_draft_id)
 
-    show = lazy_window(lambda: HistoryDialog(window), prepare)
+    show = lazy_window(lambda: HistoryDialog(window, provenance), prepare)
 
     action = window._action("&History…", ["Ctrl+Shift+H"], show, tip="Earlier versions of this draft")
     action.setObjectName("historyAction")
     window.menus["file"].insertAction(window.delete_action, action)
-    window.show_history = show
     previous: dict[str, int | None] = {"id": window.current_draft_id}
 
     def keep_left_draft(draft_id: int) -> None:
@@ -249,14 +254,14 @@ def install_history(window: Any) -> QAction:
             window.worker.submit(_checkpoint, window.store, left, channel=f"checkpoint-{left}")
 
     window.draftOpened.connect(keep_left_draft)
-    return action
+    return show
 
 
 #: How often the app looks whether the daily backup is due (it is taken at most once a day).
 BACKUP_CHECK_MS = 60 * 60 * 1000
 
 
-def install_backups(window: Any) -> QTimer:
+def install_backups(window: MainWindow) -> QTimer:
     """The daily whole-database backup (Preferences ▸ Saving), taken on the worker on start and
     looked for hourly, so a writer who never quits still gets one a day."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -56,6 +57,10 @@ from writer.ui.session import Session
 from writer.ui.tags import TagBar
 from writer.ui.workers import Worker
 
+if TYPE_CHECKING:
+    from writer.ui.about import AboutDialog
+    from writer.ui.shortcuts import ShortcutsDialog
+
 IMPORTABLE = (".md", ".markdown", ".txt")
 #: Above this many characters the word count runs off the GUI thread.
 BIG_TEXT = 200_000
@@ -83,8 +88,7 @@ class MainWindow(QMainWindow):
     #: settings through it. Queued to the GUI thread when the change was made on a worker.
     settingsChanged = Signal(str)
 
-    def __init__(self, store: Store, settings: Settings, *, read_only_note: str | None = None,
-                 features: bool = True) -> None:
+    def __init__(self, store: Store, settings: Settings, *, read_only_note: str | None = None) -> None:
         super().__init__()
         self.store = store
         self.settings = settings
@@ -146,9 +150,6 @@ class MainWindow(QMainWindow):
         self.apply_theme()
         self.apply_editor_settings()
         self.reload_list()
-        if features:
-            self._install_features()
-            self.session.restore_compare()
         self._restore_layout()
         if self.session.restore_draft():  # back where the writer was, even after a crash
             self._adopt_if_blank(self.current_draft_id)
@@ -162,22 +163,10 @@ class MainWindow(QMainWindow):
             self.status_state.setText("Read-only")
             self.statusBar().showMessage(read_only_note)
 
-    def _install_features(self) -> None:
-        """Copy flags and suggestions plug in here, before the saved layout is restored, so that
-        their docks get their sizes and places back (publishing installs from ``run_app``)."""
-        from writer.ui.copycheck import install_copycheck
-        from writer.ui.suggestions import install_suggestions
-
-        install_copycheck(self)
-        dock = install_suggestions(self).dock
-        if dock is not None:
-            dock.raise_()  # its tab in front, unless the saved layout says otherwise
-
-    def install_features(self) -> None:
-        """For a window made with ``features=False``: add the side panels once it is on screen
-        (the app opens editable first), then give their docks their saved places back."""
-        self._install_features()
-        self.session.restore_compare()
+    def restore_panel_layout(self) -> None:
+        """Once the side panels are in (:func:`writer.ui.features.install_panels`, after the window is
+        on screen and editable): give their docks their saved places back, and tell them which
+        draft is open."""
         state = self._layout_settings().value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -279,7 +268,24 @@ class MainWindow(QMainWindow):
         view.addActions([self.focus_action, self.list_action, self.editor_action, self.prev_action,
                          self.next_action])
         self.view_menu = view
-        self.menus = {"file": file, "edit": edit, "view": view}
+        help_menu = menu.addMenu("&Help")
+        self.shortcuts_action = self._action("&Keyboard Shortcuts", ["F1"], self.show_shortcuts, app_wide=True)
+        self.about_action = self._action("&About Writer", [], self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addActions([self.shortcuts_action, self.about_action])
+        self.menus = {"file": file, "edit": edit, "view": view, "help": help_menu}
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """F1: a fresh sheet each time (features may have added actions since)."""
+        from writer.ui.shortcuts import show_shortcuts  # on first use: not needed to start writing
+
+        return show_shortcuts(self)
+
+    def show_about(self) -> AboutDialog:
+        """Help ▸ About Writer; the packs fill in when the worker has listed them."""
+        from writer.ui.about import show_about  # on first use: not needed to start writing
+
+        return show_about(self)
 
     def _build_central(self) -> None:
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -410,6 +416,12 @@ class MainWindow(QMainWindow):
         else:
             dock.show()
         return dock
+
+    def use_delegate(self, delegate: DraftDelegate) -> None:
+        """Draw the drafts list with ``delegate`` (nudges mark stalled drafts), in the current theme."""
+        delegate.palette = self.palette_
+        self.list.setItemDelegate(delegate)
+        self.delegate = delegate
 
     def document(self, draft_id: int) -> QTextDocument | None:
         """The open document of ``draft_id`` (None if it was never opened this session)."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -32,6 +32,10 @@ from PySide6.QtWidgets import (
 from writer.generation.packs import Pack
 from writer.ui.training import TrainDialog, unfinished
 from writer.ui.windows import bring_forward, lazy_window
+
+if TYPE_CHECKING:
+    from writer.ui.main_window import MainWindow
+    from writer.ui.suggestions import SuggestionsPanel
 
 CHANNEL = "models-page"
 #: The draft's last characters that the comparison scores (a whole novel would take minutes).
@@ -125,9 +129,10 @@ def _compare(names: list[str], text: str, progress: Any = None) -> list[tuple[st
 class ModelsDialog(QDialog):
     """The packs on the left, the chosen one's card on the right, actions below."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow, suggestions: SuggestionsPanel | None = None) -> None:
+        """``suggestions``: the panel that lists the packs again when one is added or removed."""
         super().__init__(window)
-        self.window = window
+        self.window, self.suggestions = window, suggestions
         self.setObjectName("modelsDialog")
         self.setWindowTitle("Models")
         self.setModal(False)
@@ -282,9 +287,8 @@ class ModelsDialog(QDialog):
         self.refresh(pack.name)
 
     def _packs_changed(self, select: str | None) -> None:
-        panel = getattr(self.window, "suggestions", None)
-        if panel is not None and hasattr(panel, "reload_packs"):
-            panel.reload_packs()
+        if self.suggestions is not None:
+            self.suggestions.reload_packs()
         self.refresh(select)
 
     def compare(self) -> None:
@@ -316,12 +320,12 @@ class ModelsDialog(QDialog):
                             f"(perplexity, lower is closer: {listing}).")
 
 
-def install_models_page(window: Any) -> QAction:
-    """View ▸ Models… (Ctrl+Shift+L): the packs, their cards and what to do with them."""
-    show = lazy_window(lambda: ModelsDialog(window), lambda dialog: dialog.refresh())
+def install_models_page(window: MainWindow, suggestions: SuggestionsPanel | None = None) -> Callable[[], ModelsDialog]:
+    """View ▸ Models… (Ctrl+Shift+L): the packs, their cards and what to do with them. Returns what
+    shows the dialog."""
+    show = lazy_window(lambda: ModelsDialog(window, suggestions), lambda dialog: dialog.refresh())
 
     action = window._action("&Models…", ["Ctrl+Shift+L"], show, tip="Model packs: cards, add, remove, compare")
     action.setObjectName("modelsAction")
     window.view_menu.addAction(action)
-    window.show_models = show
-    return action
+    return show

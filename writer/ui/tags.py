@@ -8,7 +8,7 @@ of a tag typed in another case.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidget
@@ -16,6 +16,9 @@ from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidge
 from writer.errors import WriterError
 from writer.store import DraftNotFound
 from writer.store.store import normalize_tags
+
+if TYPE_CHECKING:
+    from writer.ui.main_window import MainWindow
 
 
 def parse(text: str) -> list[str]:
@@ -40,7 +43,7 @@ class TagBar(QWidget):
 
     tagsSaved = Signal(int)
 
-    def __init__(self, parent: QWidget, window: Any) -> None:
+    def __init__(self, parent: QWidget, window: MainWindow) -> None:
         super().__init__(parent)
         self.window = window
         self.setObjectName("tagBar")

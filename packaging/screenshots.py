@@ -81,7 +81,7 @@ def scenes(data: Path) -> None:
         window.show()
         window.start_search()
         window.search_field.setText("harbour")
-        window._run_search()
+        window.search.run()
         shot(window, "search.png")
         window.cancel_search()
         window.toggle_focus_mode()

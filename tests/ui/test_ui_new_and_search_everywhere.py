@@ -112,7 +112,7 @@ def _focus_mode(window: MainWindow) -> None:
 def _search_results(window: MainWindow) -> None:
     window.start_search()
     window.search_field.setText("Written")
-    window._run_search()
+    window.search.run()
 
 
 NON_MODAL: dict[str, Callable[[MainWindow, Features], QWidget | None]] = {

@@ -104,7 +104,7 @@ def test_focus_mode_comes_back_after_quit_and_after_a_crash(qtbot: QtBot, make_w
 def test_the_panel_tab_in_front_comes_back(qtbot: QtBot, make_window: WindowFactory, store: Store) -> None:
     store.create_draft("A draft")
     window = make_window()
-    docks = window._side_docks
+    docks = window.side_docks()
     behind = [d for d in docks if d.visibleRegion().isEmpty()]
     assert len(docks) >= 2 and behind, "one panel tab in front, the others behind"
     behind[0].raise_()
@@ -114,7 +114,7 @@ def test_the_panel_tab_in_front_comes_back(qtbot: QtBot, make_window: WindowFact
 
     again = make_window()
     qtbot.waitUntil(lambda: any(d.objectName() == front and not d.visibleRegion().isEmpty()
-                                for d in again._side_docks))
+                                for d in again.side_docks()))
 
 
 def _run(data: Path, *args: str) -> subprocess.Popen[str]:

@@ -7,19 +7,17 @@ the debounced autosave in :class:`~writer.ui.autosave.Autosave`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
-    QKeyEvent,
     QKeySequence,
     QTextDocument,
 )
@@ -27,7 +25,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -43,30 +40,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from writer import paths
 from writer.errors import WriterError
 from writer.settings import Settings
-from writer.store import Draft, SearchHit, Store, reading_minutes, word_count
+from writer.store import Draft, Store, reading_minutes, word_count
 from writer.ui import icons, theme
 from writer.ui.autosave import Autosave
-from writer.ui.drafts_list import MARKS, SORTS, DraftDelegate, DraftRole, DraftsModel, DraftsView
+from writer.ui.draft_search import DraftSearch
+from writer.ui.drafts_list import SORTS, DraftDelegate, DraftRole, DraftsModel, DraftsView
 from writer.ui.editor import Editor
+from writer.ui.focus_mode import FocusMode
 from writer.ui.global_keys import GlobalKeys
 from writer.ui.highlighter import MarkdownHighlighter
+from writer.ui.import_export import ImportExport, slug
 from writer.ui.session import Session
 from writer.ui.tags import TagBar
+from writer.ui.window_layout import layout_settings, restore_docks, restore_layout, save_layout
 from writer.ui.workers import Worker
 
 if TYPE_CHECKING:
     from writer.ui.about import AboutDialog
     from writer.ui.shortcuts import ShortcutsDialog
 
-IMPORTABLE = (".md", ".markdown", ".txt")
 #: Above this many characters the word count runs off the GUI thread.
 BIG_TEXT = 200_000
-#: Width of the side panels (suggestions, copy check) on first run; the editor keeps the rest.
-SIDE_PANEL_WIDTH = 360
-_SLUG = re.compile(r"[^\w-]+")
 
 
 def shortcut_text(action: QAction) -> str:
@@ -102,9 +98,6 @@ class MainWindow(QMainWindow):
         self._docs: dict[int, QTextDocument] = {}
         self._highlighters: dict[int, MarkdownHighlighter] = {}
         self._cursor_pos: dict[int, int] = {}
-        self._search_return: tuple[int | None, int] | None = None
-        self._focus_mode = False
-        self._pre_focus: dict[str, object] = {}
         self._side_docks: list[QDockWidget] = []
         self._doc_ids: dict[int, int] = {}  # id(document) → its draft's id
         self._blank_ids: set[int] = set()  # drafts made by New this session (discarded if left empty)
@@ -127,8 +120,6 @@ class MainWindow(QMainWindow):
 
         self._count_timer = QTimer(self, singleShot=True, interval=250)
         self._count_timer.timeout.connect(self._update_counts)
-        self._search_timer = QTimer(self, singleShot=True, interval=90)
-        self._search_timer.timeout.connect(self._run_search)
         self._clock = QTimer(self, interval=60_000)
         self._clock.timeout.connect(self.model.refresh_times)
         self._clock.start()
@@ -140,23 +131,23 @@ class MainWindow(QMainWindow):
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda *_: self.apply_theme())
 
         self.global_keys = GlobalKeys(self, [self.new_action, self.search_action])
-        self._drop_filter = _FileDropFilter(self)
+        self.search = DraftSearch(self)
+        self._focus = FocusMode(self)
+        self.import_export = ImportExport(self)
         for widget in (self.editor.viewport(), self.list.viewport(), self.empty):
-            widget.installEventFilter(self._drop_filter)
-        self.search_field.installEventFilter(self)
-        self.list.installEventFilter(self)
+            widget.installEventFilter(self.import_export)  # dropped files import, not paste their paths
 
-        self.session = Session(self, self._layout_settings())
+        self.session = Session(self, layout_settings())
         self.apply_theme()
         self.apply_editor_settings()
         self.reload_list()
-        self._restore_layout()
+        restore_layout(self)
         if self.session.restore_draft():  # back where the writer was, even after a crash
             self._adopt_if_blank(self.current_draft_id)
         elif self.model.rowCount():
             self.open_draft(self.model.draft_at(0).id)
         else:
-            self._show_empty()
+            self.show_empty()
         QTimer.singleShot(0, self, self.session.restore_view)  # once on screen: focus mode, scroll
         if read_only_note:
             self.editor.setReadOnly(True)
@@ -167,11 +158,7 @@ class MainWindow(QMainWindow):
         """Once the side panels are in (:func:`writer.ui.features.install_panels`, after the window is
         on screen and editable): give their docks their saved places back, and tell them which
         draft is open."""
-        state = self._layout_settings().value("state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
-        else:
-            self._size_side_docks()
+        restore_docks(self)
         if self.current_draft_id is not None:
             self.draftOpened.emit(self.current_draft_id)  # the new panels learn which draft is open
 
@@ -214,7 +201,7 @@ class MainWindow(QMainWindow):
         self.next_action = self._action("Next Draft", ["Ctrl+PgDown"], lambda: self._step(1))
         self.prev_action = self._action("Previous Draft", ["Ctrl+PgUp"], lambda: self._step(-1))
         self.list_action = self._action("Go to Drafts List", ["Ctrl+1"], self._focus_list)
-        self.editor_action = self._action("Go to Editor", ["Ctrl+2"], self._focus_editor)
+        self.editor_action = self._action("Go to Editor", ["Ctrl+2"], self.focus_editor)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Main toolbar", self)
@@ -230,8 +217,6 @@ class MainWindow(QMainWindow):
         self.search_field.setPlaceholderText(f"Search drafts  ({shortcut_text(self.search_action)})")
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setToolTip(self.search_action.toolTip())
-        self.search_field.textEdited.connect(self._on_search_edited)
-        self.search_field.returnPressed.connect(self._commit_search)
         bar.addWidget(self.search_field)
         spacer = QWidget(bar)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -318,8 +303,6 @@ class MainWindow(QMainWindow):
         self.list.setItemDelegate(self.delegate)
         self.list.setModel(self.model)
         self.list.selectionModel().currentChanged.connect(self._on_list_current)
-        self.list.clicked.connect(lambda _: self._commit_search())
-        self.list.activated.connect(lambda _: self._commit_search(focus_editor=True))
         layout.addWidget(self.list, 1)
         self.drafts_pane = pane
 
@@ -398,7 +381,7 @@ class MainWindow(QMainWindow):
     def add_side_panel(self, widget: QWidget, title: str) -> QDockWidget:
         """Dock ``widget`` on the right (suggestions, copy flags, publishing…)."""
         dock = QDockWidget(title, self)
-        dock.setObjectName(f"panel-{_SLUG.sub('-', title.lower()).strip('-')}")
+        dock.setObjectName(f"panel-{slug(title)}")
         dock.setWidget(widget)
         dock.setAllowedAreas(Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.LeftDockWidgetArea)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -411,11 +394,15 @@ class MainWindow(QMainWindow):
         self.session.watch_dock(dock)
         toggle = dock.toggleViewAction()
         self.view_menu.addAction(toggle)
-        if self._focus_mode:
+        if self.focus_mode:
             dock.hide()
         else:
             dock.show()
         return dock
+
+    def side_docks(self) -> list[QDockWidget]:
+        """The side panels' docks, in the order they were added."""
+        return list(self._side_docks)
 
     def use_delegate(self, delegate: DraftDelegate) -> None:
         """Draw the drafts list with ``delegate`` (nudges mark stalled drafts), in the current theme."""
@@ -440,7 +427,7 @@ class MainWindow(QMainWindow):
         self.list.empty_text = ("No drafts yet.\n\nPress "
                                 f"{shortcut_text(self.new_action)} to start one, or drop .md / .txt "
                                 "files here to import them.")
-        self._select_in_list(self.current_draft_id)
+        self.select_in_list(self.current_draft_id)
 
     def new_draft(self) -> int | None:
         """Put the cursor in an empty draft and return its id: the open one if it is still
@@ -448,17 +435,17 @@ class MainWindow(QMainWindow):
         :meth:`_discard_if_empty`), so pressing New again and again leaves nothing behind."""
         self.raise_()
         self.activateWindow()
-        if self._read_only():
+        if self.refuse_if_read_only():
             return None
-        if self._search_return is not None:
-            self._end_search()
+        if self.search.active:
+            self.search.end()
         if self.current_draft_id is not None and self._is_blank(self.current_draft_id):
             self.open_draft(self.current_draft_id)
             return self.current_draft_id
         try:
             draft = self.store.create_draft("")
         except WriterError as exc:
-            self._error("Could not create a draft", str(exc))
+            self.show_error("Could not create a draft", str(exc))
             return None
         self._blank_ids.add(draft.id)
         self.model.update_draft(draft)
@@ -517,7 +504,7 @@ class MainWindow(QMainWindow):
     def undo_discard(self) -> int | None:
         """Bring back the last empty draft discarded, as a draft again, and undo its last edit
         (the text erased before leaving it comes back)."""
-        if self._discarded is None or self._read_only():
+        if self._discarded is None or self.refuse_if_read_only():
             return None
         doc, highlighter = self._discarded
         self._discarded = None
@@ -525,7 +512,7 @@ class MainWindow(QMainWindow):
         try:
             draft = self.store.create_draft("")
         except WriterError as exc:
-            self._error("Could not bring the draft back", str(exc))
+            self.show_error("Could not bring the draft back", str(exc))
             return None
         self._docs[draft.id] = doc
         self._doc_ids[id(doc)] = draft.id
@@ -552,7 +539,7 @@ class MainWindow(QMainWindow):
             try:
                 draft = self.store.get_draft(draft_id)
             except WriterError as exc:
-                self._error("Could not open the draft", str(exc))
+                self.show_error("Could not open the draft", str(exc))
                 return
             doc = self._make_document(draft)
         self.current_draft_id = draft_id
@@ -562,7 +549,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.page)
         self.tag_bar.load(draft_id)
         self._set_cursor(cursor if cursor is not None else self._cursor_pos.get(draft_id, 0))
-        self._select_in_list(draft_id)
+        self.select_in_list(draft_id)
         self._update_counts()
         self._update_title()
         if not self.store.read_only:
@@ -609,7 +596,7 @@ class MainWindow(QMainWindow):
 
     def delete_current(self) -> None:
         draft_id = self.current_draft_id
-        if draft_id is None or self._read_only():
+        if draft_id is None or self.refuse_if_read_only():
             return
         self.autosave.flush()  # the title is the open draft's, as saved now (not a list row's: a search hides rows)
         try:
@@ -625,7 +612,7 @@ class MainWindow(QMainWindow):
         try:
             self.store.delete_draft(draft_id)
         except WriterError as exc:
-            self._error("Could not delete the draft", str(exc))
+            self.show_error("Could not delete the draft", str(exc))
             return
         self.autosave.forget(draft_id)
         self.current_draft_id = None
@@ -641,9 +628,9 @@ class MainWindow(QMainWindow):
         if self.model.rowCount():
             self.open_draft(self.model.draft_at(0).id)
         else:
-            self._show_empty()
+            self.show_empty()
 
-    def _show_empty(self) -> None:
+    def show_empty(self) -> None:
         self.current_draft_id = None
         self.stack.setCurrentWidget(self.empty)
         self.status_words.setText("")
@@ -657,7 +644,7 @@ class MainWindow(QMainWindow):
         row = 0 if row is None else (row + delta) % self.model.rowCount()
         self.open_draft(self.model.draft_at(row).id)
 
-    def _select_in_list(self, draft_id: int | None) -> None:
+    def select_in_list(self, draft_id: int | None) -> None:
         selection = self.list.selectionModel()
         row = self.model.row_of(draft_id) if draft_id is not None else None
         blocked = selection.blockSignals(True)
@@ -680,14 +667,14 @@ class MainWindow(QMainWindow):
     def _on_sort_changed(self) -> None:
         key = self.sort_box.currentData()
         self.model.set_sort(key)
-        self._select_in_list(self.current_draft_id)
+        self.select_in_list(self.current_draft_id)
         self.settings.set("drafts.sort", key)
         self._save_settings()
 
     def _focus_list(self) -> None:
         self.list.setFocus()
 
-    def _focus_editor(self) -> None:
+    def focus_editor(self) -> None:
         if self.stack.currentWidget() is self.page:
             self.editor.setFocus()
 
@@ -774,218 +761,63 @@ class MainWindow(QMainWindow):
             left, self.current_draft_id = self.current_draft_id, None
             self._discard_if_empty(left, with_history=False)  # quitting leaves no empty draft behind either
         self.session.stop()  # as it is now, focus mode included, before focus mode is left to close
-        if self._focus_mode:
+        if self.focus_mode:
             self.toggle_focus_mode()  # the layout from before focus mode is the one the session kept
         else:
-            self._save_layout()
+            save_layout(self)
         self._save_settings()
         super().closeEvent(event)
 
-    # -- search ------------------------------------------------------------------------------
+    # -- search (writer.ui.draft_search) and focus mode (writer.ui.focus_mode) -----------------
 
     @property
     def searching(self) -> bool:
-        return self._search_return is not None
+        return self.search.active
 
     def start_search(self) -> None:
-        """Focus the search field, remembering where to come back to on Esc."""
-        self.raise_()
-        self.activateWindow()
-        if self._focus_mode:
-            self.toggle_focus_mode()
-        if self._search_return is None:
-            position = self.editor.textCursor().position() if self.current_draft_id is not None else 0
-            self._search_return = (self.current_draft_id, position)
-        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_field.selectAll()
-
-    def _on_search_edited(self, _text: str) -> None:
-        if self._search_return is None:
-            self._search_return = (self.current_draft_id, self.editor.textCursor().position())
-        self._search_timer.start()
-
-    def _run_search(self) -> None:
-        query = self.search_field.text().strip()
-        if not query:
-            self.reload_list()
-            return
-        try:
-            hits: list[SearchHit] = self.store.search(query, marks=MARKS)
-        except WriterError as exc:
-            hits = []
-            self.statusBar().showMessage(str(exc), 4000)
-        self.model.set_hits(hits)
-        self.list.empty_text = f"No drafts match “{query}”.\n\nEsc goes back to what you were writing."
-        self._select_in_list(self.current_draft_id)
+        """Ctrl+K: focus the search field, remembering where to come back to on Esc."""
+        self.search.start()
 
     def cancel_search(self) -> None:
         """Esc: leave the search and go back to the draft and cursor position from before."""
-        back = self._search_return
-        self._end_search()
-        if back is None:
-            return
-        draft_id, position = back
-        if draft_id is not None and draft_id in self._docs:
-            self.open_draft(draft_id, cursor=position)
-        elif self.model.rowCount():
-            self.open_draft(self.model.draft_at(0).id)
-        else:
-            self._show_empty()
-
-    def _commit_search(self, focus_editor: bool = True) -> None:
-        """Enter or a click on a result: keep that draft open and leave the search."""
-        if self._search_return is None:
-            if focus_editor and self.list.hasFocus():
-                self._focus_editor()
-            return
-        self._search_timer.stop()
-        if self.search_field.text().strip() and self.model.searching is False:
-            self._run_search()
-        index = self.list.currentIndex()
-        draft = index.data(DraftRole) if index.isValid() else None
-        if draft is None and self.model.rowCount():
-            draft = self.model.draft_at(0)
-        self._end_search()
-        if isinstance(draft, Draft):
-            self.open_draft(draft.id, focus=focus_editor)
-
-    def _end_search(self) -> None:
-        self._search_return = None
-        self._search_timer.stop()
-        self.search_field.clear()
-        if self.model.searching:
-            self.reload_list()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            key = event.key()
-            if key == Qt.Key.Key_Escape and self.searching:
-                self.cancel_search()
-                return True
-            if watched is self.search_field and key == Qt.Key.Key_Escape:
-                self._focus_editor()
-                return True
-            if watched is self.search_field and key == Qt.Key.Key_Down and self.model.rowCount():
-                self.list.setFocus()
-                if not self.list.currentIndex().isValid():
-                    self.list.setCurrentIndex(self.model.index(0))
-                return True
-        return super().eventFilter(watched, event)
+        self.search.cancel()
 
     def _on_editor_escape(self) -> None:
-        if self._focus_mode:
+        if self.focus_mode:
             self.toggle_focus_mode()
         elif self.searching:
             self.cancel_search()
 
-    # -- focus mode --------------------------------------------------------------------------
-
     @property
     def focus_mode(self) -> bool:
-        return self._focus_mode
+        return self._focus.on
 
     def toggle_focus_mode(self) -> None:
         """F11: only the text (and the slim toolbar), full screen, typewriter scrolling."""
-        entering = not self._focus_mode
-        if entering:
-            self.session.save()  # the panels' layout as it is now: focus mode hides them
-        self._focus_mode = entering
-        self.focus_action.setChecked(entering)
-        if entering:
-            self._pre_focus = {
-                "maximized": self.isMaximized(),
-                "fullscreen": self.isFullScreen(),
-                "docks": [d for d in self._side_docks if d.isVisible()],
-                "geometry": self.saveGeometry(),
-                "state": self.saveState(),  # the panels' widths: full screen and back would change them
-            }
-            for widget in (self.drafts_pane, self.statusBar(), self.menuBar(), self.tag_bar, *self._side_docks):
-                widget.hide()
-            self.editor.set_typewriter(self.settings.get("editor.typewriter_in_focus"))
-            self.showFullScreen()
-            self._focus_editor()
-        else:
-            self.drafts_pane.show()
-            self.tag_bar.show()
-            self.statusBar().show()
-            self.menuBar().show()
-            for dock in self._pre_focus.get("docks", []):  # type: ignore[union-attr]
-                dock.show()
-            self.editor.set_typewriter(False)
-            if not self._pre_focus.get("fullscreen"):
-                if self._pre_focus.get("maximized"):
-                    self.showMaximized()
-                else:
-                    self.showNormal()
-                    self.restoreGeometry(self._pre_focus["geometry"])  # type: ignore[arg-type]
-            self.restoreState(self._pre_focus["state"])  # type: ignore[arg-type]
-        self.focusModeChanged.emit(entering)
+        self._focus.toggle()
 
-    # -- import / export ---------------------------------------------------------------------
+    # -- import / export (writer.ui.import_export) ----------------------------------------------
 
     def import_dialog(self) -> None:
-        if self._read_only():
-            return
-        files, _ = QFileDialog.getOpenFileNames(self, "Import Markdown", str(Path.home()),
-                                                "Markdown or text (*.md *.markdown *.txt);;All files (*)")
-        if files:
-            self.import_files([Path(f) for f in files])
+        self.import_export.import_dialog()
 
     def import_files(self, files: Iterable[Path]) -> None:
         """Import each file as a new draft off the GUI thread; errors name the file."""
-        files = list(files)
-        if not files or self._read_only():
-            return
-        self.statusBar().showMessage(f"Importing {len(files)} file{'s' if len(files) != 1 else ''}…")
-        self.worker.submit(_import_all, self.store, files, channel=f"import-{id(files)}",
-                           on_result=self._imported)
-
-    def _imported(self, outcome: tuple[list[Draft], list[str]]) -> None:
-        drafts, errors = outcome
-        for draft in drafts:
-            self.model.update_draft(draft)
-        if drafts:
-            self.open_draft(drafts[-1].id)
-            self.statusBar().showMessage(f"Imported {len(drafts)} draft{'s' if len(drafts) != 1 else ''}",
-                                         4000)
-        else:
-            self.statusBar().clearMessage()
-        if errors:
-            self._error("Some files were not imported", "\n\n".join(errors))
+        self.import_export.import_files(files)
 
     def export_dialog(self) -> None:
-        draft_id = self.current_draft_id
-        if draft_id is None:
-            self.statusBar().showMessage("Open a draft to export it.", 4000)
-            return
-        self.autosave.save(draft_id)
-        draft = self.store.get_draft(draft_id)
-        name = _SLUG.sub("-", draft.title.lower()).strip("-") or "draft"
-        target, _ = QFileDialog.getSaveFileName(self, "Export Markdown", str(Path.home() / f"{name}.md"),
-                                                "Markdown (*.md)")
-        if target:
-            self.export_to(draft_id, Path(target))
+        self.import_export.export_dialog()
 
     def export_to(self, draft_id: int, target: Path) -> None:
         """Write ``draft_id`` to ``target`` with front matter (off the GUI thread)."""
-        self.autosave.save(draft_id)
-        draft = self.store.get_draft(draft_id)
-        self.worker.submit(_export, draft, target, channel=f"export-{target}",
-                           on_result=lambda path: self.statusBar().showMessage(f"Exported to {path}", 5000),
-                           on_error=lambda exc: self._error("Could not export", f"{target}: {exc}"))
+        self.import_export.export_to(draft_id, target)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _importable(event.mimeData().urls()):
-            event.acceptProposedAction()
-        else:
+        if not self.import_export.take_drop(event, drop=False):
             super().dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        files = _importable(event.mimeData().urls())
-        if files:
-            event.acceptProposedAction()
-            self.import_files(files)
-        else:
+        if not self.import_export.take_drop(event, drop=True):
             super().dropEvent(event)
 
     # -- look and layout ---------------------------------------------------------------------
@@ -1023,37 +855,6 @@ class MainWindow(QMainWindow):
         self.editor.set_max_width(self.settings.get("editor.max_width"))
         self.autosave.delay_ms = self.settings.get("autosave.delay_ms")
 
-    def _layout_settings(self) -> QSettings:
-        return QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
-
-    def _restore_layout(self) -> None:
-        stored = self._layout_settings()
-        geometry = stored.value("geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1180, 760)
-        state = stored.value("state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
-        else:
-            self._size_side_docks()
-        splitter = stored.value("splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
-
-    def _size_side_docks(self) -> None:
-        """First run: the side panels narrower than the text (Qt gives them half the window)."""
-        if self._side_docks:
-            self.resizeDocks([self._side_docks[0]], [SIDE_PANEL_WIDTH], Qt.Orientation.Horizontal)
-
-    def _save_layout(self) -> None:
-        stored = self._layout_settings()
-        stored.setValue("geometry", self.saveGeometry())
-        stored.setValue("state", self.saveState())
-        stored.setValue("splitter", self.splitter.saveState())
-        stored.sync()
-
     def _save_settings(self) -> None:
         try:
             self.settings.save()
@@ -1062,67 +863,15 @@ class MainWindow(QMainWindow):
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _read_only(self) -> bool:
+    def refuse_if_read_only(self) -> bool:
         if self.store.read_only:
             self.statusBar().showMessage(self.read_only_note or "Drafts are open read-only.", 5000)
             return True
         return False
 
-    def _error(self, title: str, message: str) -> None:
+    def show_error(self, title: str, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
         self.last_error = box
-
-
-class _FileDropFilter(QObject):
-    """Lets files dropped on the editor or the list import instead of pasting their paths."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
-            files = _importable(event.mimeData().urls())  # type: ignore[attr-defined]
-            if files:
-                event.acceptProposedAction()  # type: ignore[attr-defined]
-                if kind == QEvent.Type.Drop:
-                    self.window.import_files(files)
-                return True
-        return False
-
-
-def _importable(urls: Iterable[object]) -> list[Path]:
-    files = []
-    for url in urls:
-        if url.isLocalFile():  # type: ignore[attr-defined]
-            path = Path(url.toLocalFile())  # type: ignore[attr-defined]
-            if path.suffix.lower() in IMPORTABLE:
-                files.append(path)
-    return files
-
-
-def _import_all(store: Store, files: list[Path]) -> tuple[list[Draft], list[str]]:
-    """Runs in a worker: import each file, collecting a message per failure."""
-    from writer.store.markdown_io import import_file
-
-    drafts, errors = [], []
-    for path in files:
-        try:
-            drafts.append(import_file(store, path))
-        except WriterError as exc:
-            errors.append(str(exc) if path.name in str(exc) else f"{path.name}: {exc}")
-        except OSError as exc:
-            errors.append(f"{path.name}: {exc.strerror or exc}")
-    return drafts, errors
-
-
-def _export(draft: Draft, target: Path) -> Path:
-    """Runs in a worker: write the draft with its front matter."""
-    from writer.store.markdown_io import export_markdown
-    from writer.textfiles import write_text_atomic
-
-    return write_text_atomic(target, export_markdown(draft))
 

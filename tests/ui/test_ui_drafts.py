@@ -261,13 +261,13 @@ def test_an_emptied_new_draft_is_discarded_and_undo_brings_the_text_back(
     window.open_draft(kept.id)
     qtbot.waitUntil(lambda: [d.id for d in store.list_drafts()] == [kept.id])
     assert list_titles(window) == ["Kept"]
-    assert window.undo_discard_button.isVisible()
+    assert window.blank_drafts.undo_button.isVisible()
 
-    qtbot.mouseClick(window.undo_discard_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.blank_drafts.undo_button, Qt.MouseButton.LeftButton)
     assert window.editor.toPlainText() == "half a thought"
     window.autosave.flush()
     assert sorted(d.body for d in store.list_drafts()) == ["Kept", "half a thought"]
-    assert not window.undo_discard_button.isVisible()
+    assert not window.blank_drafts.undo_button.isVisible()
 
 
 def test_quitting_in_an_empty_new_draft_stores_nothing(qtbot: QtBot, window, store: Store) -> None:

@@ -45,6 +45,7 @@ from writer.settings import Settings
 from writer.store import Draft, Store, reading_minutes, word_count
 from writer.ui import icons, theme
 from writer.ui.autosave import Autosave
+from writer.ui.blank_drafts import BlankDrafts
 from writer.ui.draft_search import DraftSearch
 from writer.ui.drafts_list import SORTS, DraftDelegate, DraftRole, DraftsModel, DraftsView
 from writer.ui.editor import Editor
@@ -100,8 +101,6 @@ class MainWindow(QMainWindow):
         self._cursor_pos: dict[int, int] = {}
         self._side_docks: list[QDockWidget] = []
         self._doc_ids: dict[int, int] = {}  # id(document) → its draft's id
-        self._blank_ids: set[int] = set()  # drafts made by New this session (discarded if left empty)
-        self._discarded: tuple[QTextDocument, MarkdownHighlighter] | None = None
 
         self.setWindowTitle("Writer")
         self.setObjectName("mainWindow")
@@ -143,7 +142,7 @@ class MainWindow(QMainWindow):
         self.reload_list()
         restore_layout(self)
         if self.session.restore_draft():  # back where the writer was, even after a crash
-            self._adopt_if_blank(self.current_draft_id)
+            self.blank_drafts.adopt_if_blank(self.current_draft_id)
         elif self.model.rowCount():
             self.open_draft(self.model.draft_at(0).id)
         else:
@@ -361,15 +360,7 @@ class MainWindow(QMainWindow):
     def _build_statusbar(self) -> None:
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
-        self.undo_discard_button = QPushButton("Undo", bar)
-        self.undo_discard_button.setObjectName("undoDiscardButton")
-        self.undo_discard_button.setToolTip("Bring back the empty draft just discarded, with its undo history")
-        self.undo_discard_button.setFlat(True)
-        self.undo_discard_button.clicked.connect(self.undo_discard)
-        self.undo_discard_button.hide()
-        bar.addPermanentWidget(self.undo_discard_button)  # beside the message that it undoes
-        self._discard_timer = QTimer(self, singleShot=True, interval=8000)
-        self._discard_timer.timeout.connect(self.undo_discard_button.hide)
+        self.blank_drafts = BlankDrafts(self)  # its Undo button first, beside the message it undoes
         self.status_state = QLabel("", bar)
         self.status_words = QLabel("", bar)
         self.status_reading = QLabel("", bar)
@@ -414,6 +405,19 @@ class MainWindow(QMainWindow):
         """The open document of ``draft_id`` (None if it was never opened this session)."""
         return self._docs.get(draft_id)
 
+    def detach_document(self, draft_id: int) -> tuple[QTextDocument, MarkdownHighlighter]:
+        """Forget ``draft_id``'s document (its draft was deleted) and hand it over, undo history and all."""
+        self._cursor_pos.pop(draft_id, None)
+        self.autosave.forget(draft_id)
+        return self._docs.pop(draft_id), self._highlighters.pop(draft_id)
+
+    def attach_document(self, draft_id: int, doc: QTextDocument, highlighter: MarkdownHighlighter) -> None:
+        """Give ``draft_id`` a document detached earlier (an empty draft brought back by Undo)."""
+        self._docs[draft_id] = doc
+        self._doc_ids[id(doc)] = draft_id
+        self._highlighters[draft_id] = highlighter
+        self.autosave.track(draft_id, doc, "")
+
     # -- drafts ------------------------------------------------------------------------------
 
     def reload_list(self) -> None:
@@ -432,14 +436,14 @@ class MainWindow(QMainWindow):
     def new_draft(self) -> int | None:
         """Put the cursor in an empty draft and return its id: the open one if it is still
         empty and new, else a new one. An empty draft is discarded when left (see
-        :meth:`_discard_if_empty`), so pressing New again and again leaves nothing behind."""
+        :class:`~writer.ui.blank_drafts.BlankDrafts`), so pressing New again and again leaves nothing behind."""
         self.raise_()
         self.activateWindow()
         if self.refuse_if_read_only():
             return None
         if self.search.active:
             self.search.end()
-        if self.current_draft_id is not None and self._is_blank(self.current_draft_id):
+        if self.current_draft_id is not None and self.blank_drafts.is_blank(self.current_draft_id):
             self.open_draft(self.current_draft_id)
             return self.current_draft_id
         try:
@@ -447,82 +451,10 @@ class MainWindow(QMainWindow):
         except WriterError as exc:
             self.show_error("Could not create a draft", str(exc))
             return None
-        self._blank_ids.add(draft.id)
+        self.blank_drafts.add(draft.id)
         self.model.update_draft(draft)
         self.open_draft(draft.id)
         self.statusBar().showMessage("New draft", 2000)
-        return draft.id
-
-    def _is_blank(self, draft_id: int, *, with_history: bool = True) -> bool:
-        """A draft made by New this session that holds nothing now: no text, title or tags.
-        ``with_history=False`` also asks for no revisions: on quit, when there is no Undo to
-        offer, a draft that once held text is kept."""
-        doc = self._docs.get(draft_id)
-        if draft_id not in self._blank_ids or doc is None or not doc.isEmpty() or self.store.read_only:
-            return False
-        try:
-            draft = self.store.get_draft(draft_id)
-            history = not with_history and self.store.revisions(draft_id)
-        except WriterError:
-            return False
-        return not (draft.body or draft.title_is_set or draft.tags or draft.url or history
-                    or draft.status != "draft")
-
-    def _adopt_if_blank(self, draft_id: int | None) -> None:
-        """An empty draft left open by a crash counts as new: leaving it discards it (if it
-        never held saved text: with no undo history to offer, its revisions are kept)."""
-        doc = self._docs.get(draft_id) if draft_id is not None else None
-        if draft_id is None or doc is None or not doc.isEmpty():
-            return
-        try:
-            if not self.store.revisions(draft_id):
-                self._blank_ids.add(draft_id)
-        except WriterError:
-            return
-
-    def _discard_if_empty(self, draft_id: int, *, with_history: bool = True) -> None:
-        """Leaving an empty new draft deletes it; its document (and undo history) is kept so
-        that Undo in the status bar brings it back with whatever was typed and erased."""
-        if draft_id == self.current_draft_id or not self._is_blank(draft_id, with_history=with_history):
-            return
-        self.autosave.flush()
-        try:
-            self.store.delete_draft(draft_id)
-        except WriterError:
-            return  # kept: an empty draft is harmless
-        doc = self._docs.pop(draft_id)
-        self._blank_ids.discard(draft_id)
-        self._cursor_pos.pop(draft_id, None)
-        self.autosave.forget(draft_id)
-        self._discarded = (doc, self._highlighters.pop(draft_id))
-        self.model.remove_draft(draft_id)
-        self.draftDeleted.emit(draft_id)
-        self.undo_discard_button.setVisible(doc.isUndoAvailable())
-        self.statusBar().showMessage("Empty draft discarded", 8000)
-        self._discard_timer.start()
-
-    def undo_discard(self) -> int | None:
-        """Bring back the last empty draft discarded, as a draft again, and undo its last edit
-        (the text erased before leaving it comes back)."""
-        if self._discarded is None or self.refuse_if_read_only():
-            return None
-        doc, highlighter = self._discarded
-        self._discarded = None
-        self.undo_discard_button.hide()
-        try:
-            draft = self.store.create_draft("")
-        except WriterError as exc:
-            self.show_error("Could not bring the draft back", str(exc))
-            return None
-        self._docs[draft.id] = doc
-        self._doc_ids[id(doc)] = draft.id
-        self._highlighters[draft.id] = highlighter
-        self._blank_ids.add(draft.id)
-        self.autosave.track(draft.id, doc, "")
-        self.model.update_draft(draft)
-        self.open_draft(draft.id)
-        if doc.isUndoAvailable():
-            self.editor.undo()
         return draft.id
 
     def open_draft(self, draft_id: int, *, focus: bool = True, cursor: int | None = None) -> None:
@@ -574,7 +506,7 @@ class MainWindow(QMainWindow):
         self._doc_ids[id(doc)] = draft.id
         self.autosave.track(draft.id, doc, draft.body)
         # contentsChange, not contentsChanged: re-colouring lines (highlighter) is no edit. The id is
-        # looked up at each edit: a discarded draft brought back by undo_discard gets a new one.
+        # looked up at each edit: a discarded draft brought back by Undo (BlankDrafts) gets a new one.
         key = id(doc)
         doc.contentsChange.connect(
             lambda _at, removed, added: (removed or added) and self._on_edited(self._doc_ids[key]))
@@ -585,8 +517,8 @@ class MainWindow(QMainWindow):
         if left is not None and left in self._docs:
             self._cursor_pos[left] = self.editor.textCursor().position()
             self.autosave.save(left)
-            if left in self._blank_ids:  # after the switch (the list may be mid-click now)
-                QTimer.singleShot(0, self, lambda: self._discard_if_empty(left))
+            if left in self.blank_drafts:  # after the switch (the list may be mid-click now)
+                QTimer.singleShot(0, self, lambda: self.blank_drafts.discard_if_empty(left))
 
     def _set_cursor(self, position: int) -> None:
         cursor = self.editor.textCursor()
@@ -757,9 +689,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.tag_bar.save()  # tags typed and not yet confirmed are kept too
         self.autosave.flush()
-        if self.current_draft_id is not None and self._is_blank(self.current_draft_id, with_history=False):
+        if self.current_draft_id is not None and self.blank_drafts.is_blank(self.current_draft_id, with_history=False):
             left, self.current_draft_id = self.current_draft_id, None
-            self._discard_if_empty(left, with_history=False)  # quitting leaves no empty draft behind either
+            self.blank_drafts.discard_if_empty(left, with_history=False)  # quitting leaves no empty draft behind either
         self.session.stop()  # as it is now, focus mode included, before focus mode is left to close
         if self.focus_mode:
             self.toggle_focus_mode()  # the layout from before focus mode is the one the session kept

@@ -224,8 +224,8 @@ class CopyCheck(QObject):
                 cursor.setPosition(base + mark.start)
                 cursor.setPosition(base + mark.end, QTextCursor.MoveMode.KeepAnchor)
                 selection = QTextEdit.ExtraSelection()
-                selection.cursor = cursor  # type: ignore[attr-defined]
-                selection.format = formats[mark.flag.level]  # type: ignore[attr-defined]
+                selection.cursor = cursor
+                selection.format = formats[mark.flag.level]
                 selections.append(selection)
                 spans.append(Span(cursor, mark.flag))
         self.spans = spans

@@ -85,7 +85,7 @@ class HistoryDialog(QDialog):
     def __init__(self, window: MainWindow, provenance: ProvenanceView | None = None) -> None:
         """``provenance``: where a restored version's model-written spans are tinted again."""
         super().__init__(window)
-        self.window, self.provenance = window, provenance
+        self.main_window, self.provenance = window, provenance
         self.setObjectName("historyDialog")
         self.setWindowTitle("History")
         self.setModal(False)
@@ -145,8 +145,8 @@ class HistoryDialog(QDialog):
             self.restore_button.setEnabled(False)
             return
         try:
-            self.revisions = self.window.store.revisions(draft_id, bodies=False)  # one body is read when shown
-            title = self.window.store.get_draft(draft_id).title or "Untitled"
+            self.revisions = self.main_window.store.revisions(draft_id, bodies=False)  # one body is read when shown
+            title = self.main_window.store.get_draft(draft_id).title or "Untitled"
         except WriterError as exc:
             self.heading.setText(str(exc))
             self.restore_button.setEnabled(False)
@@ -176,11 +176,11 @@ class HistoryDialog(QDialog):
 
     def _show_selected(self, _row: int) -> None:
         rev = self.selected()
-        doc = self.window.document(self.draft_id) if self.draft_id is not None else None
+        doc = self.main_window.document(self.draft_id) if self.draft_id is not None else None
         if rev is None or doc is None:
             return
         self.summary.setText("Comparing with the text as it is now…")
-        self.window.worker.submit(_compare, self.window.store, rev.id, doc.toPlainText(), channel=CHANNEL,
+        self.main_window.worker.submit(_compare, self.main_window.store, rev.id, doc.toPlainText(), channel=CHANNEL,
                                   on_result=lambda result, rev_id=rev.id: self._show_diff(rev_id, *result),
                                   on_error=lambda exc: self.summary.setText(f"Could not compare: {exc}"))
 
@@ -203,17 +203,17 @@ class HistoryDialog(QDialog):
     def restore_selected(self) -> None:
         """Replace the editor's text with the selected version in one undoable edit."""
         rev = self.selected()
-        if rev is None or self.draft_id is None or self.draft_id != self.window.current_draft_id:
+        if rev is None or self.draft_id is None or self.draft_id != self.main_window.current_draft_id:
             return
-        self.window.autosave.flush()  # the text on screen, typing included, is what gets kept
+        self.main_window.autosave.flush()  # the text on screen, typing included, is what gets kept
         try:
-            rev = self.window.store.revision(rev.id)  # the list holds no bodies
-            spans = self.window.store.revision_provenance(rev.id)
-            self.window.store.snapshot(self.draft_id, "before restore")
+            rev = self.main_window.store.revision(rev.id)  # the list holds no bodies
+            spans = self.main_window.store.revision_provenance(rev.id)
+            self.main_window.store.snapshot(self.draft_id, "before restore")
         except WriterError as exc:
             self.summary.setText(f"Could not restore: {exc}")
             return
-        editor = self.window.editor
+        editor = self.main_window.editor
         cursor = QTextCursor(editor.document())
         cursor.beginEditBlock()
         cursor.select(QTextCursor.SelectionType.Document)
@@ -222,8 +222,8 @@ class HistoryDialog(QDialog):
         if self.provenance is not None:
             for span in to_utf16(spans, rev.body):
                 self.provenance.record(span.start, span.end, span.model, span.seed)
-        self.window.autosave.flush()
-        self.window.statusBar().showMessage(f"Restored the version of {when(rev.created, datetime.now(UTC))} "
+        self.main_window.autosave.flush()
+        self.main_window.statusBar().showMessage(f"Restored the version of {when(rev.created, datetime.now(UTC))} "
                                             "(Ctrl+Z undoes it)", 8000)
         self.load(self.draft_id)
 

@@ -7,11 +7,11 @@ the debounced autosave in :class:`~writer.ui.autosave.Autosave`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -163,7 +163,8 @@ class MainWindow(QMainWindow):
 
     # -- construction ------------------------------------------------------------------------
 
-    def _action(self, text: str, shortcuts: Iterable[QKeySequence | str], slot: object, *,
+    def _action(self, text: str, shortcuts: Iterable[QKeySequence | QKeySequence.StandardKey | str],
+                slot: Callable[..., object], *,
                 icon: str | None = None, tip: str | None = None, app_wide: bool = False,
                 checkable: bool = False) -> QAction:
         action = QAction(text, self)
@@ -179,7 +180,7 @@ class MainWindow(QMainWindow):
             label += f" ({keys[0].toString(QKeySequence.SequenceFormat.NativeText)})"
         action.setToolTip(label)
         action.setStatusTip(label)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+        action.triggered.connect(slot)
         self.addAction(action)  # shortcuts work even with menus and toolbar hidden
         return action
 
@@ -591,8 +592,8 @@ class MainWindow(QMainWindow):
             selection.blockSignals(blocked)
         self.list.viewport().update()
 
-    def _on_list_current(self, current: object, _previous: object) -> None:
-        draft = current.data(DraftRole) if current is not None else None  # type: ignore[attr-defined]
+    def _on_list_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        draft = current.data(DraftRole)
         if isinstance(draft, Draft):
             self.open_draft(draft.id, focus=False)
 

@@ -235,9 +235,9 @@ class ProvenanceView(QObject):
                 cursor = QTextCursor(doc)
                 cursor.setPosition(span.start)
                 cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
-                selection.cursor = cursor  # type: ignore[attr-defined]
-                selection.format.setBackground(TINT)  # type: ignore[attr-defined]
-                selection.format.setToolTip(f"Written by {span.model}"  # type: ignore[attr-defined]
+                selection.cursor = cursor
+                selection.format.setBackground(TINT)
+                selection.format.setToolTip(f"Written by {span.model}"
                                             + (f", seed {span.seed}" if span.seed is not None else ""))
                 selections.append(selection)
         editor.set_layer("provenance", selections)

@@ -36,19 +36,19 @@ def test_new_draft_typed_text_becomes_title_and_word_count(qtbot: QtBot, window,
     assert draft.body == "# Harbour notes\nThe boats came in early today."
     assert draft.title == "Harbour notes"
     assert list_titles(window) == ["Harbour notes"]
-    qtbot.waitUntil(lambda: window.status_words.text() == "8 words")
-    assert window.status_reading.text() == "1 min read"
+    qtbot.waitUntil(lambda: window.status_line.words.text() == "8 words")
+    assert window.status_line.reading.text() == "1 min read"
     assert "Harbour notes" in window.windowTitle()
 
 
 def test_a_long_drafts_word_count_comes_with_its_save(qtbot: QtBot, window) -> None:
-    from writer.ui.main_window import BIG_TEXT
+    from writer.ui.status_line import BIG_TEXT
 
     window.new_draft()
     line = "The boats came in early today.\n"
     window.editor.insertPlainText(line * (BIG_TEXT // len(line) + 10))
     window.autosave.flush()
-    qtbot.waitUntil(lambda: window.status_words.text() == f"{6 * (BIG_TEXT // len(line) + 10):,} words")
+    qtbot.waitUntil(lambda: window.status_line.words.text() == f"{6 * (BIG_TEXT // len(line) + 10):,} words")
 
 
 def test_switching_drafts_keeps_each_text_and_cursor(qtbot: QtBot, store: Store, make_window

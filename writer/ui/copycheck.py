@@ -378,7 +378,7 @@ def _sentence(text: str) -> str:
 def install_copycheck(window: MainWindow) -> CopyCheck:
     """Add copy flags to ``window``, and Edit ▸ Mark as Quotation."""
     controller = CopyCheck(window)
-    action = window._action("Mark as &Quotation", ["Ctrl+Shift+Q"], lambda: mark_quotation(window.editor),
+    action = window.make_action("Mark as &Quotation", ["Ctrl+Shift+Q"], lambda: mark_quotation(window.editor),
                             tip="Set the selected lines as a quotation: a quote of a book is not a copy")
     action.setObjectName("quoteAction")
     window.menus["edit"].addAction(action)

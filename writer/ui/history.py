@@ -242,7 +242,7 @@ def install_history(window: MainWindow, provenance: ProvenanceView | None = None
 
     show = lazy_window(lambda: HistoryDialog(window, provenance), prepare)
 
-    action = window._action("&History…", ["Ctrl+Shift+H"], show, tip="Earlier versions of this draft")
+    action = window.make_action("&History…", ["Ctrl+Shift+H"], show, tip="Earlier versions of this draft")
     action.setObjectName("historyAction")
     window.menus["file"].insertAction(window.delete_action, action)
     previous: dict[str, int | None] = {"id": window.current_draft_id}

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from writer.errors import WriterError
 from writer.settings import Settings
-from writer.store import Draft, Store, reading_minutes, word_count
+from writer.store import Draft, Store
 from writer.ui import icons, theme
 from writer.ui.autosave import Autosave
 from writer.ui.blank_drafts import BlankDrafts
@@ -54,6 +54,7 @@ from writer.ui.global_keys import GlobalKeys
 from writer.ui.highlighter import MarkdownHighlighter
 from writer.ui.import_export import ImportExport, slug
 from writer.ui.session import Session
+from writer.ui.status_line import StatusLine
 from writer.ui.tags import TagBar
 from writer.ui.window_layout import layout_settings, restore_docks, restore_layout, save_layout
 from writer.ui.workers import Worker
@@ -62,8 +63,6 @@ if TYPE_CHECKING:
     from writer.ui.about import AboutDialog
     from writer.ui.shortcuts import ShortcutsDialog
 
-#: Above this many characters the word count runs off the GUI thread.
-BIG_TEXT = 200_000
 
 
 def shortcut_text(action: QAction) -> str:
@@ -117,8 +116,6 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_statusbar()
 
-        self._count_timer = QTimer(self, singleShot=True, interval=250)
-        self._count_timer.timeout.connect(self._update_counts)
         self._clock = QTimer(self, interval=60_000)
         self._clock.timeout.connect(self.model.refresh_times)
         self._clock.start()
@@ -150,7 +147,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, self.session.restore_view)  # once on screen: focus mode, scroll
         if read_only_note:
             self.editor.setReadOnly(True)
-            self.status_state.setText("Read-only")
+            self.status_line.state.setText("Read-only")
             self.statusBar().showMessage(read_only_note)
 
     def restore_panel_layout(self) -> None:
@@ -163,10 +160,11 @@ class MainWindow(QMainWindow):
 
     # -- construction ------------------------------------------------------------------------
 
-    def _action(self, text: str, shortcuts: Iterable[QKeySequence | QKeySequence.StandardKey | str],
-                slot: Callable[..., object], *,
-                icon: str | None = None, tip: str | None = None, app_wide: bool = False,
-                checkable: bool = False) -> QAction:
+    def make_action(self, text: str, shortcuts: Iterable[QKeySequence | QKeySequence.StandardKey | str],
+                    slot: Callable[..., object], *, icon: str | None = None, tip: str | None = None,
+                    app_wide: bool = False, checkable: bool = False) -> QAction:
+        """An action of this window (its keys work with the menus and toolbar hidden), with the
+        shortcut in its tooltip; features add theirs to the menus with it too."""
         action = QAction(text, self)
         keys = [QKeySequence(k) for k in shortcuts]
         action.setShortcuts(keys)
@@ -186,22 +184,22 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         # New and Search answer from every window, dialog and menu: see writer.ui.global_keys.
-        self.new_action = self._action("&New Draft", ["Ctrl+N"], self.new_draft, icon="new", tip="New draft")
-        self.search_action = self._action("&Search Drafts…", ["Ctrl+K", "Ctrl+F"], self.start_search,
+        self.new_action = self.make_action("&New Draft", ["Ctrl+N"], self.new_draft, icon="new", tip="New draft")
+        self.search_action = self.make_action("&Search Drafts…", ["Ctrl+K", "Ctrl+F"], self.start_search,
                                           icon="search", tip="Search drafts")
-        self.focus_action = self._action("&Focus Mode", ["F11"], self.toggle_focus_mode, icon="focus",
+        self.focus_action = self.make_action("&Focus Mode", ["F11"], self.toggle_focus_mode, icon="focus",
                                          app_wide=True, checkable=True, tip="Focus mode")
-        self.import_action = self._action("&Import Markdown…", ["Ctrl+O"], self.import_dialog, icon="import",
+        self.import_action = self.make_action("&Import Markdown…", ["Ctrl+O"], self.import_dialog, icon="import",
                                           tip="Import Markdown or text files")
-        self.export_action = self._action("&Export Markdown…", ["Ctrl+Shift+E"], self.export_dialog,
+        self.export_action = self.make_action("&Export Markdown…", ["Ctrl+Shift+E"], self.export_dialog,
                                           icon="export", tip="Export this draft as Markdown")
-        self.delete_action = self._action("&Delete Draft…", ["Ctrl+Shift+Backspace"], self.delete_current,
+        self.delete_action = self.make_action("&Delete Draft…", ["Ctrl+Shift+Backspace"], self.delete_current,
                                           icon="delete", tip="Delete this draft")
-        self.quit_action = self._action("&Quit", ["Ctrl+Q"], self.close)
-        self.next_action = self._action("Next Draft", ["Ctrl+PgDown"], lambda: self._step(1))
-        self.prev_action = self._action("Previous Draft", ["Ctrl+PgUp"], lambda: self._step(-1))
-        self.list_action = self._action("Go to Drafts List", ["Ctrl+1"], self._focus_list)
-        self.editor_action = self._action("Go to Editor", ["Ctrl+2"], self.focus_editor)
+        self.quit_action = self.make_action("&Quit", ["Ctrl+Q"], self.close)
+        self.next_action = self.make_action("Next Draft", ["Ctrl+PgDown"], lambda: self._step(1))
+        self.prev_action = self.make_action("Previous Draft", ["Ctrl+PgUp"], lambda: self._step(-1))
+        self.list_action = self.make_action("Go to Drafts List", ["Ctrl+1"], self._focus_list)
+        self.editor_action = self.make_action("Go to Editor", ["Ctrl+2"], self.focus_editor)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Main toolbar", self)
@@ -237,12 +235,12 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addAction(self.quit_action)
         edit = menu.addMenu("&Edit")
-        self.undo_action = self._action("&Undo", [QKeySequence.StandardKey.Undo], lambda: self.editor.undo())
-        self.redo_action = self._action("&Redo", [QKeySequence.StandardKey.Redo], lambda: self.editor.redo())
+        self.undo_action = self.make_action("&Undo", [QKeySequence.StandardKey.Undo], lambda: self.editor.undo())
+        self.redo_action = self.make_action("&Redo", [QKeySequence.StandardKey.Redo], lambda: self.editor.redo())
         for action in (self.undo_action, self.redo_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the editor handles the keys
         edit.addActions([self.undo_action, self.redo_action])
-        self.paste_unchanged_action = self._action(
+        self.paste_unchanged_action = self.make_action(
             "Paste &Unchanged", ["Ctrl+Shift+V"], lambda: self.editor.paste_unchanged(),
             tip="Paste without breaking very long lines into sentences")
         self.paste_unchanged_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the editor's key
@@ -254,8 +252,8 @@ class MainWindow(QMainWindow):
                          self.next_action])
         self.view_menu = view
         help_menu = menu.addMenu("&Help")
-        self.shortcuts_action = self._action("&Keyboard Shortcuts", ["F1"], self.show_shortcuts, app_wide=True)
-        self.about_action = self._action("&About Writer", [], self.show_about)
+        self.shortcuts_action = self.make_action("&Keyboard Shortcuts", ["F1"], self.show_shortcuts, app_wide=True)
+        self.about_action = self.make_action("&About Writer", [], self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addActions([self.shortcuts_action, self.about_action])
         self.menus = {"file": file, "edit": edit, "view": view, "help": help_menu}
@@ -362,11 +360,7 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         self.blank_drafts = BlankDrafts(self)  # its Undo button first, beside the message it undoes
-        self.status_state = QLabel("", bar)
-        self.status_words = QLabel("", bar)
-        self.status_reading = QLabel("", bar)
-        for label in (self.status_state, self.status_words, self.status_reading):
-            bar.addPermanentWidget(label)
+        self.status_line = StatusLine(self)
 
     # -- public API for features -------------------------------------------------------------
 
@@ -483,10 +477,10 @@ class MainWindow(QMainWindow):
         self.tag_bar.load(draft_id)
         self._set_cursor(cursor if cursor is not None else self._cursor_pos.get(draft_id, 0))
         self.select_in_list(draft_id)
-        self._update_counts()
+        self.status_line.update_counts()
         self._update_title()
         if not self.store.read_only:
-            self.status_state.setText("Editing…" if self.autosave.is_dirty(draft_id) else "Saved")
+            self.status_line.state.setText("Editing…" if self.autosave.is_dirty(draft_id) else "Saved")
         if focus:
             self.editor.setFocus()
         self.draftOpened.emit(draft_id)
@@ -566,8 +560,7 @@ class MainWindow(QMainWindow):
     def show_empty(self) -> None:
         self.current_draft_id = None
         self.stack.setCurrentWidget(self.empty)
-        self.status_words.setText("")
-        self.status_reading.setText("")
+        self.status_line.clear_counts()
         self._update_title()
 
     def _step(self, delta: int) -> None:
@@ -616,42 +609,19 @@ class MainWindow(QMainWindow):
     def _on_edited(self, draft_id: int) -> None:
         self.autosave.changed(draft_id)
         if draft_id == self.current_draft_id:
-            self.status_state.setText("Editing…" if self.autosave.is_dirty(draft_id) else "Saved")
-            self._count_timer.start()
+            self.status_line.edited(self.autosave.is_dirty(draft_id))
         self.draftEdited.emit(draft_id)
 
     def _on_saved(self, draft: Draft) -> None:
         self.model.update_draft(draft)
         if draft.id == self.current_draft_id:
-            self.status_state.setText("Saved")
+            self.status_line.saved(draft.word_count)
             self._update_title()
-            if self.editor.document().characterCount() > BIG_TEXT:
-                self._show_counts(draft.word_count)  # a long draft is counted by the store only
         self.draftSaved.emit(draft.id)
 
     def _on_save_failed(self, draft_id: int, message: str) -> None:
-        self.status_state.setText("Not saved")
+        self.status_line.state.setText("Not saved")
         self.statusBar().showMessage(f"Could not save: {message} Your text is kept; Writer will retry.")
-
-    def _update_counts(self) -> None:
-        """Live counts while typing; a long draft's count comes with each save instead.
-
-        The store counts the words of every save anyway, and copying megabytes out of the editor
-        at every pause in typing (then counting them) would stall the editor.
-        """
-        draft_id = self.current_draft_id
-        if draft_id is None:
-            return
-        doc = self.editor.document()
-        if doc.characterCount() <= BIG_TEXT:
-            self._show_counts(word_count(doc.toPlainText()))
-        elif (row := self.model.row_of(draft_id)) is not None:
-            self._show_counts(self.model.draft_at(row).word_count)
-
-    def _show_counts(self, words: int) -> None:
-        self.status_words.setText(f"{words:,} word{'s' if words != 1 else ''}")
-        minutes = reading_minutes(words)
-        self.status_reading.setText(f"{minutes} min read" if minutes else "")
 
     def _on_long_lines(self, broken: int, kept: int) -> None:
         if broken:

@@ -325,7 +325,7 @@ def install_models_page(window: MainWindow, suggestions: SuggestionsPanel | None
     shows the dialog."""
     show = lazy_window(lambda: ModelsDialog(window, suggestions), lambda dialog: dialog.refresh())
 
-    action = window._action("&Models…", ["Ctrl+Shift+L"], show, tip="Model packs: cards, add, remove, compare")
+    action = window.make_action("&Models…", ["Ctrl+Shift+L"], show, tip="Model packs: cards, add, remove, compare")
     action.setObjectName("modelsAction")
     window.view_menu.addAction(action)
     return show

@@ -140,7 +140,7 @@ class ProvenanceView(QObject):
         self.trackers: dict[int, SpanTracker] = {}
         self.show_tint = bool(window.settings.get("provenance.tint"))
 
-        self.toggle_action = window._action(
+        self.toggle_action = window.make_action(
             "Show &Machine-Written Text", ["Ctrl+Shift+M"], self.set_tint, checkable=True,
             tip="Tint text that a model wrote")
         self.toggle_action.setChecked(self.show_tint)

@@ -13,7 +13,7 @@ import contextlib
 import html
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from writer.errors import WriterError
 from writer.provenance import to_utf16
-from writer.store import Revision
+from writer.store import Revision, Store
 from writer.store.history import Change, diff, words_changed
 from writer.store.timefmt import ago
 from writer.ui.windows import lazy_window
@@ -74,7 +74,7 @@ def changes_html(changes: list[Change], colours: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def _compare(store: Any, revision_id: int, new: str) -> tuple[list[Change], int, int]:
+def _compare(store: Store, revision_id: int, new: str) -> tuple[list[Change], int, int]:
     changes = diff(store.revision(revision_id).body, new)
     return (changes, *words_changed(changes))
 
@@ -228,7 +228,7 @@ class HistoryDialog(QDialog):
         self.load(self.draft_id)
 
 
-def _checkpoint(store: Any, draft_id: int) -> None:
+def _checkpoint(store: Store, draft_id: int) -> None:
     with contextlib.suppress(WriterError):  # a draft deleted meanwhile, or a read-only store
         store.checkpoint(draft_id, "switch")
 

@@ -201,7 +201,7 @@ def main() -> int:
     from writer.settings import Settings
     from writer.store import Store
     from writer.ui.app import make_app
-    from writer.ui.main_window import MainWindow
+    from writer.ui.features import build_window
 
     with tempfile.TemporaryDirectory() as tmp:
         paths.set_data_dir(tmp)
@@ -214,10 +214,10 @@ def main() -> int:
         if args.threads:
             settings.set("generation.threads", args.threads)
             settings.save()  # the engine cache reads it from the settings file
-        window = MainWindow(store, settings)
+        window, panels = build_window(store, settings)
         window.resize(1280, 800)
         window.show()
-        panel = window.suggestions  # type: ignore[attr-defined]
+        panel = panels.suggestions
         while panel.picker.count() == 0:
             app.processEvents()
             time.sleep(0.005)

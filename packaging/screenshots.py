@@ -61,6 +61,7 @@ def scenes(data: Path) -> None:
     from writer import paths
     from writer.settings import Settings
     from writer.ui.app import make_app, open_store
+    from writer.ui.features import build_window
     from writer.ui.main_window import MainWindow
 
     paths.set_data_dir(data)
@@ -75,12 +76,12 @@ def scenes(data: Path) -> None:
         print(f"wrote {OUT / name}")
 
     if want("search", "focus"):
-        window = MainWindow(store, Settings.load())
+        window = build_window(store, Settings.load())[0]
         window.resize(1180, 760)
         window.show()
         window.start_search()
         window.search_field.setText("harbour")
-        window._run_search()
+        window.search.run()
         shot(window, "search.png")
         window.cancel_search()
         window.toggle_focus_mode()
@@ -91,7 +92,7 @@ def scenes(data: Path) -> None:
     if want("dark"):
         dark = Settings.load()
         dark.set("theme", "dark")
-        window = MainWindow(store, dark)
+        window = build_window(store, dark)[0]
         window.resize(1180, 760)
         window.show()
         shot(window, "dark.png")
@@ -114,16 +115,15 @@ def models_scene(app: object, store: object) -> None:
     import time
 
     from writer.settings import Settings
-    from writer.ui.main_window import MainWindow
+    from writer.ui.features import build_window
     from writer.ui.models_page import install_models_page
 
-    window = MainWindow(store, Settings.load())  # type: ignore[arg-type]
+    window = build_window(store, Settings.load())[0]  # type: ignore[arg-type]
     window.resize(1180, 760)
     window.show()
     draft = next(d for d in store.list_drafts() if "harbour" in d.title.lower())  # type: ignore[attr-defined]
     window.open_draft(draft.id)
-    install_models_page(window)
-    page = window.show_models()
+    page = install_models_page(window)()
 
     def settle(done: object) -> None:
         end = time.monotonic() + 60
@@ -155,13 +155,13 @@ def models_scene(app: object, store: object) -> None:
 def tags_scene(app: object, store: object, shot: object) -> None:
     """The tag field above the text, with the harbour piece's tags and the completion list open."""
     from writer.settings import Settings
-    from writer.ui.main_window import MainWindow
+    from writer.ui.features import build_window
 
     drafts = store.list_drafts()  # type: ignore[attr-defined]
     for draft, tags in zip(drafts, (["harbour", "winter"], ["writing", "craft"], ["garden"]), strict=False):
         store.save_draft(draft.id, tags=tags)  # type: ignore[attr-defined]
     harbour = next(d for d in drafts if "harbour" in d.title.lower())
-    window = MainWindow(store, Settings.load())  # type: ignore[arg-type]
+    window = build_window(store, Settings.load())[0]  # type: ignore[arg-type]
     window.resize(1180, 760)
     window.show()
     window.open_draft(harbour.id)
@@ -178,8 +178,8 @@ def history_scene(app: object, store: object) -> None:
     import time
 
     from writer.settings import Settings
+    from writer.ui.features import build_window
     from writer.ui.history import install_history
-    from writer.ui.main_window import MainWindow
 
     draft = next(d for d in store.list_drafts() if "harbour" in d.title.lower())  # type: ignore[attr-defined]
     now = store.clock()  # type: ignore[attr-defined]
@@ -195,12 +195,11 @@ def history_scene(app: object, store: object) -> None:
         store.snapshot(draft.id, "manual" if hours == 26 else "autosave")  # type: ignore[attr-defined]
     store.clock = lambda: now  # type: ignore[attr-defined]
     store.save_draft(draft.id, body=body)  # type: ignore[attr-defined]
-    window = MainWindow(store, Settings.load())  # type: ignore[arg-type]
+    window = build_window(store, Settings.load())[0]  # type: ignore[arg-type]
     window.resize(1180, 760)
     window.show()
     window.open_draft(draft.id)
-    install_history(window)
-    dialog = window.show_history()
+    dialog = install_history(window)()
     dialog.list.setCurrentRow(dialog.list.count() - 1)
     end = time.monotonic() + 20
     while "Since this version" not in dialog.summary.text() and time.monotonic() < end:
@@ -241,9 +240,8 @@ def help_scenes(app: object, store: object, data: Path) -> None:
     from writer.publishing.credentials import Credentials
     from writer.publishing.publisher import Publisher
     from writer.settings import Settings
-    from writer.ui.main_window import MainWindow
-    from writer.ui.publish import install_publishing
-    from writer.ui.welcome import install_welcome
+    from writer.ui.features import build_window, install_publishing
+    from writer.ui.settings_dialog import Preferences
 
     def settle(done: object = lambda: True, limit: float = 60) -> None:
         end = time.monotonic() + limit
@@ -254,17 +252,17 @@ def help_scenes(app: object, store: object, data: Path) -> None:
                 return
             time.sleep(0.02)
 
-    window = MainWindow(store, Settings.load())  # type: ignore[arg-type]
+    window = build_window(store, Settings.load())[0]  # type: ignore[arg-type]
     window.resize(1180, 760)
     window.show()
     publisher = Publisher(store, window.settings, credentials=Credentials(FailKeyring()))  # type: ignore[arg-type]
-    controller = install_publishing(window, publisher=publisher)
-    install_welcome(window)
+    publishing = install_publishing(window, publisher=publisher)
+    controller = publishing.controller
+    preferences = Preferences(window, publisher=publisher)
     settle()
 
     if want("settings"):
-        window.preferences_action.trigger()
-        dialog = window.settings_dialog
+        dialog = preferences.show()
         dialog.pages.setCurrentRow(next(i for i in range(dialog.pages.count())
                                         if dialog.pages.item(i).text() == "Editor"))
         settle()
@@ -272,8 +270,7 @@ def help_scenes(app: object, store: object, data: Path) -> None:
         dialog.close()
 
     if want("about"):
-        window.about_action.trigger()
-        about = window.about_dialog
+        about = window.show_about()
         settle(lambda: bool(about.cards))
         about.resize(640, 700)
         settle()
@@ -281,8 +278,7 @@ def help_scenes(app: object, store: object, data: Path) -> None:
         about.close()
 
     if want("shortcuts"):
-        window.shortcuts_action.trigger()
-        sheet = window.shortcuts_dialog
+        sheet = window.show_shortcuts()
         settle()
         overlay(window, sheet, "shortcuts.png")
         sheet.close()
@@ -302,7 +298,7 @@ def help_scenes(app: object, store: object, data: Path) -> None:
         overlay(window, box, "publish.png")
         box.close()
     if want("publish-target"):
-        from writer.ui.publish import TargetDialog
+        from writer.ui.publish_targets import TargetDialog
 
         target = TargetDialog(window, publisher)
         target.location.setText(str(Path.home() / "Writing" / "site"))
@@ -313,7 +309,7 @@ def help_scenes(app: object, store: object, data: Path) -> None:
         target.close()
     if want("publish-warning"):
         from writer.copycheck.checker import Flag, Source
-        from writer.ui.publish import CopyWarning
+        from writer.ui.copy_warning import CopyWarning
 
         # a made-up work: the scene shows the dialog, not any real book's text
         passage = ("The boats came in before dawn, low in the water, and the gulls knew it before we did, "
@@ -338,10 +334,10 @@ def help_scenes(app: object, store: object, data: Path) -> None:
         if day in (1, 6, 11):
             activity.record(store, first, "publish", words, at=start + timedelta(hours=1))  # type: ignore[arg-type]
     if want("stats"):
-        window.show_stats()
+        stats_dialog = publishing.stats.show()
         settle()
-        overlay(window, window.stats_dialog, "stats.png")
-        window.stats_dialog.close()
+        overlay(window, stats_dialog, "stats.png")
+        stats_dialog.close()
     window.close()
 
 
@@ -352,7 +348,7 @@ def suggestion_scenes(app: object, store: object, shot: object) -> None:
     from PySide6.QtGui import QTextCursor
 
     from writer.settings import Settings
-    from writer.ui.main_window import MainWindow
+    from writer.ui.features import build_window
 
     def wait(done: object) -> None:
         end = time.monotonic() + 120
@@ -368,10 +364,10 @@ def suggestion_scenes(app: object, store: object, shot: object) -> None:
                      "quiet, plain, close to her.")
     settings = Settings.load()
     settings.set("suggest.auto", False)
-    window = MainWindow(store, settings)  # type: ignore[arg-type]
+    window, panels = build_window(store, settings)  # type: ignore[arg-type]
     window.resize(1400, 860)
     window.show()
-    panel = window.suggestions  # type: ignore[attr-defined]
+    panel = panels.suggestions
     wait(lambda: panel.picker.count() > 0)
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     finished: list[object] = []
@@ -408,7 +404,7 @@ def app_shot(data: Path, target: Path) -> int:
 
     paths.set_data_dir(data)
 
-    def grab(app: object, window: object) -> None:
+    def grab(app: object, window: object, _features: object) -> None:
         def save() -> None:
             app.processEvents()  # type: ignore[attr-defined]
             ok = window.grab().save(str(target), "PNG")  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 
 from writer import paths
 from writer.ui.app import run_app
+from writer.ui.features import Features
 from writer.ui.main_window import MainWindow
 
 
@@ -36,7 +37,7 @@ def main() -> int:
     args = parser.parse_args()
     paths.set_data_dir(args.data_dir)
 
-    def on_ready(app: QApplication, window: MainWindow) -> None:
+    def on_ready(app: QApplication, window: MainWindow, _features: Features) -> None:
         if args.report_session:
             cursor = window.editor.textCursor()
             print(f"writer-session draft={window.current_draft_id} position={cursor.position()} "

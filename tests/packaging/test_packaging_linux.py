@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.packaging.conftest import REPO
-from writer.ui.welcome import DESKTOP_ID
+from writer.ui.app import DESKTOP_ID
 
 DESKTOP = REPO / "resources" / "linux" / f"{DESKTOP_ID}.desktop"
 METAINFO = REPO / "resources" / "linux" / f"{DESKTOP_ID}.metainfo.xml"

@@ -53,7 +53,7 @@ def test_the_app_checks_the_wordpress_login_like_the_cli(store: Store, settings:
 
 
 def test_the_target_dialog_saves_through_the_same_checks(store: Store, settings: Settings, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from writer.ui.publish import TargetDialog
+    from writer.ui.publish_targets import TargetDialog
 
     server = FakeWordPress()
     dialog = TargetDialog(None, _publisher(store, settings, server))
@@ -72,7 +72,7 @@ def test_the_dialog_asks_before_an_unencrypted_address(store: Store, settings: S
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from writer.ui.publish import TargetDialog
+    from writer.ui.publish_targets import TargetDialog
 
     server = FakeWordPress()
     dialog = TargetDialog(None, _publisher(store, settings, server))

@@ -8,9 +8,11 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.copycheck.bookpacks import Book, install_index, make_books
+from tests.ui.panels import keep
 from writer.settings import Settings
 from writer.store import Store
 from writer.ui.app import make_app
+from writer.ui.features import build_window
 from writer.ui.main_window import MainWindow
 
 WindowFactory = Callable[..., MainWindow]
@@ -25,7 +27,8 @@ def store() -> Iterator[Store]:
 
 @pytest.fixture
 def make_window(qtbot: QtBot, store: Store) -> Iterator[WindowFactory]:
-    """Build (and later close) main windows over ``store`` with fresh settings."""
+    """Build (and later close) main windows over ``store`` with fresh settings, with their side panels
+    (:func:`tests.ui.panels.panels_of`)."""
     make_app([])
     windows: list[MainWindow] = []
 
@@ -33,7 +36,8 @@ def make_window(qtbot: QtBot, store: Store) -> Iterator[WindowFactory]:
         prefs = Settings.load()
         for key, value in settings.items():
             prefs.set(key.replace("__", "."), value)
-        window = MainWindow(store, prefs)
+        window, panels = build_window(store, prefs)
+        keep(window, panels)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

@@ -22,10 +22,10 @@ def test_saved_within_a_second_of_typing_stopping_not_before(qtbot: QtBot, make_
     qtbot.keyClicks(window.editor, "Hello there")
     stopped = time.monotonic()
     assert stored_body(draft_id) == ""  # not yet: the debounce is still running
-    assert window.status_state.text() == "Editing…"
+    assert window.status_line.state.text() == "Editing…"
     qtbot.waitUntil(lambda: stored_body(draft_id) == "Hello there", timeout=1000)
     assert time.monotonic() - stopped >= 0.5  # it did wait for typing to pause
-    assert window.status_state.text() == "Saved"
+    assert window.status_line.state.text() == "Saved"
 
 
 def test_steady_typing_is_saved_every_second(qtbot: QtBot, make_window) -> None:
@@ -82,7 +82,7 @@ def test_save_errors_keep_the_text_and_retry(qtbot: QtBot, store: Store, make_wi
     monkeypatch.setattr(store, "save_draft", failing)
     qtbot.keyClicks(window.editor, "precious")
     window.autosave.flush()
-    assert calls and window.status_state.text() == "Not saved"
+    assert calls and window.status_line.state.text() == "Not saved"
     assert "disk is full" in window.statusBar().currentMessage()
     assert window.editor.toPlainText() == "precious"
     monkeypatch.setattr(store, "save_draft", real_save)

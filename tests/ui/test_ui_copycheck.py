@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from tests.copycheck.bookpacks import OWN, PACK, Book, install_index, make_books, make_pack
+from tests.ui.panels import panels_of
 from writer import paths
 from writer.copycheck import Checker, IndexBuilder
 from writer.copycheck.normalise import tokenise
@@ -38,7 +39,7 @@ def window(make_window, books: list[Book]) -> MainWindow:
 
 
 def checker_of(window: MainWindow) -> CopyCheck:
-    return window.copycheck  # type: ignore[attr-defined]
+    return panels_of(window).copycheck  # type: ignore[attr-defined]
 
 
 def settle(qtbot: QtBot, cc: CopyCheck, timeout: int = 10_000) -> None:
@@ -410,7 +411,7 @@ def test_suggestion_badge_catches_a_copy_that_starts_in_the_draft(qtbot: QtBot, 
 def test_finished_suggestions_in_the_panel_get_badges(qtbot: QtBot, window: MainWindow, books: list[Book]) -> None:
     """The suggestions panel announces a finished batch; the card that copies gets a badge."""
     jobs = pytest.importorskip("writer.generation.requests")
-    panel = window.suggestions  # type: ignore[attr-defined]
+    panel = panels_of(window).suggestions  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: panel.current_model() == PACK, timeout=10_000)
     words = books[0].passage(30, at=0.6).split()
     window.new_draft()

@@ -36,19 +36,19 @@ def test_new_draft_typed_text_becomes_title_and_word_count(qtbot: QtBot, window,
     assert draft.body == "# Harbour notes\nThe boats came in early today."
     assert draft.title == "Harbour notes"
     assert list_titles(window) == ["Harbour notes"]
-    qtbot.waitUntil(lambda: window.status_words.text() == "8 words")
-    assert window.status_reading.text() == "1 min read"
+    qtbot.waitUntil(lambda: window.status_line.words.text() == "8 words")
+    assert window.status_line.reading.text() == "1 min read"
     assert "Harbour notes" in window.windowTitle()
 
 
 def test_a_long_drafts_word_count_comes_with_its_save(qtbot: QtBot, window) -> None:
-    from writer.ui.main_window import BIG_TEXT
+    from writer.ui.status_line import BIG_TEXT
 
     window.new_draft()
     line = "The boats came in early today.\n"
     window.editor.insertPlainText(line * (BIG_TEXT // len(line) + 10))
     window.autosave.flush()
-    qtbot.waitUntil(lambda: window.status_words.text() == f"{6 * (BIG_TEXT // len(line) + 10):,} words")
+    qtbot.waitUntil(lambda: window.status_line.words.text() == f"{6 * (BIG_TEXT // len(line) + 10):,} words")
 
 
 def test_switching_drafts_keeps_each_text_and_cursor(qtbot: QtBot, store: Store, make_window
@@ -261,13 +261,13 @@ def test_an_emptied_new_draft_is_discarded_and_undo_brings_the_text_back(
     window.open_draft(kept.id)
     qtbot.waitUntil(lambda: [d.id for d in store.list_drafts()] == [kept.id])
     assert list_titles(window) == ["Kept"]
-    assert window.undo_discard_button.isVisible()
+    assert window.blank_drafts.undo_button.isVisible()
 
-    qtbot.mouseClick(window.undo_discard_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.blank_drafts.undo_button, Qt.MouseButton.LeftButton)
     assert window.editor.toPlainText() == "half a thought"
     window.autosave.flush()
     assert sorted(d.body for d in store.list_drafts()) == ["Kept", "half a thought"]
-    assert not window.undo_discard_button.isVisible()
+    assert not window.blank_drafts.undo_button.isVisible()
 
 
 def test_quitting_in_an_empty_new_draft_stores_nothing(qtbot: QtBot, window, store: Store) -> None:

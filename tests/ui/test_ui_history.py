@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
+from tests.ui.panels import panels_of
 from writer import paths
 from writer.store import ProvenanceSpan, Store
 from writer.store.backups import backups_dir, list_backups
@@ -28,8 +29,7 @@ def test_history_shows_versions_and_what_changed(qtbot: QtBot, store: Store, mak
     draft_id, _ = _draft_with_a_machine_past(store)
     window = make_window(**QUIET)
     window.open_draft(draft_id)
-    install_history(window)
-    dialog = window.show_history()
+    dialog = install_history(window, panels_of(window).provenance)()
     assert not dialog.isModal()
     assert dialog.list.count() == 1 and "kept by you" in dialog.list.item(0).text()
     qtbot.waitUntil(lambda: "Since this version" in dialog.summary.text())
@@ -43,11 +43,10 @@ def test_restore_is_one_undo_step_and_brings_back_machine_spans(qtbot: QtBot, st
     draft_id, _ = _draft_with_a_machine_past(store)
     window = make_window(**QUIET)
     window.open_draft(draft_id)
-    install_history(window)
-    dialog = window.show_history()
+    dialog = install_history(window, panels_of(window).provenance)()
     dialog.restore_button.click()
     assert window.editor.toPlainText() == "My opening. The robot looked at me and smiled."
-    spans = window.provenance.tracker().spans
+    spans = panels_of(window).provenance.tracker().spans
     assert [(s.start, s.end, s.model) for s in spans] == [(12, 46, "pkd")]
     qtbot.waitUntil(lambda: store.get_draft(draft_id).body.startswith("My opening. The robot"))
     assert [(s.start, s.end) for s in store.get_provenance(draft_id)] == [(12, 46)]
@@ -63,8 +62,7 @@ def test_new_draft_works_with_history_open_and_leaving_a_draft_keeps_it(qtbot: Q
     draft = store.create_draft("Words I want to keep.")
     window = make_window(**QUIET)
     window.open_draft(draft.id)
-    install_history(window)
-    dialog = window.show_history()
+    dialog = install_history(window, panels_of(window).provenance)()
     dialog.activateWindow()
     window.new_action.trigger()
     assert window.current_draft_id != draft.id  # a new draft opened with the dialog on screen
@@ -86,8 +84,7 @@ def test_restore_keeps_what_was_just_typed_as_a_version(qtbot: QtBot, store: Sto
     draft_id, _ = _draft_with_a_machine_past(store)
     window = make_window(**QUIET, autosave__delay_ms=1000)
     window.open_draft(draft_id)
-    install_history(window)
-    dialog = window.show_history()
+    dialog = install_history(window, panels_of(window).provenance)()
     window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
     window.editor.insertPlainText(" A sentence typed just now.")  # not saved yet: the dialog is not modal
     dialog.restore_button.click()

@@ -10,6 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
+from tests.ui.panels import panels_of
 from writer import paths
 from writer.store import Store
 from writer.ui.models_page import ModelsDialog, install_models_page
@@ -23,8 +24,7 @@ def page(qtbot: QtBot, make_window: WindowFactory) -> ModelsDialog:
     if not (SHIPPED / "pkd" / "model.onnx").is_file():
         pytest.skip("the shipped packs are not in resources/models")
     window = make_window(**QUIET)
-    install_models_page(window)
-    dialog = window.show_models()
+    dialog = install_models_page(window, panels_of(window).suggestions)()
     qtbot.waitUntil(lambda: dialog.list.count() >= 3)
     return dialog
 
@@ -50,12 +50,12 @@ def test_add_make_default_and_remove_a_pack(qtbot: QtBot, page: ModelsDialog, tm
     assert "Added" in page.status.text() and (paths.user_models_dir() / "mydick" / "model.onnx").is_file()
     assert page.selected().name == "mydick" and page.remove_button.isEnabled()
     page.make_default()
-    assert page.window.settings.get("suggest.default_model") == "mydick"
+    assert page.main_window.settings.get("suggest.default_model") == "mydick"
     qtbot.waitUntil(lambda: "★" in page.list.item(names(page).index("mydick")).text())
     page.remove_selected(confirm=False)
     qtbot.waitUntil(lambda: "mydick" not in names(page), timeout=10_000)
     assert not (paths.user_models_dir() / "mydick").exists()
-    assert page.window.settings.get("suggest.default_model") == "vanilla"  # not a pack that is gone
+    assert page.main_window.settings.get("suggest.default_model") == "vanilla"  # not a pack that is gone
 
 
 def test_a_broken_folder_is_not_added_and_says_why(qtbot: QtBot, page: ModelsDialog, tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ def test_which_pack_writes_like_the_draft(qtbot: QtBot, page: ModelsDialog, stor
               "his first entering a neighbourhood, this truth is so well fixed in the minds of the surrounding "
               "families, that he is considered the rightful property of some one or other of their daughters.")
     draft = store.create_draft(austen)
-    page.window.open_draft(draft.id)
+    page.main_window.open_draft(draft.id)
     page.compare()
     qtbot.waitUntil(lambda: "writes most like this draft" in page.status.text(), timeout=60_000)
     assert page.status.text().startswith("<b>JA</b>")

@@ -17,29 +17,33 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
+from tests.ui.panels import panels_of
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.store import Store
-from writer.ui.history import install_history
+from writer.ui.features import Features, install_features
 from writer.ui.main_window import MainWindow
-from writer.ui.models_page import install_models_page
-from writer.ui.publish import install_publishing
-from writer.ui.welcome import install_welcome
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 TIMEOUT = 30_000
 
 
 @pytest.fixture
-def full(make_window: WindowFactory) -> MainWindow:
+def full_app(make_window: WindowFactory) -> tuple[MainWindow, Features]:
     """The window with everything ``run_app`` adds: panels, publishing, stats, Help and Preferences."""
     window = make_window(suggest__auto=False, suggest__max_new_tokens=40)
-    install_publishing(window, publisher=Publisher(window.store, window.settings,
-                                                   credentials=Credentials(FailKeyring())))
-    install_welcome(window)
-    install_history(window)
-    install_models_page(window)
-    return window
+    return window, install_features(window, panels_of(window), publisher=Publisher(
+        window.store, window.settings, credentials=Credentials(FailKeyring())))
+
+
+@pytest.fixture
+def full(full_app: tuple[MainWindow, Features]) -> MainWindow:
+    return full_app[0]
+
+
+@pytest.fixture
+def features(full_app: tuple[MainWindow, Features]) -> Features:
+    return full_app[1]
 
 
 def target() -> QWidget:
@@ -100,13 +104,6 @@ def run_modal(qtbot: QtBot, opens: Callable[[], object], key: Qt.Key) -> None:
         del guard
 
 
-def _dialog(action: str, attribute: str) -> Callable[[MainWindow], QWidget]:
-    def open_it(window: MainWindow) -> QWidget:
-        getattr(window, action).trigger()
-        return getattr(window, attribute)
-    return open_it
-
-
 def _focus_mode(window: MainWindow) -> None:
     if not window.focus_mode:
         window.toggle_focus_mode()
@@ -115,26 +112,26 @@ def _focus_mode(window: MainWindow) -> None:
 def _search_results(window: MainWindow) -> None:
     window.start_search()
     window.search_field.setText("Written")
-    window._run_search()
+    window.search.run()
 
 
-NON_MODAL: dict[str, Callable[[MainWindow], QWidget | None]] = {
-    "Preferences": _dialog("preferences_action", "settings_dialog"),
-    "About": _dialog("about_action", "about_dialog"),
-    "the shortcut sheet (F1)": _dialog("shortcuts_action", "shortcuts_dialog"),
-    "the outbox": lambda w: w.publishing.show_outbox(),
-    "the stats view": lambda w: w.show_stats(),
-    "History": lambda w: w.show_history(),
-    "Models": lambda w: w.show_models(),
-    "training a style pack": lambda w: w.show_models().show_training(),
-    "focus mode": _focus_mode,
-    "the drafts list": lambda w: w.list.setFocus(),
-    "the search results": _search_results,
+NON_MODAL: dict[str, Callable[[MainWindow, Features], QWidget | None]] = {
+    "Preferences": lambda w, f: f.preferences.show(),
+    "About": lambda w, f: w.show_about(),
+    "the shortcut sheet (F1)": lambda w, f: w.show_shortcuts(),
+    "the outbox": lambda w, f: f.publishing.controller.show_outbox(),
+    "the stats view": lambda w, f: f.publishing.stats.show(),
+    "History": lambda w, f: f.show_history(),
+    "Models": lambda w, f: f.show_models(),
+    "training a style pack": lambda w, f: f.show_models().show_training(),
+    "focus mode": lambda w, f: _focus_mode(w),
+    "the drafts list": lambda w, f: w.list.setFocus(),
+    "the search results": lambda w, f: _search_results(w),
 }
 
 
-def open_state(qtbot: QtBot, window: MainWindow, state: str) -> None:
-    shown = NON_MODAL[state](window)
+def open_state(qtbot: QtBot, window: MainWindow, features: Features, state: str) -> None:
+    shown = NON_MODAL[state](window, features)
     if isinstance(shown, QWidget):
         assert shown is not window and shown.isWindow() and shown.isVisible(), state
         shown.raise_()
@@ -144,17 +141,20 @@ def open_state(qtbot: QtBot, window: MainWindow, state: str) -> None:
 
 
 @pytest.mark.parametrize("state", list(NON_MODAL))
-def test_new_and_search_from_every_view_and_window(qtbot: QtBot, full: MainWindow, store: Store, state: str) -> None:
-    open_state(qtbot, full, state)
+def test_new_and_search_from_every_view_and_window(qtbot: QtBot, full: MainWindow, features: Features, store: Store,
+                                                   state: str) -> None:
+    open_state(qtbot, full, features, state)
     assert_new_works(qtbot, full, store, state)
     for key in (Qt.Key.Key_K, Qt.Key.Key_F):
-        open_state(qtbot, full, state)
+        open_state(qtbot, full, features, state)
         assert_search_works(qtbot, full, state, key)
 
 
-def test_preferences_is_not_modal_and_keeps_its_edits(qtbot: QtBot, full: MainWindow, store: Store) -> None:
-    full.preferences_action.trigger()
-    dialog = full.settings_dialog
+def test_preferences_is_not_modal_and_keeps_its_edits(qtbot: QtBot, full: MainWindow, features: Features,
+                                                      store: Store) -> None:
+    features.preferences.action.trigger()
+    dialog = features.preferences.dialog
+    assert dialog is not None
     assert not dialog.isModal() and dialog.windowModality() == Qt.WindowModality.NonModal
     field = dialog.fields["publishing.site_title"].widget
     field.setFocus()
@@ -176,58 +176,45 @@ def test_new_and_search_from_an_open_menu(qtbot: QtBot, full: MainWindow, store:
         assert QApplication.activePopupWidget() is None
 
 
-def _import(window: MainWindow) -> None:
-    window.import_dialog()
+def _publish_setup(features: Features) -> None:
+    features.publishing.controller.publish_current()  # no target yet: the setup dialog opens first
 
 
-def _export(window: MainWindow) -> None:
-    window.export_dialog()
+def _targets_from_preferences(features: Features) -> None:
+    features.preferences.show().publish_targets_button.click()
 
 
-def _delete(window: MainWindow) -> None:
-    window.delete_current()
-
-
-def _publish_setup(window: MainWindow) -> None:
-    window.publishing.publish_current()  # no target yet: the setup dialog opens first
-
-
-def _targets_from_preferences(window: MainWindow) -> None:
-    window.preferences_action.trigger()
-    window.settings_dialog.publish_targets_button.click()
-
-
-MODAL: dict[str, Callable[[MainWindow], None]] = {
-    "the import dialog": _import,
-    "the export dialog": _export,
-    "the delete question": _delete,
-    "the publish target setup": _publish_setup,
-    "publish targets from Preferences": _targets_from_preferences,
+MODAL: dict[str, Callable[[MainWindow, Features], None]] = {
+    "the import dialog": lambda w, f: w.import_dialog(),
+    "the export dialog": lambda w, f: w.export_dialog(),
+    "the delete question": lambda w, f: w.delete_current(),
+    "the publish target setup": lambda w, f: _publish_setup(f),
+    "publish targets from Preferences": lambda w, f: _targets_from_preferences(f),
 }
 
 
 @pytest.mark.parametrize("state", list(MODAL))
-def test_new_and_search_from_every_modal_dialog(qtbot: QtBot, full: MainWindow, store: Store, state: str,
-                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_and_search_from_every_modal_dialog(qtbot: QtBot, full: MainWindow, features: Features, store: Store,
+                                                state: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     full.new_draft()
     qtbot.keyClicks(full.editor, "A draft to export, delete or publish")
     full.autosave.flush()
     before = {d.id for d in store.list_drafts()}
-    run_modal(qtbot, lambda: MODAL[state](full), Qt.Key.Key_N)
+    run_modal(qtbot, lambda: MODAL[state](full, features), Qt.Key.Key_N)
     assert QApplication.activeModalWidget() is None
     made = {d.id for d in store.list_drafts()} - before
     assert len(made) == 1 and full.current_draft_id in made, f"Ctrl+N made no draft from {state}"
     assert before <= {d.id for d in store.list_drafts()}, "the dialog's own action went ahead"
     qtbot.keyClicks(full.editor, "More")
-    run_modal(qtbot, lambda: MODAL[state](full), Qt.Key.Key_K)
+    run_modal(qtbot, lambda: MODAL[state](full, features), Qt.Key.Key_K)
     assert QApplication.activeModalWidget() is None
     assert full.searching, f"Ctrl+K started no search from {state}"
     qtbot.waitUntil(full.search_field.hasFocus)
 
 
 def test_new_and_search_while_a_suggestion_runs(qtbot: QtBot, full: MainWindow, store: Store) -> None:
-    panel = full.suggestions
+    panel = panels_of(full).suggestions
     qtbot.waitUntil(lambda: panel.picker.count() > 0, timeout=TIMEOUT)
     full.new_draft()
     qtbot.keyClicks(full.editor, "The night was long and the road")

@@ -9,6 +9,7 @@ from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QPlainTextDocumentLayout
 from pytestqt.qtbot import QtBot
 
+from tests.ui.panels import panels_of
 from writer.store import Store
 from writer.ui.main_window import MainWindow
 from writer.ui.provenance import HISTORY, TINT, SpanTracker
@@ -22,7 +23,7 @@ TIMEOUT = 30_000
 def accept_one(qtbot: QtBot, make_window: Any, text: str = PROMPT) -> tuple[MainWindow, str]:
     """A draft holding ``text`` followed by an accepted suggestion; returns the suggestion."""
     window = make_window(suggest__auto=False, suggest__max_new_tokens=10)
-    panel = window.suggestions
+    panel = panels_of(window).suggestions
     qtbot.waitUntil(lambda: panel.picker.count() > 0, timeout=TIMEOUT)
     window.new_draft()
     window.editor.insertPlainText(text)
@@ -43,7 +44,7 @@ def accept_one(qtbot: QtBot, make_window: Any, text: str = PROMPT) -> tuple[Main
 def machine_text(window: MainWindow) -> list[str]:
     """The text of each span, read through Qt positions."""
     out = []
-    for span in window.provenance.tracker().spans:
+    for span in panels_of(window).provenance.tracker().spans:
         cursor = QTextCursor(window.editor.document())
         cursor.setPosition(span.start)
         cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
@@ -61,15 +62,15 @@ def put_cursor(window: MainWindow, position: int, anchor: int | None = None) -> 
 
 def test_spans_follow_edits_before_and_inside(qtbot: QtBot, make_window: Any) -> None:
     window, suggestion = accept_one(qtbot, make_window)
-    [span] = window.provenance.tracker().spans
-    assert span.seed is not None and span.model == window.suggestions.current_model()
+    [span] = panels_of(window).provenance.tracker().spans
+    assert span.seed is not None and span.model == panels_of(window).suggestions.current_model()
     assert machine_text(window) == [suggestion]
 
     put_cursor(window, 0)
     qtbot.keyClicks(window.editor, "Later, ")  # typed before: the span moves with its text
     assert machine_text(window) == [suggestion]
 
-    start = window.provenance.tracker().spans[0].start
+    start = panels_of(window).provenance.tracker().spans[0].start
     put_cursor(window, start + 4, anchor=start + 1)
     qtbot.keyClick(window.editor, Qt.Key.Key_Delete)  # deleted inside: the span shrinks
     shrunk = suggestion[:1] + suggestion[4:]
@@ -80,15 +81,15 @@ def test_spans_follow_edits_before_and_inside(qtbot: QtBot, make_window: Any) ->
     assert machine_text(window) == [shrunk[:2], shrunk[2:]]
     assert "ZZ" not in "".join(machine_text(window))
     share = len(shrunk) / len(window.editor.toPlainText())
-    assert window.provenance.button.isVisible()
-    assert window.provenance.button.text() == f"{round(share * 100)}% machine-written"
+    assert panels_of(window).provenance.button.isVisible()
+    assert panels_of(window).provenance.button.text() == f"{round(share * 100)}% machine-written"
 
 
 def test_undo_and_redo_of_an_accept_keep_provenance_right(qtbot: QtBot, make_window: Any) -> None:
     window, suggestion = accept_one(qtbot, make_window)
     window.editor.undo()
-    assert window.provenance.tracker().spans == []
-    assert not window.provenance.button.isVisible()
+    assert panels_of(window).provenance.tracker().spans == []
+    assert not panels_of(window).provenance.button.isVisible()
     window.editor.redo()
     assert machine_text(window) == [suggestion]
 
@@ -101,12 +102,12 @@ def test_saved_with_the_draft_and_loaded_when_it_opens(qtbot: QtBot, make_window
     body = store.get_draft(draft_id).body
     [stored] = store.get_provenance(draft_id)
     assert body[stored.start:stored.end] == suggestion
-    assert stored.model == window.provenance.tracker().spans[0].model
+    assert stored.model == panels_of(window).provenance.tracker().spans[0].model
 
     again = make_window()
     again.open_draft(draft_id)
     assert machine_text(again) == [suggestion]
-    assert again.provenance.button.text().endswith("machine-written")
+    assert panels_of(again).provenance.button.text().endswith("machine-written")
 
 
 def test_toggle_tints_machine_text(qtbot: QtBot, make_window: Any) -> None:
@@ -116,13 +117,13 @@ def test_toggle_tints_machine_text(qtbot: QtBot, make_window: Any) -> None:
         return [sel.cursor.selectedText().replace("\u2029", "\n") for sel in window.editor.extraSelections()
                 if sel.format.background().color() == TINT]
 
-    assert window.provenance.show_tint  # on by default
+    assert panels_of(window).provenance.show_tint  # on by default
     assert tinted() == [suggestion]
     qtbot.keyClick(window.editor, Qt.Key.Key_M, CTRL_SHIFT)
-    assert tinted() == [] and not window.provenance.toggle_action.isChecked()
-    qtbot.mouseClick(window.provenance.button, Qt.MouseButton.LeftButton)
-    assert tinted() == [suggestion] and window.provenance.toggle_action.isChecked()
-    assert window.provenance.toggle_action in window.view_menu.actions()
+    assert tinted() == [] and not panels_of(window).provenance.toggle_action.isChecked()
+    qtbot.mouseClick(panels_of(window).provenance.button, Qt.MouseButton.LeftButton)
+    assert tinted() == [suggestion] and panels_of(window).provenance.toggle_action.isChecked()
+    assert panels_of(window).provenance.toggle_action in window.view_menu.actions()
 
 
 def test_a_tracker_follows_text_written_before_and_after_machine_text(qapp: Any) -> None:
@@ -262,5 +263,5 @@ def test_painted_tint_follows_stored_provenance_through_random_edits(
             cursor.insertText(rng.choice([" the machine said", " and so on", "!"]))
             cursor.endEditBlock()
             editor.setTextCursor(cursor)
-            window.provenance.record(position, cursor.position(), "test-model", step)
+            panels_of(window).provenance.record(position, cursor.position(), "test-model", step)
         assert painted(window) == stored_spans(window, store), (step, action)

@@ -10,19 +10,22 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from tests.ui.panels import panels_of
 from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.store import Store
 from writer.store.timefmt import ago
-from writer.ui.publish import TargetDialog, _click_channel, install_publishing
+from writer.ui.features import install_publishing
+from writer.ui.publish_controller import _click_channel
+from writer.ui.publish_targets import TargetDialog
 
 NOW = datetime(2030, 3, 6, 12, 0, tzinfo=UTC)
 
 
 def _install(window, clock=lambda: NOW):  # type: ignore[no-untyped-def]
     publisher = Publisher(window.store, window.settings, credentials=Credentials(FailKeyring()))
-    return install_publishing(window, publisher=publisher, clock=clock)
+    return install_publishing(window, panels_of(window).copycheck, publisher=publisher, clock=clock)
 
 
 def _open_on_static_site(window, store: Store, writer_home: Path, text: str):  # type: ignore[no-untyped-def]
@@ -32,14 +35,14 @@ def _open_on_static_site(window, store: Store, writer_home: Path, text: str):  #
     draft = store.create_draft(text)
     window.reload_list()
     window.open_draft(draft.id)
-    controller = _install(window)
+    controller = _install(window).controller
     window.worker.wait(5000)
     return draft, controller
 
 
 def test_target_dialog_preselects_the_static_site(window, writer_home: Path) -> None:  # type: ignore[no-untyped-def]
     publisher = Publisher(window.store, window.settings, credentials=Credentials(FailKeyring()))
-    dialog = TargetDialog(window, publisher)
+    dialog = TargetDialog(window, publisher, window.worker)
     assert dialog.kind.currentData() == "static"
     assert dialog.location.text() == str(writer_home / "site")
     target = dialog.save()
@@ -51,7 +54,7 @@ def test_one_click_publish_then_update(window, store: Store, qtbot: QtBot, write
     draft = store.create_draft("Ship it\n\nfirst version")
     window.reload_list()
     window.open_draft(draft.id)
-    controller = _install(window)
+    controller = _install(window).controller
     assert controller.publish_action.text() == "Publish"
     assert controller.publish_action.shortcut().toString() == "Ctrl+Shift+P"
     controller.publish_action.trigger()
@@ -76,7 +79,7 @@ def test_outbox_view_shows_failed_jobs(window, store: Store, qtbot: QtBot, monke
     draft = store.create_draft("Offline\n\ntext")
     window.reload_list()
     window.open_draft(draft.id)
-    controller = _install(window)
+    controller = _install(window).controller
     dialog = controller.show_outbox()
     controller.publish_current()
     table = dialog.table
@@ -95,8 +98,8 @@ def test_stalled_badge_banner_and_rhythm(make_window, store: Store, qtbot: QtBot
     old = store.create_draft("Forgotten essay\n\ntext", created=NOW - timedelta(days=12))
     store.create_draft("Fresh\n\ntext", created=NOW - timedelta(days=1))
     window = make_window()
-    _install(window)
-    nudges = window.nudges
+    publishing = _install(window)
+    nudges = publishing.nudges
     assert nudges.banner.isVisible() and "Forgotten essay" in nudges.banner.label.text()
     assert "12 days" in nudges.banner.label.text()
     assert nudges.is_stalled(store.get_draft(old.id)) and not nudges.is_stalled(
@@ -110,11 +113,11 @@ def test_stalled_badge_banner_and_rhythm(make_window, store: Store, qtbot: QtBot
 def test_banner_archive_and_stats_view(make_window, store: Store) -> None:  # type: ignore[no-untyped-def]
     old = store.create_draft("Let it go\n\ntext", created=NOW - timedelta(days=30))
     window = make_window()
-    _install(window)
-    window.nudges.banner.buttons["Archive"].click()
-    assert store.get_draft(old.id).status == "archived" and not window.nudges.banner.isVisible()
+    publishing = _install(window)
+    publishing.nudges.banner.buttons["Archive"].click()
+    assert store.get_draft(old.id).status == "archived" and not publishing.nudges.banner.isVisible()
     window.draftSaved.emit(old.id)
-    dialog = window.show_stats()
+    dialog = publishing.stats.show()
     assert dialog.chart.series() and len(dialog.data.days) == 14
     assert "of writing in all" in dialog.summary.text()
 
@@ -152,7 +155,7 @@ def test_micropub_discovery_runs_off_the_gui_thread(window, qtbot: QtBot) -> Non
 
     publisher = Publisher(window.store, window.settings, credentials=Credentials(FailKeyring()),
                           transport=httpx.MockTransport(slow))
-    dialog = TargetDialog(window, publisher)
+    dialog = TargetDialog(window, publisher, window.worker)
     dialog.kind.setCurrentIndex(dialog.kind.findData("micropub"))
     dialog.location.setText(MP_SITE)
     dialog.secret.setText("tok")
@@ -168,8 +171,6 @@ def test_micropub_discovery_runs_off_the_gui_thread(window, qtbot: QtBot) -> Non
     timer.stop()
     [target] = [t for t in ob.list_targets(window.store) if t.kind == "micropub"]
     assert target.config["endpoint"] == MP_SITE + "micropub"
-    assert dialog._worker is window.worker  # the same from Settings ▸ Publish targets… (a dialog over a dialog)
-    assert TargetDialog(QDialog(window), publisher)._worker is window.worker
 
 
 def test_cancelling_during_micropub_discovery_saves_nothing(window, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
@@ -184,7 +185,7 @@ def test_cancelling_during_micropub_discovery_saves_nothing(window, qtbot: QtBot
     server, gate = FakeMicropub(), threading.Event()
     publisher = Publisher(window.store, window.settings, credentials=Credentials(FailKeyring()),
                           transport=httpx.MockTransport(lambda request: gate.wait(10) and server(request)))
-    dialog = TargetDialog(window, publisher)
+    dialog = TargetDialog(window, publisher, window.worker)
     dialog.kind.setCurrentIndex(dialog.kind.findData("micropub"))
     dialog.location.setText(MP_SITE)
     dialog.secret.setText("tok")
@@ -213,12 +214,12 @@ def test_the_banner_goes_when_its_draft_is_deleted(make_window, store: Store, qt
 
     old = store.create_draft("Forgotten essay\n\ntext", created=NOW - timedelta(days=12))
     window = make_window()
-    _install(window)
-    assert window.nudges.banner.isVisible()
+    publishing = _install(window)
+    assert publishing.nudges.banner.isVisible()
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a: QMessageBox.StandardButton.Yes))
     window.open_draft(old.id)
     window.delete_current()
-    assert not window.nudges.banner.isVisible()  # it named a draft that is gone
+    assert not publishing.nudges.banner.isVisible()  # it named a draft that is gone
 
 
 def test_a_click_answered_by_the_retry_timers_run_still_says_published(window, store: Store, qtbot: QtBot,

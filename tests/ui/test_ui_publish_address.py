@@ -14,8 +14,9 @@ from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.store import Store
+from writer.ui.features import install_publishing
 from writer.ui.main_window import MainWindow
-from writer.ui.publish import PublishController, install_publishing
+from writer.ui.publish_controller import PublishController
 
 
 def _published(window: MainWindow, store: Store, qtbot: QtBot, writer_home: Path,
@@ -25,7 +26,7 @@ def _published(window: MainWindow, store: Store, qtbot: QtBot, writer_home: Path
     window.reload_list()
     window.open_draft(draft.id)
     controller = install_publishing(window, publisher=Publisher(store, window.settings,
-                                                                credentials=Credentials(FailKeyring())))
+                                                                credentials=Credentials(FailKeyring()))).controller
     window.worker.wait(5000)
     assert not controller.address_action.isEnabled()  # nothing to move before it is published
     controller.publish_current()

@@ -12,7 +12,7 @@ from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.ui.main_window import MainWindow
-from writer.ui.publish import TargetDialog
+from writer.ui.publish_targets import TargetDialog
 
 
 def _dialog(window: MainWindow) -> TargetDialog:

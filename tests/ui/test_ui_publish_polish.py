@@ -12,24 +12,26 @@ from PySide6.QtGui import QDesktopServices, QFontMetrics
 from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
+from tests.ui.panels import panels_of
 from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.store import Store
 from writer.ui import theme
-from writer.ui.publish import install_publishing, short_url
+from writer.ui.features import install_publishing
+from writer.ui.outbox_dialog import short_url
 
 NOW = datetime(2030, 3, 6, 12, 0, tzinfo=UTC)
 
 
 def _install(window, clock=lambda: NOW):  # type: ignore[no-untyped-def]
     publisher = Publisher(window.store, window.settings, credentials=Credentials(FailKeyring()))
-    return install_publishing(window, publisher=publisher, clock=clock)
+    return install_publishing(window, panels_of(window).copycheck, publisher=publisher, clock=clock)
 
 
 def test_outbox_empty_state_then_a_done_job_links_to_the_post(window, store: Store, qtbot: QtBot,
                                                                writer_home: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    controller = _install(window)
+    controller = _install(window).controller
     dialog = controller.show_outbox()
     assert dialog.windowTitle() and dialog.table.verticalHeader().isHidden()
     assert dialog.pages.currentWidget() is dialog.empty and "Nothing waiting" in dialog.empty.text()
@@ -62,7 +64,7 @@ def test_short_url_keeps_the_part_a_reader_recognises() -> None:
 
 
 def test_publish_action_has_an_icon_and_sits_beside_new_draft(window) -> None:  # type: ignore[no-untyped-def]
-    controller = _install(window)
+    controller = _install(window).controller
     action = controller.publish_action
     assert not action.icon().isNull()
     actions = window.toolbar.actions()
@@ -102,8 +104,8 @@ def test_stalled_badge_is_whole_and_the_title_elides_before_it(make_window, stor
 def test_banner_is_keyboard_friendly_and_dismissable(make_window, store: Store, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
     store.create_draft("Forgotten essay\n\ntext", created=NOW - timedelta(days=12))
     window = make_window()
-    _install(window)
-    banner = window.nudges.banner
+    publishing = _install(window)
+    banner = publishing.nudges.banner
     assert banner.isVisible()
     keys = {b.shortcut().toString() for b in banner.buttons.values()}
     assert len(keys) == len(banner.buttons) and "" not in keys  # each has its own Alt+ key
@@ -119,9 +121,9 @@ def test_banner_is_keyboard_friendly_and_dismissable(make_window, store: Store, 
 def test_banner_close_button_dismisses(make_window, store: Store) -> None:  # type: ignore[no-untyped-def]
     store.create_draft("Forgotten essay\n\ntext", created=NOW - timedelta(days=12))
     window = make_window()
-    _install(window)
-    window.nudges.banner.close_button.click()
-    assert not window.nudges.banner.isVisible() and window.nudges.banner.dismissed
+    publishing = _install(window)
+    publishing.nudges.banner.close_button.click()
+    assert not publishing.nudges.banner.isVisible() and publishing.nudges.banner.dismissed
 
 
 def test_stats_axes_are_whole_numbers_and_day_labels_fit(make_window, store: Store, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
@@ -134,8 +136,8 @@ def test_stats_axes_are_whole_numbers_and_day_labels_fit(make_window, store: Sto
             words += 11
             stats.record_save(store, draft.id, words, at=NOW - timedelta(days=day, hours=2) + timedelta(minutes=minute))
     window = make_window()
-    _install(window)
-    dialog = window.show_stats()
+    publishing = _install(window)
+    dialog = publishing.stats.show()
     qtbot.waitExposed(dialog)
     for axis in (dialog.words_axis, dialog.minutes_axis):
         assert axis.labelFormat() == "%d"
@@ -152,23 +154,23 @@ def test_stats_axes_are_whole_numbers_and_day_labels_fit(make_window, store: Sto
 
 def test_stats_chart_follows_the_dark_theme(make_window) -> None:  # type: ignore[no-untyped-def]
     window = make_window(theme="dark")
-    _install(window)
-    dialog = window.show_stats()
+    publishing = _install(window)
+    dialog = publishing.stats.show()
     assert dialog.chart.backgroundBrush().color() == theme.DARK.base
     assert dialog.days_axis.labelsBrush().color() == theme.DARK.text
 
 
 def test_banner_says_how_many_drafts_wait_and_lists_them(make_window, store: Store) -> None:  # type: ignore[no-untyped-def]
-    from writer.ui.publish import install_publishing
 
     now = datetime(2030, 3, 6, 12, 0, tzinfo=UTC)
     oldest = store.create_draft("Oldest essay\n\ntext", created=now - timedelta(days=40))
     second = store.create_draft("Second essay\n\ntext", created=now - timedelta(days=20))
     store.create_draft("Third essay\n\ntext", created=now - timedelta(days=9))
     window = make_window()
-    install_publishing(window, publisher=Publisher(store, window.settings, credentials=Credentials(FailKeyring())),
-                       clock=lambda: now)
-    banner = window.nudges.banner
+    publishing = install_publishing(window, publisher=Publisher(store, window.settings,
+                                                              credentials=Credentials(FailKeyring())),
+                                    clock=lambda: now)
+    banner = publishing.nudges.banner
     text = banner.label.text()
     assert "Oldest essay" in text and "40 days" in text and "2 more drafts waiting" in text
     assert "Second essay" in banner.label.toolTip() and "Third essay" in banner.label.toolTip()
@@ -199,7 +201,7 @@ def test_a_post_writer_cannot_check_waits_for_the_writer_to_say_send_again(windo
     ob.retry_failed(store)
     [job] = publisher.process()
     assert job.needs_a_look and server.entries == {}
-    controller = install_publishing(window, publisher=publisher, clock=lambda: NOW)
+    controller = install_publishing(window, publisher=publisher, clock=lambda: NOW).controller
     window.worker.wait(5000)
     dialog = controller.show_outbox()
     assert dialog.cell(0, "State") == "Unknown — look at the site" and "--resend" in dialog.cell(0, "Details")

@@ -12,12 +12,14 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.copycheck.bookpacks import OWN, PACK, Book
+from tests.ui.panels import panels_of
 from writer.publishing import outbox as ob
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.store import Store
+from writer.ui.features import install_publishing
 from writer.ui.main_window import MainWindow
-from writer.ui.publish import PublishController, _copy_check, install_publishing
+from writer.ui.publish_controller import PublishController, copy_check_before_publishing
 
 
 @pytest.fixture
@@ -31,8 +33,8 @@ def _setup(window: MainWindow, store: Store, writer_home: Path, body: str) -> tu
     window.reload_list()
     window.open_draft(draft.id)
     publisher = Publisher(store, window.settings, credentials=Credentials(FailKeyring()),
-                          copy_check=_copy_check(window))
-    controller = install_publishing(window, publisher=publisher)
+                          copy_check=copy_check_before_publishing(window))
+    controller = install_publishing(window, panels_of(window).copycheck, publisher=publisher).controller
     window.worker.wait(5000)
     return draft.id, controller
 
@@ -66,7 +68,7 @@ def test_the_warning_names_work_and_passage_and_review_shows_it(window: MainWind
     assert "Review" in seen["buttons"] and "Publish Anyway" in seen["buttons"]
     assert store.get_draft(draft_id).status == "draft" and not ob.list_jobs(store)
     assert window.editor.textCursor().selectedText() == copied  # the passage, selected in the editor
-    assert window.copycheck.dock.isVisible()  # type: ignore[attr-defined]
+    assert panels_of(window).copycheck.dock.isVisible()  # type: ignore[attr-defined]
 
     _answer(controller, "publish", seen)
     assert controller.publish_current() is not None

@@ -16,6 +16,7 @@ from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
+from tests.ui.panels import panels_of
 from writer.store import Store
 from writer.ui.main_window import MainWindow
 from writer.ui.session import SAVE_EVERY_MS
@@ -73,15 +74,15 @@ def test_compare_mode_and_panel_width_come_back(qtbot: QtBot, make_window: Windo
     store.create_draft("A draft")
     window = make_window()
     window.resize(790, 560)  # within the offscreen screen (800 x 600), or a relaunch shrinks it to fit
-    panel = window.suggestions
+    panel = panels_of(window).suggestions
     panel.compare_button.setChecked(True)
     window.resizeDocks([panel.dock], [330], Qt.Orientation.Horizontal)
     qtbot.waitUntil(lambda: abs(panel.dock.width() - 330) <= 2)
     window.close()
 
     again = make_window()
-    assert again.suggestions.compare_button.isChecked()
-    qtbot.waitUntil(lambda: abs(again.suggestions.dock.width() - 330) <= 2)
+    assert panels_of(again).suggestions.compare_button.isChecked()
+    qtbot.waitUntil(lambda: abs(panels_of(again).suggestions.dock.width() - 330) <= 2)
 
 
 def test_focus_mode_comes_back_after_quit_and_after_a_crash(qtbot: QtBot, make_window: WindowFactory,
@@ -103,7 +104,7 @@ def test_focus_mode_comes_back_after_quit_and_after_a_crash(qtbot: QtBot, make_w
 def test_the_panel_tab_in_front_comes_back(qtbot: QtBot, make_window: WindowFactory, store: Store) -> None:
     store.create_draft("A draft")
     window = make_window()
-    docks = window._side_docks
+    docks = window.side_docks()
     behind = [d for d in docks if d.visibleRegion().isEmpty()]
     assert len(docks) >= 2 and behind, "one panel tab in front, the others behind"
     behind[0].raise_()
@@ -113,7 +114,7 @@ def test_the_panel_tab_in_front_comes_back(qtbot: QtBot, make_window: WindowFact
 
     again = make_window()
     qtbot.waitUntil(lambda: any(d.objectName() == front and not d.visibleRegion().isEmpty()
-                                for d in again._side_docks))
+                                for d in again.side_docks()))
 
 
 def _run(data: Path, *args: str) -> subprocess.Popen[str]:

@@ -16,13 +16,15 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from tests.ui.panels import panels_of
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.settings import SETTINGS, Setting, Settings
 from writer.ui import theme
+from writer.ui.features import install_publishing
 from writer.ui.main_window import MainWindow
-from writer.ui.publish import TargetDialog, install_publishing
-from writer.ui.settings_dialog import SettingsDialog, editable, show_settings
+from writer.ui.publish_targets import TargetDialog
+from writer.ui.settings_dialog import Preferences, SettingsDialog, editable
 
 
 def _press(dialog: SettingsDialog, which: QDialogButtonBox.StandardButton) -> None:
@@ -34,7 +36,7 @@ def _widget(dialog: SettingsDialog, key: str):  # type: ignore[no-untyped-def]
 
 
 def test_every_editable_setting_has_a_widget_by_type(window: MainWindow) -> None:
-    dialog = show_settings(window)
+    dialog = Preferences(window, panels_of(window).suggestions).show()
     kinds = {bool: QCheckBox, int: QSpinBox, float: QDoubleSpinBox}
     for setting in SETTINGS:
         widget = _widget(dialog, setting.key)
@@ -51,8 +53,8 @@ def test_every_editable_setting_has_a_widget_by_type(window: MainWindow) -> None
 
 
 def test_choices_read_as_words_not_internal_values(window: MainWindow, qtbot: QtBot) -> None:
-    qtbot.waitUntil(lambda: bool(window.suggestions.picker.packs), timeout=30_000)
-    dialog = show_settings(window)
+    qtbot.waitUntil(lambda: bool(panels_of(window).suggestions.picker.packs), timeout=30_000)
+    dialog = Preferences(window, panels_of(window).suggestions).show()
 
     def items(key: str) -> list[str]:
         combo = _widget(dialog, key)
@@ -69,7 +71,7 @@ def test_ok_saves_the_widgets_to_disk_and_applies_live(window: MainWindow, qtbot
     earlier = window.new_draft()
     qtbot.keyClicks(window.editor, "Written before")
     window.new_draft()
-    dialog = show_settings(window)
+    dialog = Preferences(window, panels_of(window).suggestions).show()
     _widget(dialog, "theme").setCurrentIndex(_widget(dialog, "theme").findData("dark"))
     qtbot.keyClicks(_widget(dialog, "publishing.site_title"), " and notes")
     font = _widget(dialog, "editor.font_size")
@@ -93,14 +95,14 @@ def test_ok_saves_the_widgets_to_disk_and_applies_live(window: MainWindow, qtbot
 
 def test_cancel_discards_and_apply_keeps_the_dialog_open(window: MainWindow) -> None:
     before = Settings.load().as_dict()
-    dialog = show_settings(window)
+    dialog = Preferences(window, panels_of(window).suggestions).show()
     _widget(dialog, "editor.font_size").setValue(30)
     _widget(dialog, "copycheck.scope").setCurrentIndex(_widget(dialog, "copycheck.scope").findData("model"))
     _press(dialog, QDialogButtonBox.StandardButton.Cancel)
     assert Settings.load().as_dict() == before
     assert window.settings.get("editor.font_size") == before["editor.font_size"]
 
-    dialog = show_settings(window)
+    dialog = Preferences(window, panels_of(window).suggestions).show()
     assert _widget(dialog, "editor.font_size").value() == before["editor.font_size"], "reopened fresh"
     _widget(dialog, "nudges.stalled_days").setValue(3)
     _press(dialog, QDialogButtonBox.StandardButton.Apply)
@@ -114,7 +116,7 @@ def test_restore_defaults_resets_every_widget_but_saves_only_on_ok(window: MainW
     window.settings.set("editor.font_size", 22)
     window.settings.set("theme", "light")
     window.settings.save()
-    dialog = show_settings(window)
+    dialog = Preferences(window, panels_of(window).suggestions).show()
     _press(dialog, QDialogButtonBox.StandardButton.RestoreDefaults)
     assert _widget(dialog, "editor.font_size").value() == 13
     assert Settings.load().get("editor.font_size") == 22
@@ -126,7 +128,7 @@ def test_restore_defaults_resets_every_widget_but_saves_only_on_ok(window: MainW
 
 
 def test_widgets_cannot_hold_an_invalid_value(window: MainWindow, qtbot: QtBot) -> None:
-    dialog = show_settings(window)
+    dialog = Preferences(window, panels_of(window).suggestions).show()
     for key, field in dialog.fields.items():
         setting = field.setting
         widget = field.widget
@@ -168,7 +170,7 @@ def test_a_newly_declared_setting_gets_a_widget(qtbot: QtBot, tmp_path) -> None:
 
 
 def test_model_choice_lists_the_installed_packs(window: MainWindow) -> None:
-    dialog = show_settings(window)
+    dialog = Preferences(window, panels_of(window).suggestions).show()
     combo = _widget(dialog, "suggest.default_model")
     assert isinstance(combo, QComboBox)
     names = {combo.itemData(i) for i in range(combo.count())}
@@ -177,9 +179,9 @@ def test_model_choice_lists_the_installed_packs(window: MainWindow) -> None:
 
 
 def test_publish_targets_button_opens_the_target_setup(window: MainWindow, qtbot: QtBot) -> None:
-    install_publishing(window, publisher=Publisher(window.store, window.settings,
-                                                   credentials=Credentials(FailKeyring())))
-    dialog = show_settings(window)
+    publishing = install_publishing(window, publisher=Publisher(window.store, window.settings,
+                                                                credentials=Credentials(FailKeyring())))
+    dialog = Preferences(window, panels_of(window).suggestions, publishing.controller.publisher).show()
     seen: list[QDialog] = []
 
     def close_it() -> None:
@@ -193,6 +195,7 @@ def test_publish_targets_button_opens_the_target_setup(window: MainWindow, qtbot
     QTimer.singleShot(20, close_it)
     qtbot.mouseClick(dialog.publish_targets_button, Qt.MouseButton.LeftButton)
     assert len(seen) == 1
+    assert seen[0]._worker is window.worker  # checking a slow site from Preferences never freezes the window
     dialog.close()
 
 
@@ -205,9 +208,9 @@ def test_features_follow_a_setting_changed_anywhere(qtbot, make_window) -> None:
     window.settings.set("theme", "dark")
     assert window.palette_.dark
     window.settings.set("copycheck.delay_ms", 1500)
-    assert window.copycheck.timer.interval() == 1500
+    assert panels_of(window).copycheck.timer.interval() == 1500
     window.settings.set("provenance.tint", False)
-    assert not window.provenance.show_tint
+    assert not panels_of(window).provenance.show_tint
     thread = threading.Thread(target=lambda: window.settings.set("drafts.sort", "title"))
     thread.start()
     thread.join()

@@ -10,12 +10,13 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.ui.panels import panels_of
 from writer.publishing import stats
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.store import Store
+from writer.ui.features import install_publishing
 from writer.ui.main_window import MainWindow
-from writer.ui.publish import install_publishing
 
 PASTED = "one two three four five six seven eight nine ten eleven twelve"
 MACHINE = " and the machine wrote these seven words"
@@ -27,7 +28,8 @@ def _today(store: Store) -> int:
 
 def test_only_typed_words_count(make_window, store: Store, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
     window: MainWindow = make_window(suggest__auto=False)
-    install_publishing(window, publisher=Publisher(store, window.settings, credentials=Credentials(FailKeyring())))
+    publishing = install_publishing(window, publisher=Publisher(store, window.settings,
+                                                                credentials=Credentials(FailKeyring())))
     window.new_draft()
     editor = window.editor
     editor.moveCursor(QTextCursor.MoveOperation.End)
@@ -50,7 +52,7 @@ def test_only_typed_words_count(make_window, store: Store, qtbot: QtBot) -> None
     cursor.insertText(MACHINE)  # what accepting a suggestion does: one undo step, then the span
     cursor.endEditBlock()
     editor.setTextCursor(cursor)
-    window.provenance.record(position, cursor.position(), "test-model", 1)
+    panels_of(window).provenance.record(position, cursor.position(), "test-model", 1)
     window.autosave.flush()
     assert _today(store) == 8  # machine-written
 
@@ -60,7 +62,7 @@ def test_only_typed_words_count(make_window, store: Store, qtbot: QtBot) -> None
     window.autosave.flush()
     assert _today(store) == 10
 
-    dialog = window.show_stats()  # type: ignore[attr-defined]
+    dialog = publishing.stats.show()
     qtbot.waitExposed(dialog)
     assert dialog.words_set.at(len(dialog.data.days) - 1) == 10
     assert "10,000 hours" in dialog.summary.text() and "typed" in dialog.summary.text()

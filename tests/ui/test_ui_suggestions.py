@@ -13,9 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel, QTextCursor
 from pytestqt.qtbot import QtBot
 
+from tests.ui.panels import panels_of
 from writer import paths
 from writer.generation import Engine, engines
 from writer.generation.packs import discover
+from writer.ui.features import install_panels
 from writer.ui.main_window import MainWindow
 from writer.ui.suggestions import SuggestionsPanel
 
@@ -30,7 +32,7 @@ def open_panel(qtbot: QtBot, make_window: Any, text: str = PROMPT,
     """A window with a draft holding ``text``, the cursor at its end, the packs listed."""
     settings = {"suggest__auto": False, "suggest__max_new_tokens": 8, **settings}
     window = make_window(**settings)
-    panel: SuggestionsPanel = window.suggestions
+    panel: SuggestionsPanel = panels_of(window).suggestions
     qtbot.waitUntil(lambda: panel.picker.count() > 0, timeout=TIMEOUT)
     window.new_draft()
     window.editor.insertPlainText(text)
@@ -130,7 +132,7 @@ def test_suggestions_are_in_front_and_never_come_from_behind_another_tab(qtbot: 
     window, panel = open_panel(qtbot, make_window)
     assert not panel.visibleRegion().isEmpty()  # the first tab a writer sees
     finished(qtbot, panel, panel.suggest)
-    window.copycheck.show_panel()  # the Copy check tab brought to the front
+    panels_of(window).copycheck.show_panel()  # the Copy check tab brought to the front
     assert panel.isVisible() and panel.visibleRegion().isEmpty()  # Qt still calls it visible
     qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
     assert window.editor.toPlainText() == PROMPT + "\t"  # a tab, not the hidden suggestion
@@ -156,7 +158,7 @@ def test_reroll_keeps_earlier_batches_reachable(qtbot: QtBot, make_window: Any) 
     qtbot.mouseClick(panel.prev_button, Qt.MouseButton.LeftButton)
     qtbot.keyClick(window.editor, Qt.Key.Key_1, ALT)  # accept from an earlier batch
     assert window.editor.toPlainText() == PROMPT + first[0]
-    assert window.provenance.tracker().spans[0].seed == seeds[0]
+    assert panels_of(window).provenance.tracker().spans[0].seed == seeds[0]
 
 
 def test_same_seed_same_suggestions(qtbot: QtBot, make_window: Any) -> None:
@@ -241,7 +243,7 @@ def test_compare_mode_one_column_per_model(qtbot: QtBot, make_window: Any, paral
     assert window.editor.width() >= 400
     qtbot.keyClick(window.editor, Qt.Key.Key_2, ALT)
     assert window.editor.toPlainText() == PROMPT + texts[1]
-    assert window.provenance.tracker().spans[0].model == available[1].name
+    assert panels_of(window).provenance.tracker().spans[0].model == available[1].name
 
 
 def test_surprise_me_on_an_empty_draft(qtbot: QtBot, make_window: Any) -> None:
@@ -323,11 +325,11 @@ def test_error_colour_follows_the_theme(make_window: Any) -> None:
     from writer.ui import theme
 
     window = make_window(theme="dark")
-    assert theme.DARK.error.name() in window.suggestions.styleSheet()  # readable on the dark cards
+    assert theme.DARK.error.name() in panels_of(window).suggestions.styleSheet()  # readable on the dark cards
     window.settings.set("theme", "light")
     window.apply_theme()
-    assert theme.LIGHT.error.name() in window.suggestions.styleSheet()
-    assert theme.DARK.error.name() not in window.suggestions.styleSheet()
+    assert theme.LIGHT.error.name() in panels_of(window).suggestions.styleSheet()
+    assert theme.DARK.error.name() not in panels_of(window).suggestions.styleSheet()
 
 
 def test_the_app_opens_with_the_suggestions_tab_in_front(qtbot: QtBot, store: Any) -> None:
@@ -335,13 +337,13 @@ def test_the_app_opens_with_the_suggestions_tab_in_front(qtbot: QtBot, store: An
     from writer.ui.app import make_app
 
     make_app([])
-    window = MainWindow(store, Settings.load(), features=False)  # as run_app: panels added once shown
+    window = MainWindow(store, Settings.load())  # as run_app: panels added once shown
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    window.install_features()
-    qtbot.waitUntil(lambda: not window.suggestions.visibleRegion().isEmpty())
-    assert window.copycheck.panel.visibleRegion().isEmpty()
+    panels = install_panels(window)
+    qtbot.waitUntil(lambda: not panels.suggestions.visibleRegion().isEmpty())
+    assert panels.copycheck.panel.visibleRegion().isEmpty()
     window.worker.wait(5000)
 
 
@@ -367,7 +369,7 @@ def test_memory_note_is_edited_saved_restored_seen_by_the_model_and_never_publis
     assert panel.memory.toPlainText() == note  # restored with its draft
     second = make_window()
     second.open_draft(draft_id)
-    assert second.suggestions.memory.toPlainText() == note  # and in a new window (after a restart)
+    assert panels_of(second).suggestions.memory.toPlainText() == note  # and in a new window (after a restart)
     site = tmp_path / "site"
     outbox.add_target(store, "site", "static", {"path": str(site)}, default=True)
     window.autosave.flush()

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from test_ui_suggestions import ALT, CTRL, PROMPT, finished, open_panel
 
+from tests.ui.panels import panels_of
 from writer.ui.suggestions import SuggestionsPanel
 
 
@@ -29,7 +30,7 @@ def test_ghost_text_shows_cycles_and_tab_accepts_with_provenance(qtbot: QtBot, m
     assert editor.ghost_set()[2] == "echo"  # the copy badge goes with the ghost
     qtbot.keyClick(editor, Qt.Key.Key_Tab)
     assert editor.toPlainText() == PROMPT + _inserted(panel, texts[-1]) and not editor.ghost()
-    span = window.provenance.tracker().spans[0]
+    span = panels_of(window).provenance.tracker().spans[0]
     assert span.model == panel.current_model() and span.start == len(PROMPT)
 
 
@@ -42,7 +43,8 @@ def test_typing_what_the_ghost_shows_keeps_it_and_esc_dismisses(qtbot: QtBot, ma
     assert editor.ghost() == ghost[3:] and panel.shown == 0  # still the same batch
     qtbot.keyClick(editor, Qt.Key.Key_Tab)
     assert editor.toPlainText() == PROMPT + ghost
-    assert window.provenance.tracker().spans[0].start == len(PROMPT) + 3  # only the model's part is machine-written
+    spans = panels_of(window).provenance.tracker().spans
+    assert spans[0].start == len(PROMPT) + 3  # only the model's part is machine-written
     window.editor.undo()
     qtbot.keyClicks(editor, "Q")  # typing something else: the suggestions go
     assert not editor.ghost()
@@ -68,4 +70,4 @@ def test_in_focus_mode_suggestions_arrive_as_ghost_text(qtbot: QtBot, make_windo
     finished(qtbot, panel, lambda: qtbot.keyClick(window.editor, Qt.Key.Key_Tab))  # Tab asks at the end of a word
     qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
     assert window.editor.toPlainText().startswith(PROMPT) and len(window.editor.toPlainText()) > len(PROMPT)
-    assert window.focus_mode and window.provenance.tracker().spans
+    assert window.focus_mode and panels_of(window).provenance.tracker().spans

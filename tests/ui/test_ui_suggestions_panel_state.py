@@ -9,6 +9,7 @@ from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 from test_ui_suggestions import ALT, CTRL, PROMPT, TIMEOUT, finished, open_panel, shown_texts
 
+from tests.ui.panels import panels_of
 from writer.ui.shortcuts import gather
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -27,7 +28,7 @@ def test_undo_of_an_accept_brings_its_batch_back_and_redo_accepts_again(qtbot: Q
     assert panel.batch_label.text() == label and panel.list.cards[1].badge.text() == "echo"
     window.redo_action.trigger()
     assert window.editor.toPlainText() == PROMPT + texts[1] and not panel.list.isVisible()
-    assert window.provenance.tracker().spans  # still the model's text
+    assert panels_of(window).provenance.tracker().spans  # still the model's text
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: shown_texts(panel) == texts, timeout=2000)
     qtbot.keyClick(window.editor, Qt.Key.Key_1, ALT)  # accept another card from the restored batch

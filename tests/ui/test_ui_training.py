@@ -8,6 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
+from tests.ui.panels import panels_of
 from writer import paths
 from writer.ui import training
 from writer.ui.models_page import install_models_page
@@ -16,8 +17,7 @@ from writer.ui.models_page import install_models_page
 @pytest.fixture
 def dialog(qtbot: QtBot, make_window: WindowFactory):  # type: ignore[no-untyped-def]
     window = make_window(suggest__auto=False)
-    install_models_page(window)
-    page = window.show_models()
+    page = install_models_page(window, panels_of(window).suggestions)()
     qtbot.waitUntil(lambda: page.list.count() >= 1)
     return page.show_training()
 
@@ -48,8 +48,7 @@ def test_without_torch_the_window_says_how_to_install_it(qtbot: QtBot, make_wind
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(training, "can_train", lambda: False)
     window = make_window(suggest__auto=False)
-    install_models_page(window)
-    page = window.show_models()
+    page = install_models_page(window, panels_of(window).suggestions)()
     dialog = page.show_training()
     assert dialog.missing.isVisible() and training.INSTALL_TRAIN in dialog.missing.text()
     assert not dialog.start_button.isEnabled()
@@ -60,8 +59,7 @@ def test_an_unfinished_training_is_offered_again(qtbot: QtBot, make_window: Wind
     folder.mkdir(parents=True)
     (folder / "recipe.toml").write_text('name = "halfway"\n', encoding="utf-8")
     window = make_window(suggest__auto=False)
-    install_models_page(window)
-    page = window.show_models()
+    page = install_models_page(window, panels_of(window).suggestions)()
     qtbot.waitUntil(lambda: "halfway" in page.heading.text())
     dialog = page.show_training()
     assert dialog.name.text() == "halfway" and "carries on from its last checkpoint" in dialog.status.text()

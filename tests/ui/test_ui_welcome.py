@@ -10,25 +10,29 @@ from PySide6.QtGui import QAction, QKeySequence
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
+from tests.ui.panels import panels_of
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.settings import Settings
 from writer.store import Store
+from writer.ui.features import Features, install_features
 from writer.ui.main_window import MainWindow
-from writer.ui.publish import install_publishing
 from writer.ui.shortcuts import ShortcutsDialog, gather
 from writer.ui.welcome import SETTING, WELCOME, install_welcome
 
 KEYS_IN_TEXT = re.compile(r"\*\*((?:Ctrl|Alt|Shift|F\d)[^*]*)\*\*")
 
 
-def _full_window(make_window: WindowFactory) -> MainWindow:
-    """A window with what ``run_app`` adds: publishing, then the welcome hook."""
+def _full(make_window: WindowFactory) -> tuple[MainWindow, Features]:
+    """A window with what ``run_app`` adds: the panels, publishing, Preferences, then the welcome draft."""
     window = make_window()
-    install_publishing(window, publisher=Publisher(window.store, window.settings,
-                                                   credentials=Credentials(FailKeyring())))
-    install_welcome(window)
-    return window
+    features = install_features(window, panels_of(window), publisher=Publisher(
+        window.store, window.settings, credentials=Credentials(FailKeyring())))
+    return window, features
+
+
+def _full_window(make_window: WindowFactory) -> MainWindow:
+    return _full(make_window)[0]
 
 
 def test_first_start_opens_the_welcome_draft_once(make_window: WindowFactory, store: Store) -> None:
@@ -89,8 +93,9 @@ def test_every_shortcut_the_welcome_names_is_real(make_window: WindowFactory) ->
 def test_f1_lists_every_action_with_a_shortcut(make_window: WindowFactory, qtbot: QtBot) -> None:
     window = _full_window(make_window)
     qtbot.keyClick(window.editor, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: getattr(window, "shortcuts_dialog", None) is not None)
-    dialog: ShortcutsDialog = window.shortcuts_dialog
+    qtbot.waitUntil(lambda: window.findChild(ShortcutsDialog) is not None)
+    dialog = window.findChild(ShortcutsDialog)
+    assert isinstance(dialog, ShortcutsDialog)
     assert dialog.isVisible()
     rows = {(s.name, s.keys) for s in dialog.shortcuts}
     assert ("New Draft", "Ctrl+N") in rows
@@ -112,15 +117,15 @@ def test_f1_sheet_picks_up_actions_added_later(make_window: WindowFactory, qtbot
     late = QAction("Count Syllables", window)
     late.setShortcut(QKeySequence("Ctrl+Alt+Y"))
     window.addAction(late)
-    window.shortcuts_action.trigger()
-    names = {(s.name, s.keys, s.group) for s in window.shortcuts_dialog.shortcuts}
+    names = {(s.name, s.keys, s.group) for s in window.show_shortcuts().shortcuts}
     assert ("Count Syllables", "Ctrl+Alt+Y", "Other") in names
 
 
 def test_help_menu_and_preferences_in_the_menus(make_window: WindowFactory) -> None:
-    window = _full_window(make_window)
+    window, features = _full(make_window)
     help_texts = [a.text() for a in window.menus["help"].actions()]
     assert help_texts == ["&Keyboard Shortcuts", "&About Writer"]
-    assert window.preferences_action in window.menus["edit"].actions()
-    assert window.preferences_action.shortcut().toString() == "Ctrl+,"
+    assert window.menus["edit"].actions()[-1] is features.preferences.action
+    assert features.preferences.action.shortcut().toString() == "Ctrl+,"
+    assert window.menuBar().actions()[-1].menu() is window.menus["help"], "Help is the last menu"
     assert not window.windowIcon().isNull()

@@ -30,6 +30,7 @@ from writer import __version__, paths
 
 if TYPE_CHECKING:
     from writer.generation.packs import Pack
+    from writer.ui.main_window import MainWindow
 
 CARD_FILE = "CARD.md"
 
@@ -171,10 +172,9 @@ def _discover() -> list[Pack]:
     return discover()
 
 
-def show_about(window: Any) -> AboutDialog:
+def show_about(window: MainWindow) -> AboutDialog:
     """Help → About Writer; the packs fill in when the worker has listed them."""
     dialog = AboutDialog(window)
-    window.about_dialog = dialog
     window.worker.submit(_discover, channel="about-packs", on_result=dialog.set_packs, on_error=dialog.show_error)
     dialog.show()
     return dialog

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from writer import __version__, paths
@@ -27,9 +28,16 @@ from writer.settings import Settings
 
 if TYPE_CHECKING:
     from writer.store import Store, StoreCorrupt
+    from writer.ui.features import Features
     from writer.ui.main_window import MainWindow
 
+#: Called once the window is complete: how tests type into the real app and the screenshot script photographs it.
+OnReady = Callable[[QApplication, "MainWindow", "Features"], None]
+
 _T0 = time.perf_counter()
+
+#: The freedesktop id: resources/linux/<id>.desktop.
+DESKTOP_ID = "io.github.writer.Writer"
 
 
 #: How soon a worker thread running Python hands the GIL to the GUI thread (Python's default: 5 ms).
@@ -56,6 +64,8 @@ def make_app(argv: Sequence[str]) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Writer")
     app.setStyle("Fusion")
+    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "writer.svg")))
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland matches the window to the launcher entry
     return app
 
 
@@ -131,11 +141,10 @@ def _choose(box: QMessageBox, options: list[tuple[str, QMessageBox.ButtonRole, s
     return next((name for button, name in buttons if button is clicked), "quit")
 
 
-def run_app(argv: Sequence[str], on_ready: Callable[[QApplication, MainWindow], None] | None = None) -> int:
+def run_app(argv: Sequence[str], on_ready: OnReady | None = None) -> int:
     """The ``writer`` command with no subcommand: run the desktop app until it is closed.
 
-    ``on_ready(app, window)`` runs once the window is complete (panels, publishing): how tests
-    type into the real app and the screenshot script photographs it.
+    ``on_ready(app, window, features)`` runs once the window is complete (panels, publishing).
     """
     app = make_app(argv)
     from writer.ui.main_window import MainWindow
@@ -148,7 +157,7 @@ def run_app(argv: Sequence[str], on_ready: Callable[[QApplication, MainWindow], 
         return 1
     if store is None:
         return 1
-    window = MainWindow(store, settings, read_only_note=note, features=False)
+    window = MainWindow(store, settings, read_only_note=note)  # the features come once it is on screen
     notes = [*paths.take_notes(), *(["Some settings were reset: " + "; ".join(settings.warnings)]
                                      if settings.warnings else [])]
     if notes:  # e.g. an older Writer's open data folder made private, once
@@ -157,7 +166,8 @@ def run_app(argv: Sequence[str], on_ready: Callable[[QApplication, MainWindow], 
     if os.environ.get("WRITER_EXIT_WHEN_READY"):
         # the window is editable now; ``_complete`` prints writer-complete and quits after the panels
         QTimer.singleShot(0, lambda: print(f"writer-ready {time.perf_counter() - _T0:.3f}", flush=True))
-    QTimer.singleShot(0, lambda: _complete(app, window, on_ready))
+    features: list[Features] = []  # kept for the life of the app
+    QTimer.singleShot(0, lambda: features.append(_complete(app, window, on_ready)))
     try:
         return app.exec()
     finally:
@@ -166,23 +176,15 @@ def run_app(argv: Sequence[str], on_ready: Callable[[QApplication, MainWindow], 
         store.close()
 
 
-def _complete(app: QApplication, window: MainWindow,
-              on_ready: Callable[[QApplication, MainWindow], None] | None = None) -> None:
+def _complete(app: QApplication, window: MainWindow, on_ready: OnReady | None = None) -> Features:
     """Everything beyond the editor, added once the window is on screen and editable: the side
     panels, publishing, and the welcome draft on a first run (about 0.3 s that need not delay typing)."""
-    from writer.ui.history import install_backups, install_history
-    from writer.ui.models_page import install_models_page
-    from writer.ui.publish import install_publishing
-    from writer.ui.welcome import install_welcome
+    from writer.ui.features import install_features, install_panels
 
-    window.install_features()
-    install_history(window)
-    install_models_page(window)
-    install_backups(window)
-    install_publishing(window)
-    install_welcome(window)
+    features = install_features(window, install_panels(window))
     if on_ready is not None:
-        on_ready(app, window)
+        on_ready(app, window, features)
     if os.environ.get("WRITER_EXIT_WHEN_READY"):
         print(f"writer-complete {time.perf_counter() - _T0:.3f}", flush=True)
         app.quit()
+    return features

@@ -28,6 +28,7 @@ from writer.ui.copycheck_panel import CopyCheckPanel
 if TYPE_CHECKING:
     from writer.copycheck import Flag
     from writer.ui.main_window import MainWindow
+    from writer.ui.suggestions import SuggestionsPanel
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class CopyCheck(QObject):
         self._last_key: tuple[Any, ...] | None = None
         self._dark: bool | None = None
         self._badges = 0
-        self._hooked: Any = None
+        self._hooked: SuggestionsPanel | None = None
 
         self.panel = CopyCheckPanel()
         self.dock = window.add_side_panel(self.panel, PANEL_TITLE)
@@ -95,7 +96,6 @@ class CopyCheck(QObject):
         self.editor.installEventFilter(self)
         if window.current_draft_id is not None:
             self._on_draft_opened(window.current_draft_id)
-        QTimer.singleShot(0, self._find_suggestions)  # the suggestions panel is installed after us
 
     def _on_setting_changed(self, key: str) -> None:
         if key == "copycheck.delay_ms":
@@ -112,14 +112,8 @@ class CopyCheck(QObject):
     @property
     def model(self) -> str:
         """The suggestions panel's model when it has one, else the default model setting."""
-        panel = getattr(self.window, "suggestions", None)
-        current = getattr(panel, "current_model", None)
-        if current is None and hasattr(panel, "picker"):
-            current = getattr(panel.picker, "current_pack", None)
-        if callable(current):
-            current = current()
-        name = getattr(current, "name", current)
-        if isinstance(name, str) and name:
+        name = self._hooked.current_model() if self._hooked is not None else None
+        if name:
             return name
         return str(self.window.settings.get("suggest.default_model"))
 
@@ -230,8 +224,8 @@ class CopyCheck(QObject):
                 cursor.setPosition(base + mark.start)
                 cursor.setPosition(base + mark.end, QTextCursor.MoveMode.KeepAnchor)
                 selection = QTextEdit.ExtraSelection()
-                selection.cursor = cursor  # type: ignore[attr-defined]
-                selection.format = formats[mark.flag.level]  # type: ignore[attr-defined]
+                selection.cursor = cursor
+                selection.format = formats[mark.flag.level]
                 selections.append(selection)
                 spans.append(Span(cursor, mark.flag))
         self.spans = spans
@@ -306,13 +300,9 @@ class CopyCheck(QObject):
 
     # -- suggestions -------------------------------------------------------------------------
 
-    def _find_suggestions(self) -> None:
-        panel = getattr(self.window, "suggestions", None)
-        if panel is not None and hasattr(panel, "suggestionsFinished") and hasattr(panel, "set_badge"):
-            self.hook_suggestions(panel)
-
-    def hook_suggestions(self, panel: Any) -> None:
-        """Badge every finished suggestion of ``panel`` that would copy from a corpus.
+    def hook_suggestions(self, panel: SuggestionsPanel) -> None:
+        """Check suggestions against ``panel``'s model, and badge every finished suggestion of
+        ``panel`` that would copy from a corpus.
 
         Uses the panel's ``suggestionsFinished(request_id, texts)`` signal, its ``batches``
         (for the prompt and each card's model) and ``set_badge(row, text, tooltip, request_id)``.
@@ -322,8 +312,8 @@ class CopyCheck(QObject):
         self._hooked = panel
         panel.suggestionsFinished.connect(lambda request_id, texts: self._badge_batch(panel, request_id, texts))
 
-    def _badge_batch(self, panel: Any, request_id: int, texts: list[str]) -> None:
-        batch = next((b for b in getattr(panel, "batches", []) if b.request_id == request_id), None)
+    def _badge_batch(self, panel: SuggestionsPanel, request_id: int, texts: list[str]) -> None:
+        batch = next((b for b in panel.batches if b.request_id == request_id), None)
         prompt = batch.request.prompt if batch is not None else ""
         tail = prompt[-BADGE_CONTEXT_CHARS:]
         for row, text in enumerate(texts):
@@ -386,10 +376,9 @@ def _sentence(text: str) -> str:
 
 
 def install_copycheck(window: MainWindow) -> CopyCheck:
-    """Add copy flags to ``window`` (as ``window.copycheck``), and Edit ▸ Mark as Quotation."""
+    """Add copy flags to ``window``, and Edit ▸ Mark as Quotation."""
     controller = CopyCheck(window)
-    window.copycheck = controller  # type: ignore[attr-defined]
-    action = window._action("Mark as &Quotation", ["Ctrl+Shift+Q"], lambda: mark_quotation(window.editor),
+    action = window.make_action("Mark as &Quotation", ["Ctrl+Shift+Q"], lambda: mark_quotation(window.editor),
                             tip="Set the selected lines as a quotation: a quote of a book is not a copy")
     action.setObjectName("quoteAction")
     window.menus["edit"].addAction(action)

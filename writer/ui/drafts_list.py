@@ -184,7 +184,7 @@ class DraftDelegate(QStyledItemDelegate):
     @staticmethod
     def _fonts(option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
         """The row's base, title (semi-bold) and small (meta, badge) fonts."""
-        font = QFont(option.font)  # type: ignore[attr-defined]
+        font = QFont(option.font)
         title = QFont(font)
         title.setWeight(QFont.Weight.DemiBold)
         small = QFont(font)
@@ -192,7 +192,7 @@ class DraftDelegate(QStyledItemDelegate):
         return font, title, small
 
     def _inner(self, option: QStyleOptionViewItem) -> QRect:
-        rect: QRect = option.rect  # type: ignore[attr-defined]
+        rect: QRect = option.rect
         return rect.adjusted(self.PAD + 4, self.PAD, -self.PAD - 4, -self.PAD)
 
     def title_layout(self, option: QStyleOptionViewItem, index: _Index) -> tuple[str, QRect, QRect | None]:
@@ -221,11 +221,11 @@ class DraftDelegate(QStyledItemDelegate):
             return
         pal = self.palette
         painter.save()
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        rect: QRect = option.rect
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.fillRect(rect.adjusted(4, 2, -4, -2), pal.selection)
-        elif option.state & QStyle.StateFlag.State_MouseOver:  # type: ignore[attr-defined]
+        elif option.state & QStyle.StateFlag.State_MouseOver:
             painter.fillRect(rect.adjusted(4, 2, -4, -2), pal.base)
         font, title_font, small = self._fonts(option)
         fm = QFontMetrics(font)

@@ -167,45 +167,56 @@ class MarkdownHighlighter(QSyntaxHighlighter):
     # -- colouring one line ---------------------------------------------------------------------
 
     def highlightBlock(self, text: str) -> None:
-        if self._budget is not None and not self._skipping:
-            self._budget -= 1
-            if self._budget < 0:
-                self._start_skipping()
-        if self._skipping:
+        if self._over_budget():
             self._skip(text)
             return
         if self._partial:
             self.setCurrentBlockUserData(_Coloured(self._generation))
-        formats = self.formats
+        if self._colour_fence(text) or not text or self._colour_whole_line(text):
+            return
+        if _QUOTE.match(text):
+            self.setFormat(0, len(text), self.formats["quote"])
+        elif bullet := _LIST.match(text):
+            self.setFormat(0, bullet.end(), self.formats["marker"])
+        if len(text) <= INLINE_LIMIT:
+            self._colour_inline(text)
+
+    def _over_budget(self) -> bool:
+        """True while lines are skipped: a long paste colours only what the budget allows."""
+        if self._budget is not None and not self._skipping:
+            self._budget -= 1
+            if self._budget < 0:
+                self._start_skipping()
+        return self._skipping
+
+    def _colour_fence(self, text: str) -> bool:
+        """A fence line or a line inside a fenced block is code; True when ``text`` was one."""
         in_fence = self.previousBlockState() == _IN_FENCE
         if _FENCE.match(text):
-            self.setFormat(0, len(text), formats["code"])
+            self.setFormat(0, len(text), self.formats["code"])
             self.setCurrentBlockState(_NORMAL if in_fence else _IN_FENCE)
-            return
+            return True
         if in_fence:
-            self.setFormat(0, len(text), formats["code"])
+            self.setFormat(0, len(text), self.formats["code"])
             self.setCurrentBlockState(_IN_FENCE)
-            return
+            return True
         self.setCurrentBlockState(_NORMAL)
-        if not text:
-            return
+        return False
+
+    def _colour_whole_line(self, text: str) -> bool:
+        """Headings and rules take the whole line (no inline marks); True when ``text`` was one."""
+        formats = self.formats
         if heading := _HEADING.match(text):
             self.setFormat(0, len(text), formats["heading"])
             self.setFormat(0, len(heading.group(1)), formats["marker"])
-            return
-        if _RULE.match(text):
+            return True
+        if _RULE.match(text) or (_SETEXT.match(text) and self.currentBlock().previous().text().strip()):
             self.setFormat(0, len(text), formats["marker"])
-            return
-        if _SETEXT.match(text) and self.currentBlock().previous().text().strip():
-            self.setFormat(0, len(text), formats["marker"])
-            return
-        if _QUOTE.match(text):
-            self.setFormat(0, len(text), formats["quote"])
-        elif bullet := _LIST.match(text):
-            self.setFormat(0, bullet.end(), formats["marker"])
-        if len(text) > INLINE_LIMIT:
-            return
+            return True
+        return False
+
+    def _colour_inline(self, text: str) -> None:
         for match in _INLINE.finditer(text):
             kind = match.lastgroup
             if kind is not None:
-                self.setFormat(match.start(), match.end() - match.start(), formats[kind])
+                self.setFormat(match.start(), match.end() - match.start(), self.formats[kind])

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import html
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QTextCursor
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -32,10 +33,14 @@ from PySide6.QtWidgets import (
 
 from writer.errors import WriterError
 from writer.provenance import to_utf16
-from writer.store import Revision
+from writer.store import Revision, Store
 from writer.store.history import Change, diff, words_changed
 from writer.store.timefmt import ago
 from writer.ui.windows import lazy_window
+
+if TYPE_CHECKING:
+    from writer.ui.main_window import MainWindow
+    from writer.ui.provenance import ProvenanceView
 
 CHANNEL = "history"
 REASONS = {"autosave": "while writing", "manual": "kept by you", "publish": "published",
@@ -69,7 +74,7 @@ def changes_html(changes: list[Change], colours: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def _compare(store: Any, revision_id: int, new: str) -> tuple[list[Change], int, int]:
+def _compare(store: Store, revision_id: int, new: str) -> tuple[list[Change], int, int]:
     changes = diff(store.revision(revision_id).body, new)
     return (changes, *words_changed(changes))
 
@@ -77,9 +82,10 @@ def _compare(store: Any, revision_id: int, new: str) -> tuple[list[Change], int,
 class HistoryDialog(QDialog):
     """Revisions of the open draft, newest first, with a diff against the text as it is now."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow, provenance: ProvenanceView | None = None) -> None:
+        """``provenance``: where a restored version's model-written spans are tinted again."""
         super().__init__(window)
-        self.window = window
+        self.main_window, self.provenance = window, provenance
         self.setObjectName("historyDialog")
         self.setWindowTitle("History")
         self.setModal(False)
@@ -139,8 +145,8 @@ class HistoryDialog(QDialog):
             self.restore_button.setEnabled(False)
             return
         try:
-            self.revisions = self.window.store.revisions(draft_id, bodies=False)  # one body is read when shown
-            title = self.window.store.get_draft(draft_id).title or "Untitled"
+            self.revisions = self.main_window.store.revisions(draft_id, bodies=False)  # one body is read when shown
+            title = self.main_window.store.get_draft(draft_id).title or "Untitled"
         except WriterError as exc:
             self.heading.setText(str(exc))
             self.restore_button.setEnabled(False)
@@ -170,11 +176,11 @@ class HistoryDialog(QDialog):
 
     def _show_selected(self, _row: int) -> None:
         rev = self.selected()
-        doc = self.window.document(self.draft_id) if self.draft_id is not None else None
+        doc = self.main_window.document(self.draft_id) if self.draft_id is not None else None
         if rev is None or doc is None:
             return
         self.summary.setText("Comparing with the text as it is now…")
-        self.window.worker.submit(_compare, self.window.store, rev.id, doc.toPlainText(), channel=CHANNEL,
+        self.main_window.worker.submit(_compare, self.main_window.store, rev.id, doc.toPlainText(), channel=CHANNEL,
                                   on_result=lambda result, rev_id=rev.id: self._show_diff(rev_id, *result),
                                   on_error=lambda exc: self.summary.setText(f"Could not compare: {exc}"))
 
@@ -197,49 +203,48 @@ class HistoryDialog(QDialog):
     def restore_selected(self) -> None:
         """Replace the editor's text with the selected version in one undoable edit."""
         rev = self.selected()
-        if rev is None or self.draft_id is None or self.draft_id != self.window.current_draft_id:
+        if rev is None or self.draft_id is None or self.draft_id != self.main_window.current_draft_id:
             return
-        self.window.autosave.flush()  # the text on screen, typing included, is what gets kept
+        self.main_window.autosave.flush()  # the text on screen, typing included, is what gets kept
         try:
-            rev = self.window.store.revision(rev.id)  # the list holds no bodies
-            spans = self.window.store.revision_provenance(rev.id)
-            self.window.store.snapshot(self.draft_id, "before restore")
+            rev = self.main_window.store.revision(rev.id)  # the list holds no bodies
+            spans = self.main_window.store.revision_provenance(rev.id)
+            self.main_window.store.snapshot(self.draft_id, "before restore")
         except WriterError as exc:
             self.summary.setText(f"Could not restore: {exc}")
             return
-        editor = self.window.editor
+        editor = self.main_window.editor
         cursor = QTextCursor(editor.document())
         cursor.beginEditBlock()
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.insertText(rev.body)
         cursor.endEditBlock()
-        provenance = getattr(self.window, "provenance", None)
-        if provenance is not None:
+        if self.provenance is not None:
             for span in to_utf16(spans, rev.body):
-                provenance.record(span.start, span.end, span.model, span.seed)
-        self.window.autosave.flush()
-        self.window.statusBar().showMessage(f"Restored the version of {when(rev.created, datetime.now(UTC))} "
+                self.provenance.record(span.start, span.end, span.model, span.seed)
+        self.main_window.autosave.flush()
+        self.main_window.statusBar().showMessage(f"Restored the version of {when(rev.created, datetime.now(UTC))} "
                                             "(Ctrl+Z undoes it)", 8000)
         self.load(self.draft_id)
 
 
-def _checkpoint(store: Any, draft_id: int) -> None:
+def _checkpoint(store: Store, draft_id: int) -> None:
     with contextlib.suppress(WriterError):  # a draft deleted meanwhile, or a read-only store
         store.checkpoint(draft_id, "switch")
 
 
-def install_history(window: Any) -> QAction:
-    """File ▸ History… (Ctrl+Shift+H) for the open draft; the draft is kept as a version when left."""
+def install_history(window: MainWindow, provenance: ProvenanceView | None = None) -> Callable[[], HistoryDialog]:
+    """File ▸ History… (Ctrl+Shift+H) for the open draft; the draft is kept as a version when left.
+    Returns what shows the dialog."""
     def prepare(dialog: HistoryDialog) -> None:
         window.autosave.flush()  # compare with what is on screen, saved
         dialog.load(window.current_draft_id)
 
-    show = lazy_window(lambda: HistoryDialog(window), prepare)
+    show = lazy_window(lambda: HistoryDialog(window, provenance), prepare)
 
-    action = window._action("&History…", ["Ctrl+Shift+H"], show, tip="Earlier versions of this draft")
+    action = window.make_action("&History…", ["Ctrl+Shift+H"], show, tip="Earlier versions of this draft")
     action.setObjectName("historyAction")
     window.menus["file"].insertAction(window.delete_action, action)
-    window.show_history = show
     previous: dict[str, int | None] = {"id": window.current_draft_id}
 
     def keep_left_draft(draft_id: int) -> None:
@@ -249,14 +254,14 @@ def install_history(window: Any) -> QAction:
             window.worker.submit(_checkpoint, window.store, left, channel=f"checkpoint-{left}")
 
     window.draftOpened.connect(keep_left_draft)
-    return action
+    return show
 
 
 #: How often the app looks whether the daily backup is due (it is taken at most once a day).
 BACKUP_CHECK_MS = 60 * 60 * 1000
 
 
-def install_backups(window: Any) -> QTimer:
+def install_backups(window: MainWindow) -> QTimer:
     """The daily whole-database backup (Preferences ▸ Saving), taken on the worker on start and
     looked for hourly, so a writer who never quits still gets one a day."""
 

@@ -7,18 +7,17 @@ the debounced autosave in :class:`~writer.ui.autosave.Autosave`.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
-    QKeyEvent,
     QKeySequence,
     QTextDocument,
 )
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -42,26 +40,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from writer import paths
 from writer.errors import WriterError
 from writer.settings import Settings
-from writer.store import Draft, SearchHit, Store, reading_minutes, word_count
+from writer.store import Draft, Store
 from writer.ui import icons, theme
 from writer.ui.autosave import Autosave
-from writer.ui.drafts_list import MARKS, SORTS, DraftDelegate, DraftRole, DraftsModel, DraftsView
+from writer.ui.blank_drafts import BlankDrafts
+from writer.ui.draft_search import DraftSearch
+from writer.ui.drafts_list import SORTS, DraftDelegate, DraftRole, DraftsModel, DraftsView
 from writer.ui.editor import Editor
+from writer.ui.focus_mode import FocusMode
 from writer.ui.global_keys import GlobalKeys
 from writer.ui.highlighter import MarkdownHighlighter
+from writer.ui.import_export import ImportExport, slug
 from writer.ui.session import Session
+from writer.ui.status_line import StatusLine
 from writer.ui.tags import TagBar
+from writer.ui.window_layout import layout_settings, restore_docks, restore_layout, save_layout
 from writer.ui.workers import Worker
 
-IMPORTABLE = (".md", ".markdown", ".txt")
-#: Above this many characters the word count runs off the GUI thread.
-BIG_TEXT = 200_000
-#: Width of the side panels (suggestions, copy check) on first run; the editor keeps the rest.
-SIDE_PANEL_WIDTH = 360
-_SLUG = re.compile(r"[^\w-]+")
+if TYPE_CHECKING:
+    from writer.ui.about import AboutDialog
+    from writer.ui.shortcuts import ShortcutsDialog
+
 
 
 def shortcut_text(action: QAction) -> str:
@@ -83,8 +84,7 @@ class MainWindow(QMainWindow):
     #: settings through it. Queued to the GUI thread when the change was made on a worker.
     settingsChanged = Signal(str)
 
-    def __init__(self, store: Store, settings: Settings, *, read_only_note: str | None = None,
-                 features: bool = True) -> None:
+    def __init__(self, store: Store, settings: Settings, *, read_only_note: str | None = None) -> None:
         super().__init__()
         self.store = store
         self.settings = settings
@@ -98,13 +98,8 @@ class MainWindow(QMainWindow):
         self._docs: dict[int, QTextDocument] = {}
         self._highlighters: dict[int, MarkdownHighlighter] = {}
         self._cursor_pos: dict[int, int] = {}
-        self._search_return: tuple[int | None, int] | None = None
-        self._focus_mode = False
-        self._pre_focus: dict[str, object] = {}
         self._side_docks: list[QDockWidget] = []
         self._doc_ids: dict[int, int] = {}  # id(document) → its draft's id
-        self._blank_ids: set[int] = set()  # drafts made by New this session (discarded if left empty)
-        self._discarded: tuple[QTextDocument, MarkdownHighlighter] | None = None
 
         self.setWindowTitle("Writer")
         self.setObjectName("mainWindow")
@@ -121,10 +116,6 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_statusbar()
 
-        self._count_timer = QTimer(self, singleShot=True, interval=250)
-        self._count_timer.timeout.connect(self._update_counts)
-        self._search_timer = QTimer(self, singleShot=True, interval=90)
-        self._search_timer.timeout.connect(self._run_search)
         self._clock = QTimer(self, interval=60_000)
         self._clock.timeout.connect(self.model.refresh_times)
         self._clock.start()
@@ -136,61 +127,44 @@ class MainWindow(QMainWindow):
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda *_: self.apply_theme())
 
         self.global_keys = GlobalKeys(self, [self.new_action, self.search_action])
-        self._drop_filter = _FileDropFilter(self)
+        self.search = DraftSearch(self)
+        self._focus = FocusMode(self)
+        self.import_export = ImportExport(self)
         for widget in (self.editor.viewport(), self.list.viewport(), self.empty):
-            widget.installEventFilter(self._drop_filter)
-        self.search_field.installEventFilter(self)
-        self.list.installEventFilter(self)
+            widget.installEventFilter(self.import_export)  # dropped files import, not paste their paths
 
-        self.session = Session(self, self._layout_settings())
+        self.session = Session(self, layout_settings())
         self.apply_theme()
         self.apply_editor_settings()
         self.reload_list()
-        if features:
-            self._install_features()
-            self.session.restore_compare()
-        self._restore_layout()
+        restore_layout(self)
         if self.session.restore_draft():  # back where the writer was, even after a crash
-            self._adopt_if_blank(self.current_draft_id)
+            self.blank_drafts.adopt_if_blank(self.current_draft_id)
         elif self.model.rowCount():
             self.open_draft(self.model.draft_at(0).id)
         else:
-            self._show_empty()
+            self.show_empty()
         QTimer.singleShot(0, self, self.session.restore_view)  # once on screen: focus mode, scroll
         if read_only_note:
             self.editor.setReadOnly(True)
-            self.status_state.setText("Read-only")
+            self.status_line.state.setText("Read-only")
             self.statusBar().showMessage(read_only_note)
 
-    def _install_features(self) -> None:
-        """Copy flags and suggestions plug in here, before the saved layout is restored, so that
-        their docks get their sizes and places back (publishing installs from ``run_app``)."""
-        from writer.ui.copycheck import install_copycheck
-        from writer.ui.suggestions import install_suggestions
-
-        install_copycheck(self)
-        dock = install_suggestions(self).dock
-        if dock is not None:
-            dock.raise_()  # its tab in front, unless the saved layout says otherwise
-
-    def install_features(self) -> None:
-        """For a window made with ``features=False``: add the side panels once it is on screen
-        (the app opens editable first), then give their docks their saved places back."""
-        self._install_features()
-        self.session.restore_compare()
-        state = self._layout_settings().value("state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
-        else:
-            self._size_side_docks()
+    def restore_panel_layout(self) -> None:
+        """Once the side panels are in (:func:`writer.ui.features.install_panels`, after the window is
+        on screen and editable): give their docks their saved places back, and tell them which
+        draft is open."""
+        restore_docks(self)
         if self.current_draft_id is not None:
             self.draftOpened.emit(self.current_draft_id)  # the new panels learn which draft is open
 
     # -- construction ------------------------------------------------------------------------
 
-    def _action(self, text: str, shortcuts: Iterable[QKeySequence | str], slot: object, *,
-                icon: str | None = None, tip: str | None = None, app_wide: bool = False,
-                checkable: bool = False) -> QAction:
+    def make_action(self, text: str, shortcuts: Iterable[QKeySequence | QKeySequence.StandardKey | str],
+                    slot: Callable[..., object], *, icon: str | None = None, tip: str | None = None,
+                    app_wide: bool = False, checkable: bool = False) -> QAction:
+        """An action of this window (its keys work with the menus and toolbar hidden), with the
+        shortcut in its tooltip; features add theirs to the menus with it too."""
         action = QAction(text, self)
         keys = [QKeySequence(k) for k in shortcuts]
         action.setShortcuts(keys)
@@ -204,28 +178,28 @@ class MainWindow(QMainWindow):
             label += f" ({keys[0].toString(QKeySequence.SequenceFormat.NativeText)})"
         action.setToolTip(label)
         action.setStatusTip(label)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+        action.triggered.connect(slot)
         self.addAction(action)  # shortcuts work even with menus and toolbar hidden
         return action
 
     def _build_actions(self) -> None:
         # New and Search answer from every window, dialog and menu: see writer.ui.global_keys.
-        self.new_action = self._action("&New Draft", ["Ctrl+N"], self.new_draft, icon="new", tip="New draft")
-        self.search_action = self._action("&Search Drafts…", ["Ctrl+K", "Ctrl+F"], self.start_search,
+        self.new_action = self.make_action("&New Draft", ["Ctrl+N"], self.new_draft, icon="new", tip="New draft")
+        self.search_action = self.make_action("&Search Drafts…", ["Ctrl+K", "Ctrl+F"], self.start_search,
                                           icon="search", tip="Search drafts")
-        self.focus_action = self._action("&Focus Mode", ["F11"], self.toggle_focus_mode, icon="focus",
+        self.focus_action = self.make_action("&Focus Mode", ["F11"], self.toggle_focus_mode, icon="focus",
                                          app_wide=True, checkable=True, tip="Focus mode")
-        self.import_action = self._action("&Import Markdown…", ["Ctrl+O"], self.import_dialog, icon="import",
+        self.import_action = self.make_action("&Import Markdown…", ["Ctrl+O"], self.import_dialog, icon="import",
                                           tip="Import Markdown or text files")
-        self.export_action = self._action("&Export Markdown…", ["Ctrl+Shift+E"], self.export_dialog,
+        self.export_action = self.make_action("&Export Markdown…", ["Ctrl+Shift+E"], self.export_dialog,
                                           icon="export", tip="Export this draft as Markdown")
-        self.delete_action = self._action("&Delete Draft…", ["Ctrl+Shift+Backspace"], self.delete_current,
+        self.delete_action = self.make_action("&Delete Draft…", ["Ctrl+Shift+Backspace"], self.delete_current,
                                           icon="delete", tip="Delete this draft")
-        self.quit_action = self._action("&Quit", ["Ctrl+Q"], self.close)
-        self.next_action = self._action("Next Draft", ["Ctrl+PgDown"], lambda: self._step(1))
-        self.prev_action = self._action("Previous Draft", ["Ctrl+PgUp"], lambda: self._step(-1))
-        self.list_action = self._action("Go to Drafts List", ["Ctrl+1"], self._focus_list)
-        self.editor_action = self._action("Go to Editor", ["Ctrl+2"], self._focus_editor)
+        self.quit_action = self.make_action("&Quit", ["Ctrl+Q"], self.close)
+        self.next_action = self.make_action("Next Draft", ["Ctrl+PgDown"], lambda: self._step(1))
+        self.prev_action = self.make_action("Previous Draft", ["Ctrl+PgUp"], lambda: self._step(-1))
+        self.list_action = self.make_action("Go to Drafts List", ["Ctrl+1"], self._focus_list)
+        self.editor_action = self.make_action("Go to Editor", ["Ctrl+2"], self.focus_editor)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Main toolbar", self)
@@ -241,8 +215,6 @@ class MainWindow(QMainWindow):
         self.search_field.setPlaceholderText(f"Search drafts  ({shortcut_text(self.search_action)})")
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setToolTip(self.search_action.toolTip())
-        self.search_field.textEdited.connect(self._on_search_edited)
-        self.search_field.returnPressed.connect(self._commit_search)
         bar.addWidget(self.search_field)
         spacer = QWidget(bar)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -263,12 +235,12 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addAction(self.quit_action)
         edit = menu.addMenu("&Edit")
-        self.undo_action = self._action("&Undo", [QKeySequence.StandardKey.Undo], lambda: self.editor.undo())
-        self.redo_action = self._action("&Redo", [QKeySequence.StandardKey.Redo], lambda: self.editor.redo())
+        self.undo_action = self.make_action("&Undo", [QKeySequence.StandardKey.Undo], lambda: self.editor.undo())
+        self.redo_action = self.make_action("&Redo", [QKeySequence.StandardKey.Redo], lambda: self.editor.redo())
         for action in (self.undo_action, self.redo_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the editor handles the keys
         edit.addActions([self.undo_action, self.redo_action])
-        self.paste_unchanged_action = self._action(
+        self.paste_unchanged_action = self.make_action(
             "Paste &Unchanged", ["Ctrl+Shift+V"], lambda: self.editor.paste_unchanged(),
             tip="Paste without breaking very long lines into sentences")
         self.paste_unchanged_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the editor's key
@@ -279,7 +251,24 @@ class MainWindow(QMainWindow):
         view.addActions([self.focus_action, self.list_action, self.editor_action, self.prev_action,
                          self.next_action])
         self.view_menu = view
-        self.menus = {"file": file, "edit": edit, "view": view}
+        help_menu = menu.addMenu("&Help")
+        self.shortcuts_action = self.make_action("&Keyboard Shortcuts", ["F1"], self.show_shortcuts, app_wide=True)
+        self.about_action = self.make_action("&About Writer", [], self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addActions([self.shortcuts_action, self.about_action])
+        self.menus = {"file": file, "edit": edit, "view": view, "help": help_menu}
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """F1: a fresh sheet each time (features may have added actions since)."""
+        from writer.ui.shortcuts import show_shortcuts  # on first use: not needed to start writing
+
+        return show_shortcuts(self)
+
+    def show_about(self) -> AboutDialog:
+        """Help ▸ About Writer; the packs fill in when the worker has listed them."""
+        from writer.ui.about import show_about  # on first use: not needed to start writing
+
+        return show_about(self)
 
     def _build_central(self) -> None:
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -312,8 +301,6 @@ class MainWindow(QMainWindow):
         self.list.setItemDelegate(self.delegate)
         self.list.setModel(self.model)
         self.list.selectionModel().currentChanged.connect(self._on_list_current)
-        self.list.clicked.connect(lambda _: self._commit_search())
-        self.list.activated.connect(lambda _: self._commit_search(focus_editor=True))
         layout.addWidget(self.list, 1)
         self.drafts_pane = pane
 
@@ -372,27 +359,15 @@ class MainWindow(QMainWindow):
     def _build_statusbar(self) -> None:
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
-        self.undo_discard_button = QPushButton("Undo", bar)
-        self.undo_discard_button.setObjectName("undoDiscardButton")
-        self.undo_discard_button.setToolTip("Bring back the empty draft just discarded, with its undo history")
-        self.undo_discard_button.setFlat(True)
-        self.undo_discard_button.clicked.connect(self.undo_discard)
-        self.undo_discard_button.hide()
-        bar.addPermanentWidget(self.undo_discard_button)  # beside the message that it undoes
-        self._discard_timer = QTimer(self, singleShot=True, interval=8000)
-        self._discard_timer.timeout.connect(self.undo_discard_button.hide)
-        self.status_state = QLabel("", bar)
-        self.status_words = QLabel("", bar)
-        self.status_reading = QLabel("", bar)
-        for label in (self.status_state, self.status_words, self.status_reading):
-            bar.addPermanentWidget(label)
+        self.blank_drafts = BlankDrafts(self)  # its Undo button first, beside the message it undoes
+        self.status_line = StatusLine(self)
 
     # -- public API for features -------------------------------------------------------------
 
     def add_side_panel(self, widget: QWidget, title: str) -> QDockWidget:
         """Dock ``widget`` on the right (suggestions, copy flags, publishing…)."""
         dock = QDockWidget(title, self)
-        dock.setObjectName(f"panel-{_SLUG.sub('-', title.lower()).strip('-')}")
+        dock.setObjectName(f"panel-{slug(title)}")
         dock.setWidget(widget)
         dock.setAllowedAreas(Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.LeftDockWidgetArea)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -405,15 +380,38 @@ class MainWindow(QMainWindow):
         self.session.watch_dock(dock)
         toggle = dock.toggleViewAction()
         self.view_menu.addAction(toggle)
-        if self._focus_mode:
+        if self.focus_mode:
             dock.hide()
         else:
             dock.show()
         return dock
 
+    def side_docks(self) -> list[QDockWidget]:
+        """The side panels' docks, in the order they were added."""
+        return list(self._side_docks)
+
+    def use_delegate(self, delegate: DraftDelegate) -> None:
+        """Draw the drafts list with ``delegate`` (nudges mark stalled drafts), in the current theme."""
+        delegate.palette = self.palette_
+        self.list.setItemDelegate(delegate)
+        self.delegate = delegate
+
     def document(self, draft_id: int) -> QTextDocument | None:
         """The open document of ``draft_id`` (None if it was never opened this session)."""
         return self._docs.get(draft_id)
+
+    def detach_document(self, draft_id: int) -> tuple[QTextDocument, MarkdownHighlighter]:
+        """Forget ``draft_id``'s document (its draft was deleted) and hand it over, undo history and all."""
+        self._cursor_pos.pop(draft_id, None)
+        self.autosave.forget(draft_id)
+        return self._docs.pop(draft_id), self._highlighters.pop(draft_id)
+
+    def attach_document(self, draft_id: int, doc: QTextDocument, highlighter: MarkdownHighlighter) -> None:
+        """Give ``draft_id`` a document detached earlier (an empty draft brought back by Undo)."""
+        self._docs[draft_id] = doc
+        self._doc_ids[id(doc)] = draft_id
+        self._highlighters[draft_id] = highlighter
+        self.autosave.track(draft_id, doc, "")
 
     # -- drafts ------------------------------------------------------------------------------
 
@@ -428,102 +426,30 @@ class MainWindow(QMainWindow):
         self.list.empty_text = ("No drafts yet.\n\nPress "
                                 f"{shortcut_text(self.new_action)} to start one, or drop .md / .txt "
                                 "files here to import them.")
-        self._select_in_list(self.current_draft_id)
+        self.select_in_list(self.current_draft_id)
 
     def new_draft(self) -> int | None:
         """Put the cursor in an empty draft and return its id: the open one if it is still
         empty and new, else a new one. An empty draft is discarded when left (see
-        :meth:`_discard_if_empty`), so pressing New again and again leaves nothing behind."""
+        :class:`~writer.ui.blank_drafts.BlankDrafts`), so pressing New again and again leaves nothing behind."""
         self.raise_()
         self.activateWindow()
-        if self._read_only():
+        if self.refuse_if_read_only():
             return None
-        if self._search_return is not None:
-            self._end_search()
-        if self.current_draft_id is not None and self._is_blank(self.current_draft_id):
+        if self.search.active:
+            self.search.end()
+        if self.current_draft_id is not None and self.blank_drafts.is_blank(self.current_draft_id):
             self.open_draft(self.current_draft_id)
             return self.current_draft_id
         try:
             draft = self.store.create_draft("")
         except WriterError as exc:
-            self._error("Could not create a draft", str(exc))
+            self.show_error("Could not create a draft", str(exc))
             return None
-        self._blank_ids.add(draft.id)
+        self.blank_drafts.add(draft.id)
         self.model.update_draft(draft)
         self.open_draft(draft.id)
         self.statusBar().showMessage("New draft", 2000)
-        return draft.id
-
-    def _is_blank(self, draft_id: int, *, with_history: bool = True) -> bool:
-        """A draft made by New this session that holds nothing now: no text, title or tags.
-        ``with_history=False`` also asks for no revisions: on quit, when there is no Undo to
-        offer, a draft that once held text is kept."""
-        doc = self._docs.get(draft_id)
-        if draft_id not in self._blank_ids or doc is None or not doc.isEmpty() or self.store.read_only:
-            return False
-        try:
-            draft = self.store.get_draft(draft_id)
-            history = not with_history and self.store.revisions(draft_id)
-        except WriterError:
-            return False
-        return not (draft.body or draft.title_is_set or draft.tags or draft.url or history
-                    or draft.status != "draft")
-
-    def _adopt_if_blank(self, draft_id: int | None) -> None:
-        """An empty draft left open by a crash counts as new: leaving it discards it (if it
-        never held saved text: with no undo history to offer, its revisions are kept)."""
-        doc = self._docs.get(draft_id) if draft_id is not None else None
-        if draft_id is None or doc is None or not doc.isEmpty():
-            return
-        try:
-            if not self.store.revisions(draft_id):
-                self._blank_ids.add(draft_id)
-        except WriterError:
-            return
-
-    def _discard_if_empty(self, draft_id: int, *, with_history: bool = True) -> None:
-        """Leaving an empty new draft deletes it; its document (and undo history) is kept so
-        that Undo in the status bar brings it back with whatever was typed and erased."""
-        if draft_id == self.current_draft_id or not self._is_blank(draft_id, with_history=with_history):
-            return
-        self.autosave.flush()
-        try:
-            self.store.delete_draft(draft_id)
-        except WriterError:
-            return  # kept: an empty draft is harmless
-        doc = self._docs.pop(draft_id)
-        self._blank_ids.discard(draft_id)
-        self._cursor_pos.pop(draft_id, None)
-        self.autosave.forget(draft_id)
-        self._discarded = (doc, self._highlighters.pop(draft_id))
-        self.model.remove_draft(draft_id)
-        self.draftDeleted.emit(draft_id)
-        self.undo_discard_button.setVisible(doc.isUndoAvailable())
-        self.statusBar().showMessage("Empty draft discarded", 8000)
-        self._discard_timer.start()
-
-    def undo_discard(self) -> int | None:
-        """Bring back the last empty draft discarded, as a draft again, and undo its last edit
-        (the text erased before leaving it comes back)."""
-        if self._discarded is None or self._read_only():
-            return None
-        doc, highlighter = self._discarded
-        self._discarded = None
-        self.undo_discard_button.hide()
-        try:
-            draft = self.store.create_draft("")
-        except WriterError as exc:
-            self._error("Could not bring the draft back", str(exc))
-            return None
-        self._docs[draft.id] = doc
-        self._doc_ids[id(doc)] = draft.id
-        self._highlighters[draft.id] = highlighter
-        self._blank_ids.add(draft.id)
-        self.autosave.track(draft.id, doc, "")
-        self.model.update_draft(draft)
-        self.open_draft(draft.id)
-        if doc.isUndoAvailable():
-            self.editor.undo()
         return draft.id
 
     def open_draft(self, draft_id: int, *, focus: bool = True, cursor: int | None = None) -> None:
@@ -540,7 +466,7 @@ class MainWindow(QMainWindow):
             try:
                 draft = self.store.get_draft(draft_id)
             except WriterError as exc:
-                self._error("Could not open the draft", str(exc))
+                self.show_error("Could not open the draft", str(exc))
                 return
             doc = self._make_document(draft)
         self.current_draft_id = draft_id
@@ -550,11 +476,11 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.page)
         self.tag_bar.load(draft_id)
         self._set_cursor(cursor if cursor is not None else self._cursor_pos.get(draft_id, 0))
-        self._select_in_list(draft_id)
-        self._update_counts()
+        self.select_in_list(draft_id)
+        self.status_line.update_counts()
         self._update_title()
         if not self.store.read_only:
-            self.status_state.setText("Editing…" if self.autosave.is_dirty(draft_id) else "Saved")
+            self.status_line.state.setText("Editing…" if self.autosave.is_dirty(draft_id) else "Saved")
         if focus:
             self.editor.setFocus()
         self.draftOpened.emit(draft_id)
@@ -575,7 +501,7 @@ class MainWindow(QMainWindow):
         self._doc_ids[id(doc)] = draft.id
         self.autosave.track(draft.id, doc, draft.body)
         # contentsChange, not contentsChanged: re-colouring lines (highlighter) is no edit. The id is
-        # looked up at each edit: a discarded draft brought back by undo_discard gets a new one.
+        # looked up at each edit: a discarded draft brought back by Undo (BlankDrafts) gets a new one.
         key = id(doc)
         doc.contentsChange.connect(
             lambda _at, removed, added: (removed or added) and self._on_edited(self._doc_ids[key]))
@@ -586,8 +512,8 @@ class MainWindow(QMainWindow):
         if left is not None and left in self._docs:
             self._cursor_pos[left] = self.editor.textCursor().position()
             self.autosave.save(left)
-            if left in self._blank_ids:  # after the switch (the list may be mid-click now)
-                QTimer.singleShot(0, self, lambda: self._discard_if_empty(left))
+            if left in self.blank_drafts:  # after the switch (the list may be mid-click now)
+                QTimer.singleShot(0, self, lambda: self.blank_drafts.discard_if_empty(left))
 
     def _set_cursor(self, position: int) -> None:
         cursor = self.editor.textCursor()
@@ -597,7 +523,7 @@ class MainWindow(QMainWindow):
 
     def delete_current(self) -> None:
         draft_id = self.current_draft_id
-        if draft_id is None or self._read_only():
+        if draft_id is None or self.refuse_if_read_only():
             return
         self.autosave.flush()  # the title is the open draft's, as saved now (not a list row's: a search hides rows)
         try:
@@ -613,7 +539,7 @@ class MainWindow(QMainWindow):
         try:
             self.store.delete_draft(draft_id)
         except WriterError as exc:
-            self._error("Could not delete the draft", str(exc))
+            self.show_error("Could not delete the draft", str(exc))
             return
         self.autosave.forget(draft_id)
         self.current_draft_id = None
@@ -629,13 +555,12 @@ class MainWindow(QMainWindow):
         if self.model.rowCount():
             self.open_draft(self.model.draft_at(0).id)
         else:
-            self._show_empty()
+            self.show_empty()
 
-    def _show_empty(self) -> None:
+    def show_empty(self) -> None:
         self.current_draft_id = None
         self.stack.setCurrentWidget(self.empty)
-        self.status_words.setText("")
-        self.status_reading.setText("")
+        self.status_line.clear_counts()
         self._update_title()
 
     def _step(self, delta: int) -> None:
@@ -645,7 +570,7 @@ class MainWindow(QMainWindow):
         row = 0 if row is None else (row + delta) % self.model.rowCount()
         self.open_draft(self.model.draft_at(row).id)
 
-    def _select_in_list(self, draft_id: int | None) -> None:
+    def select_in_list(self, draft_id: int | None) -> None:
         selection = self.list.selectionModel()
         row = self.model.row_of(draft_id) if draft_id is not None else None
         blocked = selection.blockSignals(True)
@@ -660,22 +585,22 @@ class MainWindow(QMainWindow):
             selection.blockSignals(blocked)
         self.list.viewport().update()
 
-    def _on_list_current(self, current: object, _previous: object) -> None:
-        draft = current.data(DraftRole) if current is not None else None  # type: ignore[attr-defined]
+    def _on_list_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        draft = current.data(DraftRole)
         if isinstance(draft, Draft):
             self.open_draft(draft.id, focus=False)
 
     def _on_sort_changed(self) -> None:
         key = self.sort_box.currentData()
         self.model.set_sort(key)
-        self._select_in_list(self.current_draft_id)
+        self.select_in_list(self.current_draft_id)
         self.settings.set("drafts.sort", key)
         self._save_settings()
 
     def _focus_list(self) -> None:
         self.list.setFocus()
 
-    def _focus_editor(self) -> None:
+    def focus_editor(self) -> None:
         if self.stack.currentWidget() is self.page:
             self.editor.setFocus()
 
@@ -684,42 +609,19 @@ class MainWindow(QMainWindow):
     def _on_edited(self, draft_id: int) -> None:
         self.autosave.changed(draft_id)
         if draft_id == self.current_draft_id:
-            self.status_state.setText("Editing…" if self.autosave.is_dirty(draft_id) else "Saved")
-            self._count_timer.start()
+            self.status_line.edited(self.autosave.is_dirty(draft_id))
         self.draftEdited.emit(draft_id)
 
     def _on_saved(self, draft: Draft) -> None:
         self.model.update_draft(draft)
         if draft.id == self.current_draft_id:
-            self.status_state.setText("Saved")
+            self.status_line.saved(draft.word_count)
             self._update_title()
-            if self.editor.document().characterCount() > BIG_TEXT:
-                self._show_counts(draft.word_count)  # a long draft is counted by the store only
         self.draftSaved.emit(draft.id)
 
     def _on_save_failed(self, draft_id: int, message: str) -> None:
-        self.status_state.setText("Not saved")
+        self.status_line.state.setText("Not saved")
         self.statusBar().showMessage(f"Could not save: {message} Your text is kept; Writer will retry.")
-
-    def _update_counts(self) -> None:
-        """Live counts while typing; a long draft's count comes with each save instead.
-
-        The store counts the words of every save anyway, and copying megabytes out of the editor
-        at every pause in typing (then counting them) would stall the editor.
-        """
-        draft_id = self.current_draft_id
-        if draft_id is None:
-            return
-        doc = self.editor.document()
-        if doc.characterCount() <= BIG_TEXT:
-            self._show_counts(word_count(doc.toPlainText()))
-        elif (row := self.model.row_of(draft_id)) is not None:
-            self._show_counts(self.model.draft_at(row).word_count)
-
-    def _show_counts(self, words: int) -> None:
-        self.status_words.setText(f"{words:,} word{'s' if words != 1 else ''}")
-        minutes = reading_minutes(words)
-        self.status_reading.setText(f"{minutes} min read" if minutes else "")
 
     def _on_long_lines(self, broken: int, kept: int) -> None:
         if broken:
@@ -758,222 +660,67 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.tag_bar.save()  # tags typed and not yet confirmed are kept too
         self.autosave.flush()
-        if self.current_draft_id is not None and self._is_blank(self.current_draft_id, with_history=False):
+        if self.current_draft_id is not None and self.blank_drafts.is_blank(self.current_draft_id, with_history=False):
             left, self.current_draft_id = self.current_draft_id, None
-            self._discard_if_empty(left, with_history=False)  # quitting leaves no empty draft behind either
+            self.blank_drafts.discard_if_empty(left, with_history=False)  # quitting leaves no empty draft behind either
         self.session.stop()  # as it is now, focus mode included, before focus mode is left to close
-        if self._focus_mode:
+        if self.focus_mode:
             self.toggle_focus_mode()  # the layout from before focus mode is the one the session kept
         else:
-            self._save_layout()
+            save_layout(self)
         self._save_settings()
         super().closeEvent(event)
 
-    # -- search ------------------------------------------------------------------------------
+    # -- search (writer.ui.draft_search) and focus mode (writer.ui.focus_mode) -----------------
 
     @property
     def searching(self) -> bool:
-        return self._search_return is not None
+        return self.search.active
 
     def start_search(self) -> None:
-        """Focus the search field, remembering where to come back to on Esc."""
-        self.raise_()
-        self.activateWindow()
-        if self._focus_mode:
-            self.toggle_focus_mode()
-        if self._search_return is None:
-            position = self.editor.textCursor().position() if self.current_draft_id is not None else 0
-            self._search_return = (self.current_draft_id, position)
-        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_field.selectAll()
-
-    def _on_search_edited(self, _text: str) -> None:
-        if self._search_return is None:
-            self._search_return = (self.current_draft_id, self.editor.textCursor().position())
-        self._search_timer.start()
-
-    def _run_search(self) -> None:
-        query = self.search_field.text().strip()
-        if not query:
-            self.reload_list()
-            return
-        try:
-            hits: list[SearchHit] = self.store.search(query, marks=MARKS)
-        except WriterError as exc:
-            hits = []
-            self.statusBar().showMessage(str(exc), 4000)
-        self.model.set_hits(hits)
-        self.list.empty_text = f"No drafts match “{query}”.\n\nEsc goes back to what you were writing."
-        self._select_in_list(self.current_draft_id)
+        """Ctrl+K: focus the search field, remembering where to come back to on Esc."""
+        self.search.start()
 
     def cancel_search(self) -> None:
         """Esc: leave the search and go back to the draft and cursor position from before."""
-        back = self._search_return
-        self._end_search()
-        if back is None:
-            return
-        draft_id, position = back
-        if draft_id is not None and draft_id in self._docs:
-            self.open_draft(draft_id, cursor=position)
-        elif self.model.rowCount():
-            self.open_draft(self.model.draft_at(0).id)
-        else:
-            self._show_empty()
-
-    def _commit_search(self, focus_editor: bool = True) -> None:
-        """Enter or a click on a result: keep that draft open and leave the search."""
-        if self._search_return is None:
-            if focus_editor and self.list.hasFocus():
-                self._focus_editor()
-            return
-        self._search_timer.stop()
-        if self.search_field.text().strip() and self.model.searching is False:
-            self._run_search()
-        index = self.list.currentIndex()
-        draft = index.data(DraftRole) if index.isValid() else None
-        if draft is None and self.model.rowCount():
-            draft = self.model.draft_at(0)
-        self._end_search()
-        if isinstance(draft, Draft):
-            self.open_draft(draft.id, focus=focus_editor)
-
-    def _end_search(self) -> None:
-        self._search_return = None
-        self._search_timer.stop()
-        self.search_field.clear()
-        if self.model.searching:
-            self.reload_list()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            key = event.key()
-            if key == Qt.Key.Key_Escape and self.searching:
-                self.cancel_search()
-                return True
-            if watched is self.search_field and key == Qt.Key.Key_Escape:
-                self._focus_editor()
-                return True
-            if watched is self.search_field and key == Qt.Key.Key_Down and self.model.rowCount():
-                self.list.setFocus()
-                if not self.list.currentIndex().isValid():
-                    self.list.setCurrentIndex(self.model.index(0))
-                return True
-        return super().eventFilter(watched, event)
+        self.search.cancel()
 
     def _on_editor_escape(self) -> None:
-        if self._focus_mode:
+        if self.focus_mode:
             self.toggle_focus_mode()
         elif self.searching:
             self.cancel_search()
 
-    # -- focus mode --------------------------------------------------------------------------
-
     @property
     def focus_mode(self) -> bool:
-        return self._focus_mode
+        return self._focus.on
 
     def toggle_focus_mode(self) -> None:
         """F11: only the text (and the slim toolbar), full screen, typewriter scrolling."""
-        entering = not self._focus_mode
-        if entering:
-            self.session.save()  # the panels' layout as it is now: focus mode hides them
-        self._focus_mode = entering
-        self.focus_action.setChecked(entering)
-        if entering:
-            self._pre_focus = {
-                "maximized": self.isMaximized(),
-                "fullscreen": self.isFullScreen(),
-                "docks": [d for d in self._side_docks if d.isVisible()],
-                "geometry": self.saveGeometry(),
-                "state": self.saveState(),  # the panels' widths: full screen and back would change them
-            }
-            for widget in (self.drafts_pane, self.statusBar(), self.menuBar(), self.tag_bar, *self._side_docks):
-                widget.hide()
-            self.editor.set_typewriter(self.settings.get("editor.typewriter_in_focus"))
-            self.showFullScreen()
-            self._focus_editor()
-        else:
-            self.drafts_pane.show()
-            self.tag_bar.show()
-            self.statusBar().show()
-            self.menuBar().show()
-            for dock in self._pre_focus.get("docks", []):  # type: ignore[union-attr]
-                dock.show()
-            self.editor.set_typewriter(False)
-            if not self._pre_focus.get("fullscreen"):
-                if self._pre_focus.get("maximized"):
-                    self.showMaximized()
-                else:
-                    self.showNormal()
-                    self.restoreGeometry(self._pre_focus["geometry"])  # type: ignore[arg-type]
-            self.restoreState(self._pre_focus["state"])  # type: ignore[arg-type]
-        self.focusModeChanged.emit(entering)
+        self._focus.toggle()
 
-    # -- import / export ---------------------------------------------------------------------
+    # -- import / export (writer.ui.import_export) ----------------------------------------------
 
     def import_dialog(self) -> None:
-        if self._read_only():
-            return
-        files, _ = QFileDialog.getOpenFileNames(self, "Import Markdown", str(Path.home()),
-                                                "Markdown or text (*.md *.markdown *.txt);;All files (*)")
-        if files:
-            self.import_files([Path(f) for f in files])
+        self.import_export.import_dialog()
 
     def import_files(self, files: Iterable[Path]) -> None:
         """Import each file as a new draft off the GUI thread; errors name the file."""
-        files = list(files)
-        if not files or self._read_only():
-            return
-        self.statusBar().showMessage(f"Importing {len(files)} file{'s' if len(files) != 1 else ''}…")
-        self.worker.submit(_import_all, self.store, files, channel=f"import-{id(files)}",
-                           on_result=self._imported)
-
-    def _imported(self, outcome: tuple[list[Draft], list[str]]) -> None:
-        drafts, errors = outcome
-        for draft in drafts:
-            self.model.update_draft(draft)
-        if drafts:
-            self.open_draft(drafts[-1].id)
-            self.statusBar().showMessage(f"Imported {len(drafts)} draft{'s' if len(drafts) != 1 else ''}",
-                                         4000)
-        else:
-            self.statusBar().clearMessage()
-        if errors:
-            self._error("Some files were not imported", "\n\n".join(errors))
+        self.import_export.import_files(files)
 
     def export_dialog(self) -> None:
-        draft_id = self.current_draft_id
-        if draft_id is None:
-            self.statusBar().showMessage("Open a draft to export it.", 4000)
-            return
-        self.autosave.save(draft_id)
-        draft = self.store.get_draft(draft_id)
-        name = _SLUG.sub("-", draft.title.lower()).strip("-") or "draft"
-        target, _ = QFileDialog.getSaveFileName(self, "Export Markdown", str(Path.home() / f"{name}.md"),
-                                                "Markdown (*.md)")
-        if target:
-            self.export_to(draft_id, Path(target))
+        self.import_export.export_dialog()
 
     def export_to(self, draft_id: int, target: Path) -> None:
         """Write ``draft_id`` to ``target`` with front matter (off the GUI thread)."""
-        self.autosave.save(draft_id)
-        draft = self.store.get_draft(draft_id)
-        self.worker.submit(_export, draft, target, channel=f"export-{target}",
-                           on_result=lambda path: self.statusBar().showMessage(f"Exported to {path}", 5000),
-                           on_error=lambda exc: self._error("Could not export", f"{target}: {exc}"))
+        self.import_export.export_to(draft_id, target)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _importable(event.mimeData().urls()):
-            event.acceptProposedAction()
-        else:
+        if not self.import_export.take_drop(event, drop=False):
             super().dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        files = _importable(event.mimeData().urls())
-        if files:
-            event.acceptProposedAction()
-            self.import_files(files)
-        else:
+        if not self.import_export.take_drop(event, drop=True):
             super().dropEvent(event)
 
     # -- look and layout ---------------------------------------------------------------------
@@ -1011,37 +758,6 @@ class MainWindow(QMainWindow):
         self.editor.set_max_width(self.settings.get("editor.max_width"))
         self.autosave.delay_ms = self.settings.get("autosave.delay_ms")
 
-    def _layout_settings(self) -> QSettings:
-        return QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
-
-    def _restore_layout(self) -> None:
-        stored = self._layout_settings()
-        geometry = stored.value("geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1180, 760)
-        state = stored.value("state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
-        else:
-            self._size_side_docks()
-        splitter = stored.value("splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
-
-    def _size_side_docks(self) -> None:
-        """First run: the side panels narrower than the text (Qt gives them half the window)."""
-        if self._side_docks:
-            self.resizeDocks([self._side_docks[0]], [SIDE_PANEL_WIDTH], Qt.Orientation.Horizontal)
-
-    def _save_layout(self) -> None:
-        stored = self._layout_settings()
-        stored.setValue("geometry", self.saveGeometry())
-        stored.setValue("state", self.saveState())
-        stored.setValue("splitter", self.splitter.saveState())
-        stored.sync()
-
     def _save_settings(self) -> None:
         try:
             self.settings.save()
@@ -1050,67 +766,15 @@ class MainWindow(QMainWindow):
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _read_only(self) -> bool:
+    def refuse_if_read_only(self) -> bool:
         if self.store.read_only:
             self.statusBar().showMessage(self.read_only_note or "Drafts are open read-only.", 5000)
             return True
         return False
 
-    def _error(self, title: str, message: str) -> None:
+    def show_error(self, title: str, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
         self.last_error = box
-
-
-class _FileDropFilter(QObject):
-    """Lets files dropped on the editor or the list import instead of pasting their paths."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
-            files = _importable(event.mimeData().urls())  # type: ignore[attr-defined]
-            if files:
-                event.acceptProposedAction()  # type: ignore[attr-defined]
-                if kind == QEvent.Type.Drop:
-                    self.window.import_files(files)
-                return True
-        return False
-
-
-def _importable(urls: Iterable[object]) -> list[Path]:
-    files = []
-    for url in urls:
-        if url.isLocalFile():  # type: ignore[attr-defined]
-            path = Path(url.toLocalFile())  # type: ignore[attr-defined]
-            if path.suffix.lower() in IMPORTABLE:
-                files.append(path)
-    return files
-
-
-def _import_all(store: Store, files: list[Path]) -> tuple[list[Draft], list[str]]:
-    """Runs in a worker: import each file, collecting a message per failure."""
-    from writer.store.markdown_io import import_file
-
-    drafts, errors = [], []
-    for path in files:
-        try:
-            drafts.append(import_file(store, path))
-        except WriterError as exc:
-            errors.append(str(exc) if path.name in str(exc) else f"{path.name}: {exc}")
-        except OSError as exc:
-            errors.append(f"{path.name}: {exc.strerror or exc}")
-    return drafts, errors
-
-
-def _export(draft: Draft, target: Path) -> Path:
-    """Runs in a worker: write the draft with its front matter."""
-    from writer.store.markdown_io import export_markdown
-    from writer.textfiles import write_text_atomic
-
-    return write_text_atomic(target, export_markdown(draft))
 

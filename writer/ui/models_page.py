@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -32,6 +32,10 @@ from PySide6.QtWidgets import (
 from writer.generation.packs import Pack
 from writer.ui.training import TrainDialog, unfinished
 from writer.ui.windows import bring_forward, lazy_window
+
+if TYPE_CHECKING:
+    from writer.ui.main_window import MainWindow
+    from writer.ui.suggestions import SuggestionsPanel
 
 CHANNEL = "models-page"
 #: The draft's last characters that the comparison scores (a whole novel would take minutes).
@@ -125,9 +129,10 @@ def _compare(names: list[str], text: str, progress: Any = None) -> list[tuple[st
 class ModelsDialog(QDialog):
     """The packs on the left, the chosen one's card on the right, actions below."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow, suggestions: SuggestionsPanel | None = None) -> None:
+        """``suggestions``: the panel that lists the packs again when one is added or removed."""
         super().__init__(window)
-        self.window = window
+        self.main_window, self.suggestions = window, suggestions
         self.setObjectName("modelsDialog")
         self.setWindowTitle("Models")
         self.setModal(False)
@@ -188,7 +193,7 @@ class ModelsDialog(QDialog):
         """List the packs again (on the worker), then select ``select`` or keep the selection."""
         current = self.selected()
         keep = select or (current.name if current else None)
-        self.window.worker.submit(_discover, channel=CHANNEL,
+        self.main_window.worker.submit(_discover, channel=CHANNEL,
                                   on_result=lambda found: self.set_packs(found, keep),
                                   on_error=lambda exc: self.status.setText(f"Could not list the packs: {exc}"))
 
@@ -214,7 +219,7 @@ class ModelsDialog(QDialog):
             self.status.setText("")
 
     def default_name(self) -> str:
-        return str(self.window.settings.get("suggest.default_model"))
+        return str(self.main_window.settings.get("suggest.default_model"))
 
     def selected(self) -> Pack | None:
         row = self.list.currentRow()
@@ -248,7 +253,7 @@ class ModelsDialog(QDialog):
             self.add_button.setEnabled(True)
             self.status.setText(f"<span style='color:#c0392b'>Not added: {html.escape(str(exc))}</span>")
 
-        self.window.worker.submit(_add, folder, channel=CHANNEL + "-add", on_result=added, on_error=failed)
+        self.main_window.worker.submit(_add, folder, channel=CHANNEL + "-add", on_result=added, on_error=failed)
 
     def remove_selected(self, *, confirm: bool = True) -> None:
         pack = self.selected()
@@ -259,7 +264,7 @@ class ModelsDialog(QDialog):
                 f"{pack.path}", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel) != QMessageBox.StandardButton.Yes:
             return
-        self.window.worker.submit(_remove, pack.name, self.window.settings, channel=CHANNEL + "-remove",
+        self.main_window.worker.submit(_remove, pack.name, self.main_window.settings, channel=CHANNEL + "-remove",
                                   on_result=lambda name: (self.status.setText(f"Removed {html.escape(name)}."),
                                                           self._packs_changed(None)),
                                   on_error=lambda exc: self.status.setText(f"Not removed: {html.escape(str(exc))}"))
@@ -267,7 +272,7 @@ class ModelsDialog(QDialog):
     def show_training(self, resume: str | None = None) -> TrainDialog:
         """The training window (one at a time: a second run would fight the first for the cores)."""
         if self.training is None:
-            self.training = TrainDialog(self, self.window.settings, [p.name for p in self.packs if p.available],
+            self.training = TrainDialog(self, self.main_window.settings, [p.name for p in self.packs if p.available],
                                         resume=resume or next(iter(unfinished()), None))
             self.training.finishedPack.connect(self._packs_changed)
         bring_forward(self.training)
@@ -277,26 +282,25 @@ class ModelsDialog(QDialog):
         pack = self.selected()
         if pack is None or not pack.available:
             return
-        self.window.settings.set("suggest.default_model", pack.name)  # the panel follows the setting itself
+        self.main_window.settings.set("suggest.default_model", pack.name)  # the panel follows the setting itself
         self.status.setText(f"Suggestions now come from <b>{html.escape(pack.display_name)}</b>.")
         self.refresh(pack.name)
 
     def _packs_changed(self, select: str | None) -> None:
-        panel = getattr(self.window, "suggestions", None)
-        if panel is not None and hasattr(panel, "reload_packs"):
-            panel.reload_packs()
+        if self.suggestions is not None:
+            self.suggestions.reload_packs()
         self.refresh(select)
 
     def compare(self) -> None:
         """Score the open draft's last :data:`COMPARE_CHARS` characters with every usable pack."""
-        text = self.window.editor.toPlainText()[-COMPARE_CHARS:] if self.window.current_draft_id else ""
+        text = self.main_window.editor.toPlainText()[-COMPARE_CHARS:] if self.main_window.current_draft_id else ""
         if len(text.split()) < 20:
             self.status.setText("Write at least 20 words in the open draft to compare the packs on it.")
             return
         names = [p.name for p in self.packs if p.available]
         self.status.setText("Scoring the draft with every pack…")
         self.compare_button.setEnabled(False)
-        self.window.worker.submit(_compare, names, text, channel=CHANNEL + "-compare",
+        self.main_window.worker.submit(_compare, names, text, channel=CHANNEL + "-compare",
                                   on_progress=lambda value: self.status.setText(
                                       f"Scoring the draft with every pack… ({value[0] + 1} of {value[1]})"),
                                   on_result=self._show_comparison,
@@ -316,12 +320,12 @@ class ModelsDialog(QDialog):
                             f"(perplexity, lower is closer: {listing}).")
 
 
-def install_models_page(window: Any) -> QAction:
-    """View ▸ Models… (Ctrl+Shift+L): the packs, their cards and what to do with them."""
-    show = lazy_window(lambda: ModelsDialog(window), lambda dialog: dialog.refresh())
+def install_models_page(window: MainWindow, suggestions: SuggestionsPanel | None = None) -> Callable[[], ModelsDialog]:
+    """View ▸ Models… (Ctrl+Shift+L): the packs, their cards and what to do with them. Returns what
+    shows the dialog."""
+    show = lazy_window(lambda: ModelsDialog(window, suggestions), lambda dialog: dialog.refresh())
 
-    action = window._action("&Models…", ["Ctrl+Shift+L"], show, tip="Model packs: cards, add, remove, compare")
+    action = window.make_action("&Models…", ["Ctrl+Shift+L"], show, tip="Model packs: cards, add, remove, compare")
     action.setObjectName("modelsAction")
     window.view_menu.addAction(action)
-    window.show_models = show
-    return action
+    return show

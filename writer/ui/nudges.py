@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -17,6 +17,10 @@ from writer.publishing import nudges
 from writer.publishing import outbox as ob
 from writer.store import Draft
 from writer.ui.drafts_list import Badge, DraftDelegate
+
+if TYPE_CHECKING:
+    from writer.ui.main_window import MainWindow
+    from writer.ui.publish_controller import PublishController
 
 SNOOZE = timedelta(days=3)
 
@@ -48,7 +52,7 @@ class NudgeBanner(QToolBar):
                ("Snooze", "S&nooze 3 days", "Ask again in 3 days"),
                ("Archive", "&Archive", "Archive this draft: it stays in the store but stops nagging"))
 
-    def __init__(self, window: Any, controller: Any, clock: Callable[[], datetime]) -> None:
+    def __init__(self, window: MainWindow, controller: PublishController, clock: Callable[[], datetime]) -> None:
         super().__init__("Reminder", window)
         self.setObjectName("nudgeBanner")
         self.setMovable(False)
@@ -97,8 +101,7 @@ class NudgeBanner(QToolBar):
 
     def restyle(self) -> None:
         """A warm, quiet strip in either theme (the colours come from the window's palette)."""
-        pal = getattr(self.window_, "palette_", None)
-        dark = bool(pal and pal.dark)
+        dark = self.window_.palette_.dark
         fill, edge, ink = ("#33291c", "#4d3b22", "#f1e3cc") if dark else ("#fbf1e2", "#ecd9bb", "#4a3617")
         css = (
             f"QToolBar#nudgeBanner {{ background: {fill}; border: none; border-bottom: 1px solid {edge};"
@@ -158,9 +161,8 @@ class NudgeBanner(QToolBar):
         """Hide until the next start; focus goes back to the text."""
         self.dismissed = True
         self.hide()
-        editor = getattr(self.window_, "editor", None)
-        if editor is not None and editor.isVisible():
-            editor.setFocus()
+        if self.window_.editor.isVisible():
+            self.window_.editor.setFocus()
 
     def open_draft(self) -> None:
         if self.draft_id is not None:
@@ -190,7 +192,10 @@ class NudgeBanner(QToolBar):
 
 
 class Nudges:
-    def __init__(self, window: Any, controller: Any, clock: Callable[[], datetime]) -> None:
+    """The reminder banner for a stalled draft, the writing rhythm in the status bar, and the
+    drafts list's stalled marks, kept current as publishing changes things."""
+
+    def __init__(self, window: MainWindow, controller: PublishController, clock: Callable[[], datetime]) -> None:
         self.window, self.clock = window, clock
         self.banner = NudgeBanner(window, controller, clock)
         window.addToolBarBreak()
@@ -199,9 +204,7 @@ class Nudges:
         self.rhythm_label.setObjectName("rhythmLabel")
         window.statusBar().addPermanentWidget(self.rhythm_label)
         self.delegate = StalledDelegate(window.list, self.is_stalled, clock)
-        self.delegate.palette = window.delegate.palette
-        window.list.setItemDelegate(self.delegate)
-        window.delegate = self.delegate
+        window.use_delegate(self.delegate)
         controller.changed.append(self.refresh_rhythm)
         controller.changed.append(self.banner.recheck)
         window.draftDeleted.connect(lambda _id: self.banner.recheck())
@@ -216,8 +219,3 @@ class Nudges:
     def refresh_rhythm(self) -> None:
         r = nudges.rhythm(self.window.store, self.clock(), weekly_goal=self.window.settings.get("nudges.weekly_goal"))
         self.rhythm_label.setText(nudges.describe(r))
-
-
-def install_nudges(window: Any, controller: Any, clock: Callable[[], datetime]) -> Nudges:
-    window.nudges = Nudges(window, controller, clock)
-    return window.nudges

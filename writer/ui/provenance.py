@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QMainWindow, QTextEdit, QToolButton
+from PySide6.QtWidgets import QTextEdit, QToolButton
 
 from writer.errors import WriterError
 from writer.provenance import (
@@ -27,6 +28,9 @@ from writer.provenance import (
     to_utf16,
 )
 from writer.store import ProvenanceSpan
+
+if TYPE_CHECKING:
+    from writer.ui.main_window import MainWindow
 
 #: Text states remembered so undo/redo gives machine text back its author.
 HISTORY = 64
@@ -130,18 +134,18 @@ class ProvenanceView(QObject):
 
     shareChanged = Signal(float)
 
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.trackers: dict[int, SpanTracker] = {}
-        self.show_tint = bool(window.settings.get("provenance.tint"))  # type: ignore[attr-defined]
+        self.show_tint = bool(window.settings.get("provenance.tint"))
 
-        self.toggle_action = window._action(  # type: ignore[attr-defined]
+        self.toggle_action = window.make_action(
             "Show &Machine-Written Text", ["Ctrl+Shift+M"], self.set_tint, checkable=True,
             tip="Tint text that a model wrote")
         self.toggle_action.setChecked(self.show_tint)
-        window.view_menu.addSeparator()  # type: ignore[attr-defined]
-        window.view_menu.addAction(self.toggle_action)  # type: ignore[attr-defined]
+        window.view_menu.addSeparator()
+        window.view_menu.addAction(self.toggle_action)
 
         self.button = QToolButton(window.statusBar())
         self.button.setObjectName("provenanceButton")
@@ -155,25 +159,25 @@ class ProvenanceView(QObject):
         self.button.hide()
         window.statusBar().insertPermanentWidget(0, self.button)
 
-        window.settingsChanged.connect(self._on_setting_changed)  # type: ignore[attr-defined]
-        window.autosave.provenance_for = self.spans_for_save  # type: ignore[attr-defined]
-        window.draftOpened.connect(self._on_opened)  # type: ignore[attr-defined]
-        if window.current_draft_id is not None:  # type: ignore[attr-defined]
-            self._on_opened(window.current_draft_id)  # type: ignore[attr-defined]
+        window.settingsChanged.connect(self._on_setting_changed)
+        window.autosave.provenance_for = self.spans_for_save
+        window.draftOpened.connect(self._on_opened)
+        if window.current_draft_id is not None:
+            self._on_opened(window.current_draft_id)
 
     # -- per draft -------------------------------------------------------------------------
     def tracker(self, draft_id: int | None = None) -> SpanTracker | None:
         """The tracker of ``draft_id`` (default: the open draft), loading its spans on first use."""
-        draft_id = self.window.current_draft_id if draft_id is None else draft_id  # type: ignore[attr-defined]
+        draft_id = self.window.current_draft_id if draft_id is None else draft_id
         if draft_id is None:
             return None
         tracker = self.trackers.get(draft_id)
-        doc = self.window.document(draft_id)  # type: ignore[attr-defined]
+        doc = self.window.document(draft_id)
         if doc is None:
             return None
         if tracker is None or tracker.doc is not doc:
             try:
-                stored = self.window.store.get_provenance(draft_id)  # type: ignore[attr-defined]
+                stored = self.window.store.get_provenance(draft_id)
             except WriterError:
                 stored = []
             tracker = SpanTracker(doc, to_utf16(stored, doc.toPlainText()) if stored else [])
@@ -202,25 +206,25 @@ class ProvenanceView(QObject):
         self.show_tint = bool(on)
         self.toggle_action.setChecked(self.show_tint)
         self.button.setChecked(self.show_tint)
-        settings = self.window.settings  # type: ignore[attr-defined]
+        settings = self.window.settings
         settings.set("provenance.tint", self.show_tint)
         self.refresh()
 
     def _on_setting_changed(self, key: str) -> None:
         if key == "provenance.tint":
-            self.set_tint(bool(self.window.settings.get(key)))  # type: ignore[attr-defined]
+            self.set_tint(bool(self.window.settings.get(key)))
 
     def _on_opened(self, draft_id: int) -> None:
         self.tracker(draft_id)
         self.refresh()
 
     def _on_changed(self, draft_id: int) -> None:
-        if draft_id == self.window.current_draft_id:  # type: ignore[attr-defined]
+        if draft_id == self.window.current_draft_id:
             self.refresh()
 
     def refresh(self) -> None:
         """Redraw the tint layer and the status button for the open draft."""
-        editor = self.window.editor  # type: ignore[attr-defined]
+        editor = self.window.editor
         tracker = self.tracker()
         spans = tracker.spans if tracker is not None else []
         selections = []
@@ -231,9 +235,9 @@ class ProvenanceView(QObject):
                 cursor = QTextCursor(doc)
                 cursor.setPosition(span.start)
                 cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
-                selection.cursor = cursor  # type: ignore[attr-defined]
-                selection.format.setBackground(TINT)  # type: ignore[attr-defined]
-                selection.format.setToolTip(f"Written by {span.model}"  # type: ignore[attr-defined]
+                selection.cursor = cursor
+                selection.format.setBackground(TINT)
+                selection.format.setToolTip(f"Written by {span.model}"
                                             + (f", seed {span.seed}" if span.seed is not None else ""))
                 selections.append(selection)
         editor.set_layer("provenance", selections)

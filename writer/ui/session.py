@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QAbstractButton, QDockWidget
 
 if TYPE_CHECKING:
     from writer.ui.main_window import MainWindow
@@ -31,6 +31,8 @@ class Session(QObject):
         self.stored = stored
         self._last: dict[str, Any] = {}
         self._pending_compare: bool | None = self._bool("compare")  # applied once the panel is in
+        self._compare: QAbstractButton | None = None  # the Suggestions panel's Compare button, once in
+        self._wanted_scroll: int | None = None  # the scroll position to restore once on screen
         self._stopped = False
         self._timer = QTimer(self, singleShot=True, interval=SAVE_EVERY_MS)
         self._timer.timeout.connect(self.save)
@@ -59,9 +61,6 @@ class Session(QObject):
         dock.visibilityChanged.connect(self.changed)
         dock.installEventFilter(self)
 
-    def watch_compare(self, toggled: Any) -> None:
-        toggled.connect(self.changed)
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             self.changed()
@@ -85,7 +84,7 @@ class Session(QObject):
             return
         window = self.window
         cursor = window.editor.textCursor()
-        compare = self._compare_button()
+        compare = self._compare
         values: dict[str, Any] = {
             "draft": window.current_draft_id or 0,
             "position": cursor.position() if window.current_draft_id is not None else 0,
@@ -131,20 +130,15 @@ class Session(QObject):
         window = self.window
         if self._bool("focus") and not window.focus_mode:
             window.toggle_focus_mode()
-        scroll = getattr(self, "_wanted_scroll", None)
+        scroll = self._wanted_scroll
         if scroll is not None:
             QTimer.singleShot(0, self, lambda: window.editor.verticalScrollBar().setValue(scroll))
 
-    def restore_compare(self) -> None:
+    def restore_compare(self, button: QAbstractButton) -> None:
         """Once the suggestions panel is in, before the panels get their saved widths back
-        (compare mode widens its panel): compare mode as it was."""
-        button = self._compare_button()
-        if button is None or self._pending_compare is None:
-            return
-        self.watch_compare(button.toggled)
+        (compare mode widens its panel): compare mode as it was, and watched from now on."""
+        self._compare = button
+        button.toggled.connect(self.changed)
         if self._pending_compare and not button.isChecked():
             button.setChecked(True)
         self._pending_compare = None
-
-    def _compare_button(self) -> Any:
-        return getattr(getattr(self.window, "suggestions", None), "compare_button", None)

@@ -10,9 +10,10 @@ the settings file until Apply or OK.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -39,6 +40,11 @@ from PySide6.QtWidgets import (
 from writer.errors import WriterError
 from writer.settings import Setting, Settings
 from writer.ui.windows import bring_forward
+
+if TYPE_CHECKING:
+    from writer.publishing.publisher import Publisher
+    from writer.ui.main_window import MainWindow
+    from writer.ui.suggestions import SuggestionsPanel
 
 #: Group titles by key prefix; an unknown prefix is title-cased.
 GROUPS = {
@@ -295,11 +301,10 @@ class SettingsDialog(QDialog):
             self.reject()
 
 
-def _pack_names(window: Any) -> dict[str, str]:
+def pack_names(suggestions: SuggestionsPanel | None) -> dict[str, str]:
     """Name → display name of the packs the Suggestions panel has listed, else of the pack
     folders (cheap: no tokenizer reads)."""
-    picker = getattr(getattr(window, "suggestions", None), "picker", None)
-    listed = {p.name: p.display_name for p in getattr(picker, "packs", []) if p.available}
+    listed = {p.name: p.display_name for p in suggestions.picker.packs if p.available} if suggestions else {}
     if listed:
         return listed
     from writer import paths
@@ -309,25 +314,41 @@ def _pack_names(window: Any) -> dict[str, str]:
     return {name: name for name in names}
 
 
-def show_settings(window: Any) -> SettingsDialog:
-    """Ctrl+, : the dialog over the window's live :class:`Settings` (one at a time)."""
-    existing = getattr(window, "settings_dialog", None)
-    if isinstance(existing, SettingsDialog) and existing.isVisible():
-        bring_forward(existing)
-        return existing
-    publishing = getattr(window, "publishing", None)
-    targets = None
-    if publishing is not None:
-        from writer.ui.publish import TargetDialog
+class Preferences:
+    """Edit ▸ Preferences (Ctrl+,): one non-modal dialog at a time over the window's live
+    :class:`Settings`, with the packs the Suggestions panel lists and the publishing targets."""
 
-        def targets() -> None:
-            TargetDialog(window.settings_dialog, publishing.publisher).exec()
+    def __init__(self, window: MainWindow, suggestions: SuggestionsPanel | None = None,
+                 publisher: Publisher | None = None) -> None:
+        self.window, self.suggestions, self.publisher = window, suggestions, publisher
+        self.dialog: SettingsDialog | None = None
+        self.action = QAction("&Preferences…", window)
+        self.action.setShortcut(QKeySequence("Ctrl+,"))
+        self.action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        keys = self.action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.action.setToolTip(f"Preferences ({keys})")
+        self.action.triggered.connect(lambda *_: self.show())
+        window.addAction(self.action)  # the shortcut works in focus mode too, with the menu bar hidden
+        window.menus["edit"].addSeparator()
+        window.menus["edit"].addAction(self.action)
 
-    models = _pack_names(window) or None
-    dialog = SettingsDialog(window, window.settings, choices={"suggest.default_model": models} if models else None,
-                            publish_targets=targets)
-    # Not modal: New and Search, the drafts and the editor stay in reach with Preferences open.
-    dialog.applied.connect(lambda _keys: window.statusBar().showMessage("Preferences saved", 3000))
-    window.settings_dialog = dialog
-    dialog.show()
-    return dialog
+    def show(self) -> SettingsDialog:
+        if self.dialog is not None and self.dialog.isVisible():
+            bring_forward(self.dialog)
+            return self.dialog
+        models = pack_names(self.suggestions) or None
+        dialog = SettingsDialog(self.window, self.window.settings,
+                                choices={"suggest.default_model": models} if models else None,
+                                publish_targets=self._targets if self.publisher is not None else None)
+        # Not modal: New and Search, the drafts and the editor stay in reach with Preferences open.
+        dialog.applied.connect(lambda _keys: self.window.statusBar().showMessage("Preferences saved", 3000))
+        self.dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _targets(self) -> None:
+        from writer.ui.publish_targets import TargetDialog
+
+        assert self.publisher is not None
+        TargetDialog(self.dialog, self.publisher, self.window.worker).exec()

@@ -7,7 +7,6 @@ shortcut shows up here without touching this file, and a changed key never goes 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMenu,
     QTableWidget,
     QTableWidgetItem,
@@ -38,7 +38,7 @@ def _label(action: QAction) -> str:
     return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
 
 
-def _menu_of(window: Any) -> dict[int, str]:
+def _menu_of(window: QMainWindow) -> dict[int, str]:
     """Each action's top menu title, so the sheet reads in the same order as the menus."""
     found: dict[int, str] = {}
 
@@ -54,7 +54,7 @@ def _menu_of(window: Any) -> dict[int, str]:
     return found
 
 
-def gather(window: Any) -> list[Shortcut]:
+def gather(window: QMainWindow) -> list[Shortcut]:
     """Every action of ``window`` that has a shortcut, grouped by menu (File, Edit, … then Other)."""
     menus = _menu_of(window)
     order = list(dict.fromkeys([*menus.values(), OTHER]))
@@ -126,10 +126,9 @@ class ShortcutsDialog(QDialog):
             self.table.setRowHidden(row, bool(needle) and needle not in hay)
 
 
-def show_shortcuts(window: Any) -> ShortcutsDialog:
+def show_shortcuts(window: QMainWindow) -> ShortcutsDialog:
     """F1: a fresh sheet each time (features may have added actions since)."""
     dialog = ShortcutsDialog(window, gather(window))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    window.shortcuts_dialog = dialog
     dialog.show()
     return dialog

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -22,10 +22,13 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QEvent, QMargins, QPointF, Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from writer.publishing import stats
-from writer.ui.theme import LIGHT, Palette
+from writer.ui.theme import Palette
+
+if TYPE_CHECKING:
+    from writer.ui.main_window import MainWindow
 
 DAYS = 14
 MINUTES_COLOUR = {False: QColor("#d9822b"), True: QColor("#f0a860")}
@@ -73,11 +76,13 @@ def _share(share: float) -> str:
 
 
 class StatsDialog(QDialog):
-    def __init__(self, parent: QWidget | None, store: Any, clock: Callable[[], datetime]) -> None:
-        super().__init__(parent)
+    """The last weeks' words typed and minutes writing, in the window's theme."""
+
+    def __init__(self, window: MainWindow, clock: Callable[[], datetime]) -> None:
+        super().__init__(window)
         self.setWindowTitle("Writing stats")
         self.setObjectName("statsDialog")
-        self.store, self.clock = store, clock
+        self.window_, self.store, self.clock = window, window.store, clock
         heading = QLabel("Writing stats", self)
         heading.setObjectName("statsHeading")
         bold = heading.font()
@@ -112,8 +117,7 @@ class StatsDialog(QDialog):
         self.refresh()
 
     def _theme(self) -> Palette:
-        window = self.parent()
-        return getattr(window, "palette_", LIGHT)
+        return self.window_.palette_
 
     def refresh(self) -> None:
         data = stats.writing_stats(self.store, self.clock(), DAYS)
@@ -189,17 +193,18 @@ class StatsDialog(QDialog):
             QTimer.singleShot(0, self._colour)  # the window records its new palette just after
 
 
-def install_stats(window: Any, controller: Any, clock: Callable[[], datetime]) -> QAction:
-    action = QAction("Writing Stats…", window)
-    action.setObjectName("statsAction")
+class WritingStats:
+    """View ▸ Writing Stats…: a fresh :class:`StatsDialog` each time (the numbers move while writing)."""
 
-    def show() -> StatsDialog:
-        dialog = StatsDialog(window, window.store, clock)
-        window.stats_dialog = dialog
-        dialog.show()
-        return dialog
+    def __init__(self, window: MainWindow, clock: Callable[[], datetime]) -> None:
+        self.window, self.clock = window, clock
+        self.dialog: StatsDialog | None = None
+        self.action = QAction("Writing Stats…", window)
+        self.action.setObjectName("statsAction")
+        self.action.triggered.connect(lambda *_: self.show())
+        window.menus["view"].addAction(self.action)
 
-    action.triggered.connect(show)
-    window.menus["view"].addAction(action)
-    window.show_stats = show
-    return action
+    def show(self) -> StatsDialog:
+        self.dialog = StatsDialog(self.window, self.clock)
+        self.dialog.show()
+        return self.dialog

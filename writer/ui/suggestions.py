@@ -869,7 +869,5 @@ def install_suggestions(window: QMainWindow, engine_for: EngineFor = default_eng
     holder.setWidget(panel)
     panel.dock = window.add_side_panel(holder, "Suggestions")  # type: ignore[attr-defined]
     window.settingsChanged.connect(panel.follow_setting)  # type: ignore[attr-defined]
-    window.suggestions = panel  # type: ignore[attr-defined]
-    window.provenance = provenance  # type: ignore[attr-defined]
     return panel
 

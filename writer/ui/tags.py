@@ -8,7 +8,7 @@ of a tag typed in another case.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidget
@@ -16,6 +16,9 @@ from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidge
 from writer.errors import WriterError
 from writer.store import DraftNotFound
 from writer.store.store import normalize_tags
+
+if TYPE_CHECKING:
+    from writer.ui.main_window import MainWindow
 
 
 def parse(text: str) -> list[str]:
@@ -40,9 +43,9 @@ class TagBar(QWidget):
 
     tagsSaved = Signal(int)
 
-    def __init__(self, parent: QWidget, window: Any) -> None:
+    def __init__(self, parent: QWidget, window: MainWindow) -> None:
         super().__init__(parent)
-        self.window = window
+        self.main_window = window
         self.setObjectName("tagBar")
         self.draft_id: int | None = None
         layout = QHBoxLayout(self)
@@ -70,29 +73,29 @@ class TagBar(QWidget):
             self.save()
         self.draft_id = draft_id
         try:
-            tags = self.window.store.get_draft(draft_id).tags if draft_id is not None else ()
-            self.model.setStringList([tag for tag, _ in self.window.store.tags()])
+            tags = self.main_window.store.get_draft(draft_id).tags if draft_id is not None else ()
+            self.model.setStringList([tag for tag, _ in self.main_window.store.tags()])
         except WriterError:
             tags = ()
         self.field.setText(", ".join(tags))
-        self.field.setEnabled(draft_id is not None and not self.window.store.read_only)
+        self.field.setEnabled(draft_id is not None and not self.main_window.store.read_only)
 
     def save(self) -> None:
         """Store the typed tags if they changed (the most used spelling wins for known tags)."""
-        if self.draft_id is None or self.window.store.read_only:
+        if self.draft_id is None or self.main_window.store.read_only:
             return
         known = {tag.casefold(): tag for tag in self.model.stringList()}
         tags = [known.get(tag.casefold(), tag) for tag in parse(self.field.text())]
         try:
-            draft = self.window.store.get_draft(self.draft_id)
+            draft = self.main_window.store.get_draft(self.draft_id)
             if list(draft.tags) == tags:
                 return
-            self.window.store.save_draft(self.draft_id, tags=tags)
+            self.main_window.store.save_draft(self.draft_id, tags=tags)
         except DraftNotFound:
             return  # deleted meanwhile: nothing to tag
         except WriterError as exc:
-            self.window.statusBar().showMessage(f"Tags not saved: {exc}", 10000)
+            self.main_window.statusBar().showMessage(f"Tags not saved: {exc}", 10000)
             return
         self.field.setText(", ".join(tags))
-        self.model.setStringList([tag for tag, _ in self.window.store.tags()])
+        self.model.setStringList([tag for tag, _ in self.main_window.store.tags()])
         self.tagsSaved.emit(self.draft_id)

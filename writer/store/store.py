@@ -138,6 +138,48 @@ def _draft(row: sqlite3.Row | tuple[Any, ...]) -> Draft:
                  title_is_set=bool(title_is_set), url=url)
 
 
+def _unix_body(body: str | None, provenance: Sequence[ProvenanceSpan] | None,
+               ) -> tuple[str | None, Sequence[ProvenanceSpan] | None]:
+    """A body with Unix newlines, its spans' offsets moved to match (they counted each CR)."""
+    if body is None or "\r" not in body:
+        return body, provenance
+    if provenance is not None:
+        provenance = [dataclasses.replace(span, start=offset_in_unix(body, span.start),
+                                          end=offset_in_unix(body, span.end)) for span in provenance]
+    return unix_newlines(body), provenance
+
+
+def _title(old: Draft, title: str | None, body: str) -> tuple[str, bool]:
+    """A draft's title after a save, and whether the writer set it (else it follows the body's first line).
+
+    ``title=""`` goes back to the derived title; ``None`` keeps the draft's choice."""
+    if title is not None:
+        explicit = _one_line(title) != ""
+        return (_one_line(title) if explicit else derive_title(body)), explicit
+    return (old.title if old.title_is_set else derive_title(body)), old.title_is_set
+
+
+def _changes(old: Draft, *, body: str | None, title: str | None, tags: Iterable[str] | None, status: str | None,
+             url: str | None) -> dict[str, Any]:
+    """The drafts columns a save changes, with their new values (empty when it changes nothing)."""
+    new_body = old.body if body is None else body
+    new_title, explicit = _title(old, title, new_body)
+    changes: dict[str, Any] = {}
+    if new_body != old.body:
+        changes.update(body=new_body, word_count=word_count(new_body))
+    if new_title != old.title:
+        changes["title"] = new_title
+    if explicit != old.title_is_set:
+        changes["title_is_set"] = int(explicit)
+    if tags is not None and (new_tags := normalize_tags(tags)) != old.tags:
+        changes["tags"] = json.dumps(list(new_tags))
+    if status is not None and status != old.status:
+        changes["status"] = status
+    if url is not None and (url or None) != old.url:
+        changes["url"] = url or None
+    return changes
+
+
 def _sqlite_code(exc: sqlite3.Error) -> int:
     return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
 
@@ -354,39 +396,11 @@ class Store:
         """
         if status is not None:
             _check_status(status)
-        if body is not None and "\r" in body:
-            if provenance is not None:
-                provenance = [dataclasses.replace(span, start=offset_in_unix(body, span.start),
-                                                  end=offset_in_unix(body, span.end)) for span in provenance]
-            body = unix_newlines(body)
+        body, provenance = _unix_body(body, provenance)
         with self._write():
             old = self._get(draft_id)
-            new_body = old.body if body is None else body
-            if title is not None:
-                explicit = _one_line(title) != ""
-                new_title = _one_line(title) if explicit else derive_title(new_body)
-            else:
-                explicit = old.title_is_set
-                new_title = old.title if explicit else derive_title(new_body)
-            changes: dict[str, Any] = {}
-            if new_body != old.body:
-                changes.update(body=new_body, word_count=word_count(new_body))
-            if new_title != old.title:
-                changes["title"] = new_title
-            if explicit != old.title_is_set:
-                changes["title_is_set"] = int(explicit)
-            if tags is not None and (new_tags := normalize_tags(tags)) != old.tags:
-                changes["tags"] = json.dumps(list(new_tags))
-            if status is not None and status != old.status:
-                changes["status"] = status
-            if url is not None and (url or None) != old.url:
-                changes["url"] = url or None
-            spans = None
-            if provenance is not None:
-                spans = list(provenance)
-                _check_spans(spans, len(new_body))
-                if spans == self._provenance(draft_id):
-                    spans = None
+            changes = _changes(old, body=body, title=title, tags=tags, status=status, url=url)
+            spans = self._changed_spans(draft_id, provenance, changes.get("body", old.body))
             if not changes and spans is None:
                 return old
             if ({"body", "title"} & changes.keys()) and self._snapshot_due(old):
@@ -400,6 +414,15 @@ class Store:
             if changes.get("status") == "published":
                 self._add_revision(new, "publish", explicit=new.title_is_set)
             return new
+
+    def _changed_spans(self, draft_id: int, provenance: Sequence[ProvenanceSpan] | None,
+                       body: str) -> list[ProvenanceSpan] | None:
+        """The spans to store with ``body``; None when none were given or they are those stored already."""
+        if provenance is None:
+            return None
+        spans = list(provenance)
+        _check_spans(spans, len(body))
+        return None if spans == self._provenance(draft_id) else spans
 
     @_guarded
     def delete_draft(self, draft_id: int) -> None:

@@ -321,7 +321,8 @@ def claim_due(store: Store, *, target: str | None = None, draft_id: int | None =
     the publisher's deadlines make sure it does.
     """
     now = store.clock()
-    filters, params = "", []
+    filters = ""
+    params: list[Any] = []  # a draft id or a target name
     if target is not None:
         filters += " AND o.target = ?"
         params.append(target)

@@ -42,8 +42,8 @@ def _v1_drafts(db: Database) -> None:
         CREATE INDEX revisions_draft ON revisions (draft_id, created);
     """)
     # No stemming: prefix search while typing must match what is typed ("happin" -> "happiness").
-    db["drafts"].enable_fts(["title", "body"], create_triggers=True,
-                            tokenize="unicode61 remove_diacritics 2")
+    db.table("drafts").enable_fts(["title", "body"], create_triggers=True,
+                                  tokenize="unicode61 remove_diacritics 2")
 
 
 def _v2_provenance(db: Database) -> None:

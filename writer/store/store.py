@@ -4,6 +4,13 @@ Plain Python on sqlite-utils so the UI, the CLI and tests share it. Every write 
 ``BEGIN IMMEDIATE`` transaction in WAL mode with ``synchronous=FULL``: a save either
 lands whole or not at all, and survives a kill -9 once it returns. One connection per
 Store, guarded by a lock, so worker threads may share it.
+
+Rows go in and out through sqlite-utils' table API (``insert``, ``insert_all``, ``upsert``,
+``delete_where``; its writes nest in our transaction as savepoints). SQL stays where it says more:
+reads that pick columns and an order into dataclasses; ``UPDATE``s of a draft (``Table.update``
+reads the whole row first, and a body may be 32 MB on every autosave); and search, which ranks only
+the newest :data:`SEARCH_CANDIDATES` matches (``Table.search`` ranks every match: ``benchmarks/search.py``'s
+"every match ranked" line is its cost).
 """
 
 from __future__ import annotations
@@ -365,11 +372,7 @@ class Store:
             "url": url or None,
         }
         with self._write():
-            cursor = self.db.execute(
-                f"INSERT INTO drafts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                list(row.values()))
-            draft_id = int(cursor.lastrowid or 0)
-            return self._get(draft_id)
+            return self._get(int(self.db.table("drafts").insert(row).last_pk))
 
     @_guarded
     def get_draft(self, draft_id: int) -> Draft:
@@ -430,8 +433,8 @@ class Store:
         with self._write():
             self._get(draft_id)
             for table in ("provenance", "revisions", "memory_notes"):
-                self.db.execute(f"DELETE FROM {table} WHERE draft_id = ?", [draft_id])
-            self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+                self.db.table(table).delete_where("draft_id = ?", [draft_id])
+            self.db.table("drafts").delete_where("id = ?", [draft_id])
 
     @_guarded
     def list_drafts(self, *, status: str | None = None, order: str = "updated") -> list[Draft]:
@@ -549,12 +552,12 @@ class Store:
     def _add_revision(self, draft: Draft, reason: str, *, explicit: bool) -> Revision:
         created = _iso(self.clock())
         spans = [[s.start, s.end, s.model, s.seed, _iso(s.created)] for s in self._provenance(draft.id)]
-        cursor = self.db.execute(
-            "INSERT INTO revisions (draft_id, created, reason, title, title_is_set, body, word_count, provenance) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [draft.id, created, reason, draft.title, int(explicit), draft.body, draft.word_count, json.dumps(spans)])
+        revision_id = int(self.db.table("revisions").insert({
+            "draft_id": draft.id, "created": created, "reason": reason, "title": draft.title,
+            "title_is_set": int(explicit), "body": draft.body, "word_count": draft.word_count,
+            "provenance": json.dumps(spans)}).last_pk)
         self._thin_revisions(draft.id)
-        return Revision(id=int(cursor.lastrowid or 0), draft_id=draft.id, created=_time(created),
+        return Revision(id=revision_id, draft_id=draft.id, created=_time(created),
                         reason=reason, title=draft.title, body=draft.body, word_count=draft.word_count)
 
     def _thin_revisions(self, draft_id: int) -> None:
@@ -564,7 +567,7 @@ class Store:
             "FROM revisions WHERE draft_id = ?", [draft_id]).fetchall()
         drop = history.to_drop([history.Kept(r[0], _time(r[1]), r[2], r[3]) for r in rows], self.clock())
         if drop:
-            self.db.conn.executemany("DELETE FROM revisions WHERE id = ?", [(i,) for i in sorted(drop)])
+            self.db.table("revisions").delete_where(f"id IN ({', '.join('?' * len(drop))})", sorted(drop))
 
     @_guarded
     def revision(self, revision_id: int) -> Revision:
@@ -668,10 +671,10 @@ class Store:
             self._replace_provenance(draft_id, spans)
 
     def _replace_provenance(self, draft_id: int, spans: Sequence[ProvenanceSpan]) -> None:
-        self.db.execute("DELETE FROM provenance WHERE draft_id = ?", [draft_id])
-        self.db.conn.executemany(
-            'INSERT INTO provenance (draft_id, start, "end", model, seed, created) VALUES (?, ?, ?, ?, ?, ?)',
-            [(draft_id, s.start, s.end, s.model, s.seed, _iso(s.created)) for s in spans])
+        table = self.db.table("provenance")
+        table.delete_where("draft_id = ?", [draft_id])
+        table.insert_all({"draft_id": draft_id, "start": s.start, "end": s.end, "model": s.model, "seed": s.seed,
+                          "created": _iso(s.created)} for s in spans)
 
     # -- memory notes ------------------------------------------------------------------------
 
@@ -689,12 +692,11 @@ class Store:
         """Keep ``note`` as the draft's memory note (an empty note removes it)."""
         with self._write():
             self._get(draft_id)
+            notes = self.db.table("memory_notes")
             if note.strip():
-                self.db.execute("INSERT INTO memory_notes (draft_id, note, updated) VALUES (?, ?, ?) "
-                                "ON CONFLICT (draft_id) DO UPDATE SET note = excluded.note, updated = excluded.updated",
-                                [draft_id, note, _iso(self.clock())])
+                notes.upsert({"draft_id": draft_id, "note": note, "updated": _iso(self.clock())}, pk="draft_id")
             else:
-                self.db.execute("DELETE FROM memory_notes WHERE draft_id = ?", [draft_id])
+                notes.delete_where("draft_id = ?", [draft_id])
 
     # -- health and backups ------------------------------------------------------------------
 

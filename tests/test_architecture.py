@@ -1,5 +1,5 @@
-"""The contracts in pyproject.toml hold for the tree as it is: the layering ([tool.importlinter]) and
-the services' types ([tool.mypy]).
+"""The contracts in pyproject.toml hold for the tree as it is: the layering ([tool.importlinter]),
+the services' types ([tool.mypy]) and ruff's rules, complexity <= 12 among them ([tool.ruff]).
 
 A service that imports Qt cannot run in the CLI or a child process without a display, and a command
 that imports the UI drags the whole window in; this test fails the suite on either. import-linter runs
@@ -39,3 +39,14 @@ def test_services_and_the_command_line_type_check() -> None:
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found" in result.stdout
+
+
+def test_ruff_finds_nothing_and_no_function_is_too_complex() -> None:
+    """A function past complexity 12 (or any other ruff finding) fails the suite: it gets split into
+    named steps before it lands, not after."""
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is in the [test] extra")
+    result = subprocess.run([ruff, "check", "--no-cache", "--output-format", "concise", "."], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,14 +1,15 @@
 """Import sqlite-utils without numpy, and without loading dateutil's parser until used.
 
-Kept because it was measured (``benchmarks/startup.py``'s launches, interleaved with the bare
-QMainWindow baseline in the same run; 9 launches each, 60 drafts, a loaded 2-core machine):
+Kept because it was measured: ``benchmarks/startup.py``'s launches of Writer with this shim and
+with a plain import, interleaved with its bare-QMainWindow baseline in the same run (60 drafts,
+a shared 2-core machine; medians of two runs, 9 and 11 launches each):
 
-    ==============  ==================  ====================
-    import          editable            fully loaded
-    ==============  ==================  ====================
-    this shim       0.39 s (2.3x bare)  0.70 s (4.1x bare)
-    plain import    0.65 s (3.8x bare)  1.04 s (6.1x bare)
-    ==============  ==================  ====================
+    ==============  ===================================  ===================================
+    import          editable                             fully loaded
+    ==============  ===================================  ===================================
+    this shim       0.39 s, 0.32 s (2.3x, 2.2x bare)     0.70 s, 0.55 s (4.1x, 3.8x bare)
+    plain import    0.65 s, 0.45 s (3.8x, 3.1x bare)     1.04 s, 0.70 s (6.1x, 4.8x bare)
+    ==============  ===================================  ===================================
 
 A plain ``import sqlite_utils`` loads numpy (for its column-type table; Writer never inserts numpy
 values) and dateutil's parser (for its date recipes; Writer never uses them) on the GUI thread

@@ -77,69 +77,94 @@ def _strip(text: str, marks: tuple[tuple[str, re.Pattern[str]], ...], removed: C
     return text
 
 
+def _running_heads(paras: list[str]) -> Counter[str]:
+    """Short capitalised or numbered lines counted: a running head is the same one again and again."""
+    return Counter(p for p in paras if len(p.split()) <= 8 and (_all_caps(p) or re.search(r"\d", p))
+                   and not is_prose(p))
+
+
+def _source_kind(para: str) -> str | None:
+    """Project Gutenberg's own text and the e-text's producer credits, recognised on the raw paragraph."""
+    if _GUTENBERG.search(para):
+        return "gutenberg"
+    if _PRODUCER.match(para):
+        return "producer"
+    return None
+
+
+def _ornament_kind(text: str) -> str | None:
+    """An illustration credit or a scene separator standing alone."""
+    if _ILLUSTRATED_BY.match(text):
+        return "illustration"
+    if _SEPARATOR.match(text):
+        return "separator"
+    return None
+
+
+def _still_contents(text: str) -> bool:
+    """Inside a table of contents: an entry, unless it is a long prose paragraph (the book has begun)."""
+    return _contents_entry(text) and not (is_prose(text) and len(text.split()) >= 25)
+
+
+def _is_byline(paras: list[str], i: int, text: str) -> bool:
+    """Near the start: a "by …" line, the name after a bare "by", or the short title just before a byline."""
+    if i >= 60:
+        return False
+    after_bare_by = i > 0 and re.fullmatch(r"\W*by\W*", paras[i - 1], re.I) and len(text.split()) <= 6
+    before_byline = i + 1 < len(paras) and _BYLINE.match(paras[i + 1]) and len(text.split()) <= 10
+    return bool(_BYLINE.match(text) or after_bare_by or before_byline)
+
+
+def _line_kind(paras: list[str], i: int, text: str, repeated: Counter[str], front: bool) -> str | None:
+    """The kind of a cleaned paragraph that is not prose (a heading, title page, running head, …), or None."""
+    if _is_heading(text):
+        return "heading"
+    if (front and not is_prose(text)) or _is_byline(paras, i, text):
+        return "title_page"
+    if repeated[paras[i]] >= 3 and not is_prose(text):
+        return "running_head"
+    if _all_caps(text) and len(text.split()) <= 12 and not text.startswith(_QUOTE):
+        return "caps_line"
+    if _END.match(text) and i >= len(paras) - 12:
+        return "end_marker"
+    return None
+
+
+def _inline_cleaned(para: str, removed: Counter[str], after_prose: bool) -> str | None:
+    """The paragraph with inline marks taken out, or None when it is a footnote's own text."""
+    text = _strip(para, _INLINE, removed)
+    if _FOOTNOTE_TEXT.match(text) and after_prose:
+        removed["footnote"] += 1
+        return None
+    return re.sub(r"\s{2,}", " ", _strip(text, _MARKS, removed)).strip()
+
+
 def clean_paragraphs(paras: list[str]) -> tuple[list[str], Counter[str]]:
     """The author's prose of a book, and how many paragraphs or markers of each kind were removed."""
     removed: Counter[str] = Counter()
-    # running heads: the same short capitalised or numbered line again and again
-    repeated = Counter(p for p in paras if len(p.split()) <= 8 and (_all_caps(p) or re.search(r"\d", p))
-                       and not is_prose(p))
+    repeated = _running_heads(paras)
     out: list[str] = []
     front = True  # before the first prose paragraph: title pages, bylines, imprints
     in_contents = False
     for i, para in enumerate(paras):
-        if _GUTENBERG.search(para):
-            removed["gutenberg"] += 1
-            continue
-        if _PRODUCER.match(para):
-            removed["producer"] += 1
-            continue
-        if _TRANSCRIBER.match(para):
+        kind = _source_kind(para)
+        if kind is None and _TRANSCRIBER.match(para):
             if i >= len(paras) - 12:  # a closing note runs to the end of the file
                 removed["transcriber"] += len(paras) - i
                 break
-            removed["transcriber"] += 1
+            kind = "transcriber"
+        if kind is not None:
+            removed[kind] += 1
             continue
-        text = _strip(para, _INLINE, removed)
-        if _FOOTNOTE_TEXT.match(text) and out:
-            removed["footnote"] += 1
-            continue
-        text = re.sub(r"\s{2,}", " ", _strip(text, _MARKS, removed)).strip()
+        text = _inline_cleaned(para, removed, bool(out))
         if not text:
             continue
-        if _ILLUSTRATED_BY.match(text):
-            removed["illustration"] += 1
-            continue
-        if _SEPARATOR.match(text):
-            removed["separator"] += 1
-            continue
-        if _CONTENTS.match(text):
-            removed["contents"] += 1
-            in_contents = True
-            continue
-        if in_contents:
-            if _contents_entry(text) and not (is_prose(text) and len(text.split()) >= 25):
-                removed["contents"] += 1
-                continue
-            in_contents = False
-        if _is_heading(text):
-            removed["heading"] += 1
-            continue
-        if front and not is_prose(text):
-            removed["title_page"] += 1
-            continue
-        after_bare_by = i > 0 and re.fullmatch(r"\W*by\W*", paras[i - 1], re.I) and len(text.split()) <= 6
-        if i < 60 and (_BYLINE.match(text) or after_bare_by or (i + 1 < len(paras) and _BYLINE.match(paras[i + 1])
-                                                                 and len(text.split()) <= 10)):
-            removed["title_page"] += 1
-            continue
-        if repeated[para] >= 3 and not is_prose(text):
-            removed["running_head"] += 1
-            continue
-        if _all_caps(text) and len(text.split()) <= 12 and not text.startswith(_QUOTE):
-            removed["caps_line"] += 1
-            continue
-        if _END.match(text) and i >= len(paras) - 12:
-            removed["end_marker"] += 1
+        kind = _ornament_kind(text)
+        if kind is None:  # a contents heading starts a table of contents; its entries continue it
+            in_contents = bool(_CONTENTS.match(text)) or (in_contents and _still_contents(text))
+            kind = "contents" if in_contents else _line_kind(paras, i, text, repeated, front)
+        if kind is not None:
+            removed[kind] += 1
             continue
         front = False
         out.append(text)

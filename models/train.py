@@ -14,6 +14,7 @@ import math
 import shutil
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +131,22 @@ def _save(model: GPT2LMHeadModel, out: Path, extra: dict[str, Any] | None = None
     shutil.rmtree(old, ignore_errors=True)
 
 
+@dataclass
+class _Run:
+    """What the training loop carries from step to step: counts, losses, and the best weights so far."""
+
+    step: int
+    tokens: int
+    history: list[dict[str, Any]]
+    train_loss: float = math.nan  # smoothed over steps
+    eval_loss: float = math.nan
+    valid_loss: float = math.nan
+    best_loss: float = math.inf  # of the judged loss (validation where there is one, else evaluation)
+    best_eval: float = math.nan
+    best_state: dict[str, torch.Tensor] | None = None
+    stale: int = 0  # evaluations since the best one
+
+
 def train(recipe: dict[str, Any], run_dir: Path, *, runs_dir: Path, max_minutes: float | None = None,
           cpu: bool = False, progress: bool = True,
           on_progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
@@ -145,29 +162,11 @@ def train(recipe: dict[str, Any], run_dir: Path, *, runs_dir: Path, max_minutes:
     accelerator = Accelerator(mixed_precision="bf16" if t["bf16"] else "no", cpu=cpu)
     set_seed(t["seed"])
     tok = Tokenizer.from_file(str(run_dir / "tokenizer.json"))
-    eos = tok.token_to_id("<|endoftext|>")
-    train_data = TokenFile(run_dir / "tokens" / "train.bin", t["seq_len"])
-    eval_batches = TokenFile(run_dir / "tokens" / "eval.bin", t["seq_len"]).fixed_batches(
-        t["eval_batches"], t["batch_size"])
-    # whole works never trained on, when the recipe names some: what early stopping and the best model go by
-    valid_file = run_dir / "tokens" / "valid.bin"
-    valid_batches = (TokenFile(valid_file, t["seq_len"]).fixed_batches(t["eval_batches"], t["batch_size"])
-                     if valid_file.is_file() and valid_file.stat().st_size > 2 * (t["seq_len"] + 2) else None)
-
+    train_data, eval_batches, valid_batches = _data(run_dir, t)
     ckpt = run_dir / CHECKPOINT
-    state: dict[str, Any] = {"step": 0, "tokens": 0, "elapsed": 0.0, "history": []}
-    if (ckpt / STATE).is_file():
-        model = GPT2LMHeadModel.from_pretrained(ckpt)
-        state = torch.load(ckpt / STATE, weights_only=False)
-        accelerator.print(f"resuming {recipe['name']} at step {state['step']} ({state['tokens']:,} tokens)")
-    else:
-        model = new_model(recipe, tok.get_vocab_size(), eos, runs_dir)
+    model, state = _start(recipe, ckpt, tok, runs_dir, accelerator)
     raw = model
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    no_decay = [p for p in model.parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": t["weight_decay"]},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=t["lr"], betas=(0.9, 0.95),
-                            fused=accelerator.device.type == "cuda")
+    opt = _optimizer(model, t, accelerator)
     if "optimizer" in state:
         opt.load_state_dict(state["optimizer"])
     model, opt = accelerator.prepare(model, opt)
@@ -179,81 +178,143 @@ def train(recipe: dict[str, Any], run_dir: Path, *, runs_dir: Path, max_minutes:
         gen.set_state(state["rng"])
 
     per_step = t["batch_size"] * t["seq_len"] * t["grad_accum"] * accelerator.num_processes
-    start, step, tokens, elapsed0 = time.time(), state["step"], state["tokens"], state["elapsed"]
-    history: list[dict[str, Any]] = state["history"]
-    train_loss, eval_loss, valid_loss, done = float("nan"), float("nan"), float("nan"), False
-    best_loss, best_eval, best_state, stale = float("inf"), float("nan"), None, 0
+    start, elapsed0 = time.time(), state["elapsed"]
+    run = _Run(step=state["step"], tokens=state["tokens"], history=state["history"])
     bar = tqdm(total=None, mininterval=5, disable=not (progress and accelerator.is_main_process), unit="step",
                desc=recipe["name"], dynamic_ncols=True)
     model.train()
-    last_report = 0.0
+    last_report, done = 0.0, False
     while not done:
         elapsed = elapsed0 + time.time() - start
-        frac = max(elapsed / budget_s if budget_s else 0.0, tokens / t["max_tokens"] if t["max_tokens"] else 0.0)
-        lr = lr_at(frac, t, step)
-        for group in opt.param_groups:
-            group["lr"] = lr
-        for _ in range(t["grad_accum"]):
-            b = train_data.batch(t["batch_size"], gen).to(accelerator.device)
-            with accelerator.autocast():
-                loss = model(input_ids=b[:, :-1], labels=b[:, :-1]).loss / t["grad_accum"]
-            accelerator.backward(loss)
-        accelerator.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        opt.zero_grad(set_to_none=True)
-        step += 1
-        tokens += per_step
-        lv = loss.item() * t["grad_accum"]
-        train_loss = lv if math.isnan(train_loss) else 0.95 * train_loss + 0.05 * lv
+        frac = max(elapsed / budget_s if budget_s else 0.0, run.tokens / t["max_tokens"] if t["max_tokens"] else 0.0)
+        lr = lr_at(frac, t, run.step)
+        lv = _train_step(model, opt, train_data, gen, t, accelerator, lr)
+        run.step += 1
+        run.tokens += per_step
+        run.train_loss = lv if math.isnan(run.train_loss) else 0.95 * run.train_loss + 0.05 * lv
         done = frac >= 1.0
-        if step % t["eval_every"] == 0 or done:
-            eval_loss = mean_loss(raw, eval_batches, accelerator)  # eager: no recompile for eval mode
-            row = {"step": step, "tokens": tokens, "train_loss": round(train_loss, 4),
-                   "eval_loss": round(eval_loss, 4), "lr": lr, "elapsed": round(elapsed, 1)}
-            if valid_batches is not None:
-                valid_loss = mean_loss(raw, valid_batches, accelerator)
-                row["valid_loss"] = round(valid_loss, 4)
-            history.append(row)
-            judged = valid_loss if valid_batches is not None else eval_loss
-            if t["target_loss"] and judged <= t["target_loss"]:
-                done = True
-            if t["patience"] or valid_batches is not None:  # keep the best; stop after `patience` worse ones
-                if judged < best_loss:
-                    best_loss, best_eval, stale = judged, eval_loss, 0
-                    best_state = {k: v.detach().to("cpu", copy=True)
-                                  for k, v in accelerator.unwrap_model(raw).state_dict().items()}
-                else:
-                    stale += 1
-                    done = done or (bool(t["patience"]) and stale >= t["patience"])
-        if accelerator.is_main_process and (step % t["checkpoint_every"] == 0 or done):
+        if run.step % t["eval_every"] == 0 or done:
+            done = _evaluate(run, raw, eval_batches, valid_batches, accelerator, t,
+                             {"lr": lr, "elapsed": round(elapsed, 1)}) or done
+        if accelerator.is_main_process and (run.step % t["checkpoint_every"] == 0 or done):
             _save(accelerator.unwrap_model(raw), ckpt, {
-                "step": step, "tokens": tokens, "elapsed": elapsed0 + time.time() - start,
-                "history": history, "optimizer": opt.state_dict(), "rng": gen.get_state()})
+                "step": run.step, "tokens": run.tokens, "elapsed": elapsed0 + time.time() - start,
+                "history": run.history, "optimizer": opt.state_dict(), "rng": gen.get_state()})
         bar.update(1)
-        rate = (tokens - state["tokens"]) / max(1e-9, time.time() - start)
-        if on_progress is not None and (done or step % t["eval_every"] == 0 or time.time() - last_report >= 2):
+        rate = (run.tokens - state["tokens"]) / max(1e-9, time.time() - start)
+        if on_progress is not None and (done or run.step % t["eval_every"] == 0 or time.time() - last_report >= 2):
             last_report = time.time()
-            spent = elapsed0 + last_report - start
-            on_progress({"event": "train", "step": step, "tokens": tokens, "tokens_per_s": round(rate),
-                         "train_loss": round(train_loss, 4), "eval_loss": round(eval_loss, 4),
-                         "valid_loss": round(valid_loss, 4) if valid_batches is not None else None,
-                         "seconds": round(spent, 1), "seconds_left": round(max(0.0, budget_s - spent), 1)})
-        bar.set_postfix(loss=f"{train_loss:.3f}", eval=f"{eval_loss:.3f}", tok_s=f"{rate:,.0f}", lr=f"{lr:.1e}")
+            on_progress(_progress_event(run, rate, elapsed0 + last_report - start, budget_s,
+                                        valid_batches is not None))
+        bar.set_postfix(loss=f"{run.train_loss:.3f}", eval=f"{run.eval_loss:.3f}", tok_s=f"{rate:,.0f}",
+                        lr=f"{lr:.1e}")
     bar.close()
     accelerator.wait_for_everyone()
-    judged = valid_loss if valid_batches is not None else eval_loss
-    if best_state is not None and best_loss < judged:
-        accelerator.unwrap_model(raw).load_state_dict(best_state)
-        eval_loss = best_eval
-        valid_loss = best_loss if valid_batches is not None else valid_loss
-    summary = {"steps": step, "tokens_seen": tokens, "wall_seconds": round(elapsed0 + time.time() - start, 1),
-               "train_loss": round(train_loss, 4), "eval_loss": round(eval_loss, 4),
-               **({"valid_loss": round(valid_loss, 4), "early_stopped_on": "unseen works"}
-                  if valid_batches is not None else {}),
-               "device": str(accelerator.device) + (f" ({torch.cuda.get_device_name()})"
-                                                    if accelerator.device.type == "cuda" else ""),
-               "processes": accelerator.num_processes, "history": history}
+    _keep_best(run, accelerator.unwrap_model(raw), valid_batches is not None)
+    summary = _summary(run, valid_batches is not None, accelerator, round(elapsed0 + time.time() - start, 1))
     if accelerator.is_main_process:
         _save(accelerator.unwrap_model(raw), run_dir / FINAL)
         (run_dir / "train_summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     return summary
+
+
+def _data(run_dir: Path, t: dict[str, Any]) -> tuple[TokenFile, list[torch.Tensor], list[torch.Tensor] | None]:
+    """The training windows, the fixed evaluation batches, and batches of whole works never trained on
+    when the recipe names some: what early stopping and the best model go by."""
+    train_data = TokenFile(run_dir / "tokens" / "train.bin", t["seq_len"])
+    eval_batches = TokenFile(run_dir / "tokens" / "eval.bin", t["seq_len"]).fixed_batches(
+        t["eval_batches"], t["batch_size"])
+    valid_file = run_dir / "tokens" / "valid.bin"
+    valid_batches = (TokenFile(valid_file, t["seq_len"]).fixed_batches(t["eval_batches"], t["batch_size"])
+                     if valid_file.is_file() and valid_file.stat().st_size > 2 * (t["seq_len"] + 2) else None)
+    return train_data, eval_batches, valid_batches
+
+
+def _start(recipe: dict[str, Any], ckpt: Path, tok: Any, runs_dir: Path,
+           accelerator: Accelerator) -> tuple[GPT2LMHeadModel, dict[str, Any]]:
+    """The model and loop state to go on from: the last checkpoint's, else a new (or base) model at step 0."""
+    if (ckpt / STATE).is_file():
+        model = GPT2LMHeadModel.from_pretrained(ckpt)
+        state = torch.load(ckpt / STATE, weights_only=False)
+        accelerator.print(f"resuming {recipe['name']} at step {state['step']} ({state['tokens']:,} tokens)")
+        return model, state
+    model = new_model(recipe, tok.get_vocab_size(), tok.token_to_id("<|endoftext|>"), runs_dir)
+    return model, {"step": 0, "tokens": 0, "elapsed": 0.0, "history": []}
+
+
+def _optimizer(model: torch.nn.Module, t: dict[str, Any], accelerator: Accelerator) -> torch.optim.AdamW:
+    """AdamW with weight decay on the matrices only (not on biases and layer norms)."""
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.dim() < 2]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": t["weight_decay"]},
+                              {"params": no_decay, "weight_decay": 0.0}], lr=t["lr"], betas=(0.9, 0.95),
+                             fused=accelerator.device.type == "cuda")
+
+
+def _train_step(model: torch.nn.Module, opt: torch.optim.Optimizer, data: TokenFile, gen: torch.Generator,
+                t: dict[str, Any], accelerator: Accelerator, lr: float) -> float:
+    """One optimiser step at learning rate ``lr`` over ``grad_accum`` batches; the last batch's loss."""
+    for group in opt.param_groups:
+        group["lr"] = lr
+    for _ in range(t["grad_accum"]):
+        b = data.batch(t["batch_size"], gen).to(accelerator.device)
+        with accelerator.autocast():
+            loss = model(input_ids=b[:, :-1], labels=b[:, :-1]).loss / t["grad_accum"]
+        accelerator.backward(loss)
+    accelerator.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    opt.zero_grad(set_to_none=True)
+    return float(loss.item() * t["grad_accum"])
+
+
+def _evaluate(run: _Run, raw: torch.nn.Module, eval_batches: list[torch.Tensor],
+              valid_batches: list[torch.Tensor] | None, accelerator: Accelerator, t: dict[str, Any],
+              extra: dict[str, Any]) -> bool:
+    """Score the held-out batches, add a history row, keep the best weights; whether training should stop
+    (the target loss reached, or ``patience`` evaluations without a better one)."""
+    run.eval_loss = mean_loss(raw, eval_batches, accelerator)  # eager: no recompile for eval mode
+    row = {"step": run.step, "tokens": run.tokens, "train_loss": round(run.train_loss, 4),
+           "eval_loss": round(run.eval_loss, 4), **extra}
+    if valid_batches is not None:
+        run.valid_loss = mean_loss(raw, valid_batches, accelerator)
+        row["valid_loss"] = round(run.valid_loss, 4)
+    run.history.append(row)
+    judged = run.valid_loss if valid_batches is not None else run.eval_loss
+    stop = bool(t["target_loss"]) and judged <= t["target_loss"]
+    if t["patience"] or valid_batches is not None:  # keep the best; stop after `patience` worse ones
+        if judged < run.best_loss:
+            run.best_loss, run.best_eval, run.stale = judged, run.eval_loss, 0
+            run.best_state = {k: v.detach().to("cpu", copy=True)
+                              for k, v in accelerator.unwrap_model(raw).state_dict().items()}
+        else:
+            run.stale += 1
+            stop = stop or (bool(t["patience"]) and run.stale >= t["patience"])
+    return stop
+
+
+def _progress_event(run: _Run, rate: float, spent: float, budget_s: float, has_valid: bool) -> dict[str, Any]:
+    """What ``on_progress`` gets: where training is, how fast it goes and how long it has left."""
+    return {"event": "train", "step": run.step, "tokens": run.tokens, "tokens_per_s": round(rate),
+            "train_loss": round(run.train_loss, 4), "eval_loss": round(run.eval_loss, 4),
+            "valid_loss": round(run.valid_loss, 4) if has_valid else None,
+            "seconds": round(spent, 1), "seconds_left": round(max(0.0, budget_s - spent), 1)}
+
+
+def _keep_best(run: _Run, model: torch.nn.Module, has_valid: bool) -> None:
+    """Put the best weights back when the last evaluation was worse than them."""
+    judged = run.valid_loss if has_valid else run.eval_loss
+    if run.best_state is not None and run.best_loss < judged:
+        model.load_state_dict(run.best_state)
+        run.eval_loss = run.best_eval
+        if has_valid:
+            run.valid_loss = run.best_loss
+
+
+def _summary(run: _Run, has_valid: bool, accelerator: Accelerator, wall_seconds: float) -> dict[str, Any]:
+    """``train_summary.json``: what the card and the build log report of the run."""
+    return {"steps": run.step, "tokens_seen": run.tokens, "wall_seconds": wall_seconds,
+            "train_loss": round(run.train_loss, 4), "eval_loss": round(run.eval_loss, 4),
+            **({"valid_loss": round(run.valid_loss, 4), "early_stopped_on": "unseen works"} if has_valid else {}),
+            "device": str(accelerator.device) + (f" ({torch.cuda.get_device_name()})"
+                                                 if accelerator.device.type == "cuda" else ""),
+            "processes": accelerator.num_processes, "history": run.history}

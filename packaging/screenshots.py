@@ -236,7 +236,6 @@ def help_scenes(app: object, store: object, data: Path) -> None:
 
     from keyring.backends.fail import Keyring as FailKeyring
 
-    from writer.publishing import activity, outbox, stats
     from writer.publishing.credentials import Credentials
     from writer.publishing.publisher import Publisher
     from writer.settings import Settings
@@ -260,51 +259,69 @@ def help_scenes(app: object, store: object, data: Path) -> None:
     controller = publishing.controller
     preferences = Preferences(window, publisher=publisher)
     settle()
+    _help_dialog_scenes(window, preferences, settle)
+    on_screen = _publish_scenes(window, store, publisher, controller, data, settle)
+    _two_weeks_of_writing(store, on_screen)
+    if want("stats"):
+        stats_dialog = publishing.stats.show()
+        settle()
+        overlay(window, stats_dialog, "stats.png")
+        stats_dialog.close()
+    window.close()
 
+
+def _help_dialog_scenes(window: object, preferences: object, settle: object) -> None:
+    """Preferences on its Editor page, About once the packs' cards are in, and the F1 sheet."""
     if want("settings"):
-        dialog = preferences.show()
+        dialog = preferences.show()  # type: ignore[attr-defined]
         dialog.pages.setCurrentRow(next(i for i in range(dialog.pages.count())
                                         if dialog.pages.item(i).text() == "Editor"))
-        settle()
+        settle()  # type: ignore[operator]
         overlay(window, dialog, "settings.png")
         dialog.close()
 
     if want("about"):
-        about = window.show_about()
-        settle(lambda: bool(about.cards))
+        about = window.show_about()  # type: ignore[attr-defined]
+        settle(lambda: bool(about.cards))  # type: ignore[operator]
         about.resize(640, 700)
-        settle()
+        settle()  # type: ignore[operator]
         overlay(window, about, "about.png")
         about.close()
 
     if want("shortcuts"):
-        sheet = window.show_shortcuts()
-        settle()
+        sheet = window.show_shortcuts()  # type: ignore[attr-defined]
+        settle()  # type: ignore[operator]
         overlay(window, sheet, "shortcuts.png")
         sheet.close()
 
-    # publishing: a static site in the demo folder, one post out, the outbox showing it
+
+def _publish_scenes(window: object, store: object, publisher: object, controller: object, data: Path,
+                    settle: object) -> int:
+    """A static site in the demo folder with two posts out (the one on screen last), then the outbox,
+    the target dialog and the copy warning. Returns the id of the draft on screen."""
+    from writer.publishing import outbox
+
     outbox.add_target(store, "site", "static", {"path": str(data / "site")}, default=True)  # type: ignore[arg-type]
-    first, second = window.model.draft_at(0).id, window.model.draft_at(1).id
-    for draft_id in (second, first):  # two posts out; the one on screen last
-        window.open_draft(draft_id)
-        controller.publish_current()
-        settle(lambda draft_id=draft_id: store.get_draft(draft_id).status == "published")  # type: ignore[attr-defined]
-    settle(lambda: controller.publish_action.text() == "Update post")
+    first, second = window.model.draft_at(0).id, window.model.draft_at(1).id  # type: ignore[attr-defined]
+    for draft_id in (second, first):
+        window.open_draft(draft_id)  # type: ignore[attr-defined]
+        controller.publish_current()  # type: ignore[attr-defined]
+        settle(lambda draft_id=draft_id: store.get_draft(draft_id).status == "published")  # type: ignore
+    settle(lambda: controller.publish_action.text() == "Update post")  # type: ignore
     if want("publish"):
-        box = controller.show_outbox()
+        box = controller.show_outbox()  # type: ignore[attr-defined]
         box.resize(820, 300)
-        settle()
+        settle()  # type: ignore[operator]
         overlay(window, box, "publish.png")
         box.close()
     if want("publish-target"):
         from writer.ui.publish_targets import TargetDialog
 
-        target = TargetDialog(window, publisher)
+        target = TargetDialog(window, publisher)  # type: ignore[arg-type]
         target.location.setText(str(Path.home() / "Writing" / "site"))
         target.site_title.setText("Notes from the harbour")
         target.show()
-        settle()
+        settle()  # type: ignore[operator]
         overlay(window, target, "publish-target.png")
         target.close()
     if want("publish-warning"):
@@ -315,13 +332,18 @@ def help_scenes(app: object, store: object, data: Path) -> None:
         passage = ("The boats came in before dawn, low in the water, and the gulls knew it before we did, "
                    "crying over the harbour wall")
         work = Source("demo", "The Harbour Book", "A. Example", None, 1234, 12.5)
-        warning = CopyWarning(window, [Flag(0, len(passage), 24, passage, "copy", (work,))])
+        warning = CopyWarning(window, [Flag(0, len(passage), 24, passage, "copy", (work,))])  # type: ignore[arg-type]
         warning.show()
-        settle()
+        settle()  # type: ignore[operator]
         overlay(window, warning, "publish-warning.png")
         warning.close()
+    return first
 
-    # stats: two weeks of writing sessions
+
+def _two_weeks_of_writing(store: object, draft_id: int) -> None:
+    """Writing sessions over the last two weeks (two days off, three posts) for the stats view."""
+    from writer.publishing import activity, stats
+
     now = store.clock()  # type: ignore[attr-defined]
     words = 0
     for day in range(13, -1, -1):
@@ -330,15 +352,9 @@ def help_scenes(app: object, store: object, data: Path) -> None:
         start = now - timedelta(days=day, hours=2)
         for minute in range(0, 25 + (day * 7) % 40, 3):
             words += 12 + (day * minute) % 9
-            stats.record_save(store, first, words, at=start + timedelta(minutes=minute))  # type: ignore[arg-type]
+            stats.record_save(store, draft_id, words, at=start + timedelta(minutes=minute))  # type: ignore[arg-type]
         if day in (1, 6, 11):
-            activity.record(store, first, "publish", words, at=start + timedelta(hours=1))  # type: ignore[arg-type]
-    if want("stats"):
-        stats_dialog = publishing.stats.show()
-        settle()
-        overlay(window, stats_dialog, "stats.png")
-        stats_dialog.close()
-    window.close()
+            activity.record(store, draft_id, "publish", words, at=start + timedelta(hours=1))  # type: ignore[arg-type]
 
 
 def suggestion_scenes(app: object, store: object, shot: object) -> None:

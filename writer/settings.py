@@ -41,24 +41,7 @@ class Setting:
 
     def validate(self, value: Any) -> Any:
         """Return ``value`` coerced to this setting's type, or raise ``ValueError`` saying why not."""
-        if self.type is bool:
-            if not isinstance(value, bool):
-                raise ValueError(f"{self.key} must be true or false, not {value!r}")
-        elif self.type is int:
-            if isinstance(value, bool) or not isinstance(value, int):
-                if isinstance(value, float) and value.is_integer():
-                    value = int(value)
-                else:
-                    raise ValueError(f"{self.key} must be a whole number, not {value!r}")
-        elif self.type is float:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ValueError(f"{self.key} must be a number, not {value!r}")
-            value = float(value)
-        elif self.type is str:
-            if not isinstance(value, str):
-                raise ValueError(f"{self.key} must be text, not {value!r}")
-        elif not isinstance(value, self.type):
-            raise ValueError(f"{self.key} must be a {self.type.__name__}, not {value!r}")
+        value = self._typed(value)
         if self.choices is not None and value not in self.choices:
             allowed = ", ".join(str(c) for c in self.choices)
             raise ValueError(f"{self.key} must be one of {allowed}, not {value!r}")
@@ -67,6 +50,23 @@ class Setting:
         if self.maximum is not None and value > self.maximum:
             raise ValueError(f"{self.key} must be at most {self.maximum}, not {value!r}")
         return value
+
+    def _typed(self, value: Any) -> Any:
+        """``value`` as this setting's type: a whole float counts as an int, an int as a float, a bool as neither."""
+        if self.type is int and isinstance(value, float) and value.is_integer():
+            return int(value)
+        if self.type in (int, float) and isinstance(value, bool):
+            raise ValueError(f"{self.key} must be {_TYPE_NAMES[self.type]}, not {value!r}")
+        if self.type is float and isinstance(value, int):
+            return float(value)
+        if not isinstance(value, self.type):
+            raise ValueError(f"{self.key} must be {_TYPE_NAMES.get(self.type, 'a ' + self.type.__name__)}, "
+                             f"not {value!r}")
+        return value
+
+
+#: How an error message names each type a setting may have.
+_TYPE_NAMES: dict[type, str] = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
 
 
 SETTINGS: list[Setting] = [

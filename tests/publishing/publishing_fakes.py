@@ -84,51 +84,63 @@ class FakeWordPress(FakeServer):
         self._ids = iter(range(100, 100000))
 
     def handle(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        if url.path.startswith("/wp-json/"):
-            if not self.pretty:
-                return httpx.Response(404, text="<html>Not found</html>", headers={"content-type": "text/html"})
-            route = url.path[len("/wp-json"):]
-        elif url.params.get("rest_route"):
-            route = url.params["rest_route"]
-        else:
-            return httpx.Response(200, text="<html>blog</html>", headers={"content-type": "text/html"})
+        route = self._route(request.url)
+        if isinstance(route, httpx.Response):
+            return route
         if route in ("/", ""):
             return httpx.Response(200, json={"name": "Fake", "namespaces": ["wp/v2"]})
         auth = request.headers.get("authorization", "")
         expected = httpx.BasicAuth("admin", self.password)._auth_header
         if auth != expected:
             return httpx.Response(401, json={"code": "rest_not_logged_in", "message": "You are not logged in."})
-        params = url.params
         body = json.loads(request.content) if request.content else {}
         route = route.removeprefix("/wp/v2/")
         if route == "users/me":
             return httpx.Response(200, json={"id": 1, "name": "admin"})
         if route in ("tags", "categories"):
-            terms = self.terms[route]
-            if request.method == "POST":
-                if any(n.casefold() == body["name"].casefold() for n in terms.values()):
-                    return httpx.Response(400, json={"code": "term_exists", "message": "term exists"})
-                new_id = next(self._ids)
-                terms[new_id] = body["name"]
-                return httpx.Response(201, json={"id": new_id, "name": body["name"]})
-            search = params.get("search", "").casefold()
-            return httpx.Response(200, json=[{"id": i, "name": n} for i, n in terms.items()
-                                             if search in n.casefold()])
+            return self._terms(self.terms[route], request, body)
         m = re.fullmatch(r"posts(?:/(\d+))?", route)
         if m is None:
             return httpx.Response(404, json={"code": "rest_no_route", "message": "No route"})
-        post_id = int(m.group(1)) if m.group(1) else None
-        if post_id is None and request.method == "POST":
+        if m.group(1):
+            return self._post(int(m.group(1)), request, body)
+        return self._posts(request, body)
+
+    def _route(self, url: httpx.URL) -> str | httpx.Response:
+        """The REST route asked for (pretty permalinks or ``?rest_route=``), or the page a browser would get."""
+        if url.path.startswith("/wp-json/"):
+            if not self.pretty:
+                return httpx.Response(404, text="<html>Not found</html>", headers={"content-type": "text/html"})
+            return url.path[len("/wp-json"):]
+        if url.params.get("rest_route"):
+            return url.params["rest_route"]
+        return httpx.Response(200, text="<html>blog</html>", headers={"content-type": "text/html"})
+
+    def _terms(self, terms: dict[int, str], request: httpx.Request, body: dict) -> httpx.Response:
+        """Tags or categories: create one (refusing a duplicate name, like WordPress) or search them."""
+        if request.method == "POST":
+            if any(n.casefold() == body["name"].casefold() for n in terms.values()):
+                return httpx.Response(400, json={"code": "term_exists", "message": "term exists"})
+            new_id = next(self._ids)
+            terms[new_id] = body["name"]
+            return httpx.Response(201, json={"id": new_id, "name": body["name"]})
+        search = request.url.params.get("search", "").casefold()
+        return httpx.Response(200, json=[{"id": i, "name": n} for i, n in terms.items() if search in n.casefold()])
+
+    def _posts(self, request: httpx.Request, body: dict) -> httpx.Response:
+        """``posts``: create one, or list those visible yet (searched or newest)."""
+        if request.method == "POST":
             new_id = next(self._ids)
             self.posts[new_id] = {**body, "id": new_id, "link": f"{WP}/?p={new_id}"}
             self._note_birth(new_id)
             return httpx.Response(201, json=self._out(self.posts[new_id]))
-        if post_id is None:
-            search = params.get("search", "")
-            return httpx.Response(200, json=[self._out(p) for i, p in self.posts.items()
-                                             if (search in p["content"] or search in p["title"])
-                                             and self._visible(i, searched=bool(search))])
+        search = request.url.params.get("search", "")
+        return httpx.Response(200, json=[self._out(p) for i, p in self.posts.items()
+                                         if (search in p["content"] or search in p["title"])
+                                         and self._visible(i, searched=bool(search))])
+
+    def _post(self, post_id: int, request: httpx.Request, body: dict) -> httpx.Response:
+        """``posts/<id>``: update or delete one."""
         if post_id not in self.posts:
             return httpx.Response(404, json={"code": "rest_post_invalid_id", "message": "Invalid post ID."})
         if request.method == "DELETE":

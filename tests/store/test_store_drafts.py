@@ -118,3 +118,24 @@ def test_list_orders_and_filters(store: Store, clock: FakeClock) -> None:
     assert ids(status="archived") == [made[2].id]
     with pytest.raises(WriterError, match="order"):
         store.list_drafts(order="size")
+
+
+def test_writes_in_a_failed_transaction_all_roll_back(store: Store) -> None:
+    """A domain package's transaction (publishing) that fails part-way leaves none of its rows: the
+    store's inserts and upserts (sqlite-utils' table API) nest in it instead of committing on their own."""
+    from datetime import UTC, datetime
+
+    from writer.store import ProvenanceSpan
+    from writer.store.store import transaction
+
+    kept = store.create_draft("already here")
+    with pytest.raises(RuntimeError), transaction(store):
+        draft = store.create_draft("half a job")
+        store.set_memory(kept.id, "a note")
+        store.set_provenance(kept.id, [ProvenanceSpan(0, 7, "m", 1, datetime(2024, 1, 1, tzinfo=UTC))])
+        store.snapshot(kept.id)
+        assert store.get_draft(draft.id).body == "half a job"
+        raise RuntimeError("the server said no")
+    assert [d.id for d in store.list_drafts()] == [kept.id]
+    assert store.get_memory(kept.id) == "" and store.get_provenance(kept.id) == []
+    assert store.revisions(kept.id) == []

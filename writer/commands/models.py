@@ -137,37 +137,62 @@ def _info(args: argparse.Namespace) -> int:
         print(f"  UNAVAILABLE: {pack.reason}")
     if card.get("description"):
         print(f"  {card['description']}")
+    for key, value in _facts(pack):
+        if value not in (None, ""):
+            print(f"  {key + ':':<14}{value}")
+    _print_works(_list_of(card, "works"))
+    _print_evaluation(_table_of(card, "evaluation"))
+    for sample in _list_of(card, "samples"):
+        text = sample.get("text", sample) if isinstance(sample, dict) else sample
+        print(f"  sample: {str(text)[:300]!s}")
+    if card.get("note"):
+        print(f"  note: {card['note']}")
+    return 0
+
+
+def _table_of(card: dict[str, Any], key: str) -> dict[str, Any]:
+    """A table of the card, or an empty one where a hand-edited card holds something else there."""
+    value = card.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _list_of(card: dict[str, Any], key: str) -> list[Any]:
+    """A list of the card, or an empty one where a hand-edited card holds something else there."""
+    value = card.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _facts(pack: packs.Pack) -> list[tuple[str, Any]]:
+    """The one-line facts ``models info`` shows, in order (empty ones are left out by the caller)."""
+    card = pack.card
     lines: list[tuple[str, Any]] = [("folder", pack.path), ("size", _size(pack.size_bytes)), ("base", card.get("base")),
                                     ("trained here", card.get("trained_here")),
                                     ("stands in for", card.get("stands_in_for")), ("created", card.get("created"))]
-    arch = card.get("architecture") if isinstance(card.get("architecture"), dict) else {}
-    if arch:
+    if arch := _table_of(card, "architecture"):
         lines.append(("architecture", ", ".join(f"{k} {v}" for k, v in arch.items() if v is not None)))
-    sampler = card.get("sampler") if isinstance(card.get("sampler"), dict) else {}
-    if sampler:
+    if sampler := _table_of(card, "sampler"):
         lines.append(("sampler", ", ".join(f"{k} {v}" for k, v in sampler.items())))
-    for key, value in lines:
-        if value not in (None, ""):
-            print(f"  {key + ':':<14}{value}")
-    works = [w for w in card.get("works") or [] if isinstance(w, dict)] if isinstance(card.get("works"), list) else []
+    return lines
+
+
+def _print_works(works: list[Any]) -> None:
+    """The works a pack was trained on, one a line with its Gutenberg number."""
+    works = [w for w in works if isinstance(w, dict)]
     if works:
         print(f"  works ({len(works)}):")
         for w in works:
             gid = f" [Gutenberg {w['gutenberg_id']}]" if w.get("gutenberg_id") else ""
             print(f"    - {w.get('title', '?')}, {w.get('author', '?')}{gid}")
-    evaluation = card.get("evaluation") if isinstance(card.get("evaluation"), dict) else {}
+
+
+def _print_evaluation(evaluation: dict[str, Any]) -> None:
+    """The card's scores, one corpus a line."""
     if evaluation:
         print("  evaluation:")
         for corpus, scores in evaluation.items():
             if isinstance(scores, dict):
                 nums = ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items())
                 print(f"    {corpus}: {nums}")
-    for sample in card.get("samples") if isinstance(card.get("samples"), list) else []:
-        text = sample.get("text", sample) if isinstance(sample, dict) else sample
-        print(f"  sample: {str(text)[:300]!s}")
-    if card.get("note"):
-        print(f"  note: {card['note']}")
-    return 0
 
 
 def _add(args: argparse.Namespace) -> int:

@@ -154,6 +154,16 @@ def _check(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     model = folder / MODEL_FILE
     if not model.is_file():
         raise WriterError(f"{MODEL_FILE} is missing")
+    config = _checked_config(folder)
+    card = _checked_card(folder, config)
+    _check_model_size(model, card)
+    _verify_hashes(folder, card)
+    _check_tokenizer(folder, config)
+    return card, config
+
+
+def _checked_config(folder: Path) -> dict[str, Any]:
+    """``config.json`` with the sizes the engine needs, each a whole number within its limit."""
     config = _read_json(folder / CONFIG_FILE)
     for key in ("n_layer", "n_head", "n_embd", "vocab_size"):
         if not isinstance(config.get(key), int):
@@ -162,6 +172,11 @@ def _check(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         value = config.get(key)
         if key in config and value is not None and not (isinstance(value, int) and 1 <= value <= most):
             raise WriterError(f"{CONFIG_FILE}: '{key}' is {value!r}, not a whole number from 1 to {most:,}")
+    return config
+
+
+def _checked_card(folder: Path, config: dict[str, Any]) -> dict[str, Any]:
+    """``card.json`` (or one synthesised from the config) whose tables and lists have their right shapes."""
     if (folder / CARD_FILE).exists():
         card = _read_json(folder / CARD_FILE)
     else:
@@ -171,20 +186,27 @@ def _check(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         if card.get(key) is not None and not isinstance(card[key], kind):
             raise WriterError(f"{CARD_FILE}: '{key}' must be a {'table' if kind is dict else 'list'}")
     _check_sampler(card.get("sampler"))
+    return card
+
+
+def _check_model_size(model: Path, card: dict[str, Any]) -> None:
+    """A model file of the size its card records, and not a stub: a cheap catch for a cut-off download."""
     size = model.stat().st_size
     expected = card.get("files", {}).get(MODEL_FILE) if isinstance(card.get("files"), dict) else None
     if isinstance(expected, int) and expected != size:
         raise WriterError(f"{MODEL_FILE} is {size:,} bytes but the card says {expected:,} (truncated or replaced)")
     if size < ONNX_MIN_BYTES:
         raise WriterError(f"{MODEL_FILE} is only {size} bytes (truncated)")
-    _verify_hashes(folder, card)
+
+
+def _check_tokenizer(folder: Path, config: dict[str, Any]) -> None:
+    """A tokenizer with tokens, none of whose ids the model lacks."""
     tok = load_tokenizer(folder)
     if tok.get_vocab_size() == 0:
         raise WriterError(f"{TOKENIZER_FILE} has no tokens")
     if tok.get_vocab_size() > int(config["vocab_size"]):
         raise WriterError(f"{TOKENIZER_FILE} has {tok.get_vocab_size()} tokens but the model only "
                           f"{config['vocab_size']}")
-    return card, config
 
 
 def record_hashes(folder: Path) -> None:

@@ -28,8 +28,8 @@ def record(store: Store, draft_id: int | None, kind: str, words: int, at: dateti
            machine: int = 0, pasted: int = 0) -> None:
     """One save (``words``: the draft's word count after it) or publish event."""
     with transaction(store):
-        store.db.execute("INSERT INTO activity (draft_id, at, kind, words, machine, pasted) VALUES (?, ?, ?, ?, ?, ?)",
-                         [draft_id, iso_time(at or store.clock()), kind, words, machine, pasted])
+        store.db.table("activity").insert({"draft_id": draft_id, "at": iso_time(at or store.clock()), "kind": kind,
+                                           "words": words, "machine": machine, "pasted": pasted})
 
 
 @guarded

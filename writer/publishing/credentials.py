@@ -32,7 +32,7 @@ def effective_backend(backend: KeyringBackend) -> KeyringBackend:
     from keyring.backends.chainer import ChainerBackend
 
     if isinstance(backend, ChainerBackend) and backend.backends:
-        return backend.backends[0]  # type: ignore[no-any-return]
+        return backend.backends[0]
     return backend
 
 
@@ -60,7 +60,7 @@ def keyring_available(backend: KeyringBackend | None = None) -> bool:
 
     backend = backend or keyring.get_keyring()
     try:
-        return float(effective_backend(backend).priority) > 0  # type: ignore[arg-type]
+        return float(effective_backend(backend).priority) > 0
     except Exception:
         return False
 

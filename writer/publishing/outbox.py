@@ -23,7 +23,7 @@ from typing import Any
 from writer.errors import WriterError
 from writer.publishing import activity
 from writer.store import Store
-from writer.store.store import guarded, iso_time, parse_time, transaction
+from writer.store.store import guarded, insert_row, iso_time, parse_time, transaction
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +166,7 @@ def add_target(store: Store, name: str, kind: str, config: dict[str, Any], *, de
         make_default = default or count == 0
         if make_default:
             store.db.execute("UPDATE publish_targets SET is_default = 0")
+        # SQL, not Table.upsert: an existing default stays the default (max), which upsert cannot say
         store.db.execute(
             "INSERT INTO publish_targets (name, kind, config, is_default, created) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, config = excluded.config, "
@@ -203,9 +204,9 @@ def remove_target(store: Store, name: str) -> None:
     """Forget a target; its unfinished outbox jobs are dropped (they could never be sent)."""
     with transaction(store):
         get_target(store, name)
-        store.db.execute("DELETE FROM publish_targets WHERE name = ?", [name])
-        store.db.execute("DELETE FROM outbox WHERE target = ? AND state != 'done'", [name])
-        store.db.execute("DELETE FROM publications WHERE target = ?", [name])
+        store.db.table("publish_targets").delete_where("name = ?", [name])
+        store.db.table("outbox").delete_where("target = ? AND state != 'done'", [name])
+        store.db.table("publications").delete_where("target = ?", [name])
         if not store.db.execute("SELECT 1 FROM publish_targets WHERE is_default = 1").fetchone():
             store.db.execute("UPDATE publish_targets SET is_default = 1 WHERE name = "
                              "(SELECT name FROM publish_targets ORDER BY created LIMIT 1)")
@@ -287,13 +288,13 @@ def enqueue(store: Store, draft_id: int, target: str, action: str, payload: dict
                                      "reason = NULL, permanent = 0, updated = ? WHERE id = ?",
                                      [json.dumps(payload), now, now, row[0]])
                 return _get_job(store, row[0])
-        cursor = store.db.execute(
-            "INSERT INTO outbox (draft_id, target, action, payload, state, next_attempt, created, updated) "
-            "VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)", [draft_id, target, action, json.dumps(payload), now, now, now])
-        job_id = int(cursor.lastrowid or 0)
-        if action == "publish":
-            store.db.execute("INSERT OR IGNORE INTO publications (draft_id, target, marker) VALUES (?, ?, ?)",
-                             [draft_id, target, f"writer-{draft_id}-{job_id}-{secrets.token_hex(4)}"])
+        job_id = insert_row(store.db.table("outbox"), {
+            "draft_id": draft_id, "target": target, "action": action, "payload": json.dumps(payload),
+            "state": "queued", "next_attempt": now, "created": now, "updated": now})
+        if action == "publish":  # the marker a post carries from its first send on: kept when there is one
+            store.db.table("publications").insert({
+                "draft_id": draft_id, "target": target,
+                "marker": f"writer-{draft_id}-{job_id}-{secrets.token_hex(4)}"}, ignore=True)
         return _get_job(store, job_id)
 
 
@@ -321,7 +322,8 @@ def claim_due(store: Store, *, target: str | None = None, draft_id: int | None =
     the publisher's deadlines make sure it does.
     """
     now = store.clock()
-    filters, params = "", []
+    filters = ""
+    params: list[Any] = []  # a draft id or a target name
     if target is not None:
         filters += " AND o.target = ?"
         params.append(target)
@@ -487,8 +489,7 @@ def next_due(store: Store) -> datetime | None:
 def _set_preference(store: Store, draft_id: int, column: str, value: object) -> None:
     """Set one column of a draft's publishing preferences (``column`` is ours, never user input)."""
     with transaction(store):
-        store.db.execute(f"INSERT INTO draft_publishing (draft_id, {column}) VALUES (?, ?) "
-                         f"ON CONFLICT (draft_id) DO UPDATE SET {column} = excluded.{column}", [draft_id, value])
+        store.db.table("draft_publishing").upsert({"draft_id": draft_id, column: value}, pk="draft_id")
 
 
 @guarded

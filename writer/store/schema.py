@@ -3,6 +3,11 @@
 ``PRAGMA user_version`` records how many have been applied, so an older file is
 upgraded step by step on open. Append new migrations (publishing's outbox, stats...);
 never edit one that has shipped.
+
+The tables are SQL: shipped migrations never change, their ``CHECK`` constraints have no public
+sqlite-utils spelling (``Table.create`` takes none), and v4 rebuilds ``drafts`` from the text of its
+``CREATE TABLE``. The full-text index is set up by sqlite-utils (``enable_fts``, with its triggers).
+A new migration that only adds a plain table or column may use ``db.table(...).create``/``add_column``.
 """
 
 from __future__ import annotations
@@ -42,8 +47,8 @@ def _v1_drafts(db: Database) -> None:
         CREATE INDEX revisions_draft ON revisions (draft_id, created);
     """)
     # No stemming: prefix search while typing must match what is typed ("happin" -> "happiness").
-    db["drafts"].enable_fts(["title", "body"], create_triggers=True,
-                            tokenize="unicode61 remove_diacritics 2")
+    db.table("drafts").enable_fts(["title", "body"], create_triggers=True,
+                                  tokenize="unicode61 remove_diacritics 2")
 
 
 def _v2_provenance(db: Database) -> None:

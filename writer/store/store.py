@@ -4,6 +4,13 @@ Plain Python on sqlite-utils so the UI, the CLI and tests share it. Every write 
 ``BEGIN IMMEDIATE`` transaction in WAL mode with ``synchronous=FULL``: a save either
 lands whole or not at all, and survives a kill -9 once it returns. One connection per
 Store, guarded by a lock, so worker threads may share it.
+
+Rows go in and out through sqlite-utils' table API (``insert``, ``insert_all``, ``upsert``,
+``delete_where``; its writes nest in our transaction as savepoints). SQL stays where it says more:
+reads that pick columns and an order into dataclasses; ``UPDATE``s of a draft (``Table.update``
+reads the whole row first, and a body may be 32 MB on every autosave); and search, which ranks only
+the newest :data:`SEARCH_CANDIDATES` matches: ``Table.search`` ranks every match, and over
+``benchmarks/search.py``'s 50,000 drafts its slowest of the 16 queries took 583 ms against 31 ms here.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from sqlite_utils import Database
+from sqlite_utils.db import Table
 
 from writer import paths
 from writer.errors import WriterError
@@ -108,6 +116,14 @@ def transaction(store: Store) -> AbstractContextManager[None]:
     return store._write()
 
 
+def insert_row(table: Table, row: dict[str, Any]) -> int:
+    """Insert ``row`` (inside the caller's transaction) and return the id SQLite gave it."""
+    rowid = table.insert(row).last_rowid
+    if rowid is None:  # sqlite-utils sets it for every row it inserts
+        raise WriterError(f"Nothing was added to {table.name}.")
+    return rowid
+
+
 def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
     """Trimmed, non-empty, first spelling wins among case-insensitive duplicates."""
     if isinstance(tags, str):
@@ -136,6 +152,48 @@ def _draft(row: sqlite3.Row | tuple[Any, ...]) -> Draft:
     return Draft(id=id_, title=title, body=body, created=_time(created), updated=_time(updated),
                  status=status, tags=tuple(json.loads(tags)), word_count=words,
                  title_is_set=bool(title_is_set), url=url)
+
+
+def _unix_body(body: str | None, provenance: Sequence[ProvenanceSpan] | None,
+               ) -> tuple[str | None, Sequence[ProvenanceSpan] | None]:
+    """A body with Unix newlines, its spans' offsets moved to match (they counted each CR)."""
+    if body is None or "\r" not in body:
+        return body, provenance
+    if provenance is not None:
+        provenance = [dataclasses.replace(span, start=offset_in_unix(body, span.start),
+                                          end=offset_in_unix(body, span.end)) for span in provenance]
+    return unix_newlines(body), provenance
+
+
+def _title(old: Draft, title: str | None, body: str) -> tuple[str, bool]:
+    """A draft's title after a save, and whether the writer set it (else it follows the body's first line).
+
+    ``title=""`` goes back to the derived title; ``None`` keeps the draft's choice."""
+    if title is not None:
+        explicit = _one_line(title) != ""
+        return (_one_line(title) if explicit else derive_title(body)), explicit
+    return (old.title if old.title_is_set else derive_title(body)), old.title_is_set
+
+
+def _changes(old: Draft, *, body: str | None, title: str | None, tags: Iterable[str] | None, status: str | None,
+             url: str | None) -> dict[str, Any]:
+    """The drafts columns a save changes, with their new values (empty when it changes nothing)."""
+    new_body = old.body if body is None else body
+    new_title, explicit = _title(old, title, new_body)
+    changes: dict[str, Any] = {}
+    if new_body != old.body:
+        changes.update(body=new_body, word_count=word_count(new_body))
+    if new_title != old.title:
+        changes["title"] = new_title
+    if explicit != old.title_is_set:
+        changes["title_is_set"] = int(explicit)
+    if tags is not None and (new_tags := normalize_tags(tags)) != old.tags:
+        changes["tags"] = json.dumps(list(new_tags))
+    if status is not None and status != old.status:
+        changes["status"] = status
+    if url is not None and (url or None) != old.url:
+        changes["url"] = url or None
+    return changes
 
 
 def _sqlite_code(exc: sqlite3.Error) -> int:
@@ -323,11 +381,7 @@ class Store:
             "url": url or None,
         }
         with self._write():
-            cursor = self.db.execute(
-                f"INSERT INTO drafts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                list(row.values()))
-            draft_id = int(cursor.lastrowid or 0)
-            return self._get(draft_id)
+            return self._get(insert_row(self.db.table("drafts"), row))
 
     @_guarded
     def get_draft(self, draft_id: int) -> Draft:
@@ -354,39 +408,11 @@ class Store:
         """
         if status is not None:
             _check_status(status)
-        if body is not None and "\r" in body:
-            if provenance is not None:
-                provenance = [dataclasses.replace(span, start=offset_in_unix(body, span.start),
-                                                  end=offset_in_unix(body, span.end)) for span in provenance]
-            body = unix_newlines(body)
+        body, provenance = _unix_body(body, provenance)
         with self._write():
             old = self._get(draft_id)
-            new_body = old.body if body is None else body
-            if title is not None:
-                explicit = _one_line(title) != ""
-                new_title = _one_line(title) if explicit else derive_title(new_body)
-            else:
-                explicit = old.title_is_set
-                new_title = old.title if explicit else derive_title(new_body)
-            changes: dict[str, Any] = {}
-            if new_body != old.body:
-                changes.update(body=new_body, word_count=word_count(new_body))
-            if new_title != old.title:
-                changes["title"] = new_title
-            if explicit != old.title_is_set:
-                changes["title_is_set"] = int(explicit)
-            if tags is not None and (new_tags := normalize_tags(tags)) != old.tags:
-                changes["tags"] = json.dumps(list(new_tags))
-            if status is not None and status != old.status:
-                changes["status"] = status
-            if url is not None and (url or None) != old.url:
-                changes["url"] = url or None
-            spans = None
-            if provenance is not None:
-                spans = list(provenance)
-                _check_spans(spans, len(new_body))
-                if spans == self._provenance(draft_id):
-                    spans = None
+            changes = _changes(old, body=body, title=title, tags=tags, status=status, url=url)
+            spans = self._changed_spans(draft_id, provenance, changes.get("body", old.body))
             if not changes and spans is None:
                 return old
             if ({"body", "title"} & changes.keys()) and self._snapshot_due(old):
@@ -401,14 +427,23 @@ class Store:
                 self._add_revision(new, "publish", explicit=new.title_is_set)
             return new
 
+    def _changed_spans(self, draft_id: int, provenance: Sequence[ProvenanceSpan] | None,
+                       body: str) -> list[ProvenanceSpan] | None:
+        """The spans to store with ``body``; None when none were given or they are those stored already."""
+        if provenance is None:
+            return None
+        spans = list(provenance)
+        _check_spans(spans, len(body))
+        return None if spans == self._provenance(draft_id) else spans
+
     @_guarded
     def delete_draft(self, draft_id: int) -> None:
         """Delete a draft with its revisions and provenance."""
         with self._write():
             self._get(draft_id)
             for table in ("provenance", "revisions", "memory_notes"):
-                self.db.execute(f"DELETE FROM {table} WHERE draft_id = ?", [draft_id])
-            self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+                self.db.table(table).delete_where("draft_id = ?", [draft_id])
+            self.db.table("drafts").delete_where("id = ?", [draft_id])
 
     @_guarded
     def list_drafts(self, *, status: str | None = None, order: str = "updated") -> list[Draft]:
@@ -526,12 +561,12 @@ class Store:
     def _add_revision(self, draft: Draft, reason: str, *, explicit: bool) -> Revision:
         created = _iso(self.clock())
         spans = [[s.start, s.end, s.model, s.seed, _iso(s.created)] for s in self._provenance(draft.id)]
-        cursor = self.db.execute(
-            "INSERT INTO revisions (draft_id, created, reason, title, title_is_set, body, word_count, provenance) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [draft.id, created, reason, draft.title, int(explicit), draft.body, draft.word_count, json.dumps(spans)])
+        revision_id = insert_row(self.db.table("revisions"), {
+            "draft_id": draft.id, "created": created, "reason": reason, "title": draft.title,
+            "title_is_set": int(explicit), "body": draft.body, "word_count": draft.word_count,
+            "provenance": json.dumps(spans)})
         self._thin_revisions(draft.id)
-        return Revision(id=int(cursor.lastrowid or 0), draft_id=draft.id, created=_time(created),
+        return Revision(id=revision_id, draft_id=draft.id, created=_time(created),
                         reason=reason, title=draft.title, body=draft.body, word_count=draft.word_count)
 
     def _thin_revisions(self, draft_id: int) -> None:
@@ -541,7 +576,7 @@ class Store:
             "FROM revisions WHERE draft_id = ?", [draft_id]).fetchall()
         drop = history.to_drop([history.Kept(r[0], _time(r[1]), r[2], r[3]) for r in rows], self.clock())
         if drop:
-            self.db.conn.executemany("DELETE FROM revisions WHERE id = ?", [(i,) for i in sorted(drop)])
+            self.db.table("revisions").delete_where(f"id IN ({', '.join('?' * len(drop))})", sorted(drop))
 
     @_guarded
     def revision(self, revision_id: int) -> Revision:
@@ -645,10 +680,10 @@ class Store:
             self._replace_provenance(draft_id, spans)
 
     def _replace_provenance(self, draft_id: int, spans: Sequence[ProvenanceSpan]) -> None:
-        self.db.execute("DELETE FROM provenance WHERE draft_id = ?", [draft_id])
-        self.db.conn.executemany(
-            'INSERT INTO provenance (draft_id, start, "end", model, seed, created) VALUES (?, ?, ?, ?, ?, ?)',
-            [(draft_id, s.start, s.end, s.model, s.seed, _iso(s.created)) for s in spans])
+        table = self.db.table("provenance")
+        table.delete_where("draft_id = ?", [draft_id])
+        table.insert_all({"draft_id": draft_id, "start": s.start, "end": s.end, "model": s.model, "seed": s.seed,
+                          "created": _iso(s.created)} for s in spans)
 
     # -- memory notes ------------------------------------------------------------------------
 
@@ -666,12 +701,11 @@ class Store:
         """Keep ``note`` as the draft's memory note (an empty note removes it)."""
         with self._write():
             self._get(draft_id)
+            notes = self.db.table("memory_notes")
             if note.strip():
-                self.db.execute("INSERT INTO memory_notes (draft_id, note, updated) VALUES (?, ?, ?) "
-                                "ON CONFLICT (draft_id) DO UPDATE SET note = excluded.note, updated = excluded.updated",
-                                [draft_id, note, _iso(self.clock())])
+                notes.upsert({"draft_id": draft_id, "note": note, "updated": _iso(self.clock())}, pk="draft_id")
             else:
-                self.db.execute("DELETE FROM memory_notes WHERE draft_id = ?", [draft_id])
+                notes.delete_where("draft_id = ?", [draft_id])
 
     # -- health and backups ------------------------------------------------------------------
 

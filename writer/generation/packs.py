@@ -149,11 +149,8 @@ def synthesise_card(name: str, config: dict[str, Any], folder: Path) -> dict[str
     }
 
 
-def _check(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return (card, config) or raise ``WriterError`` naming the file that is wrong."""
-    model = folder / MODEL_FILE
-    if not model.is_file():
-        raise WriterError(f"{MODEL_FILE} is missing")
+def _read_config(folder: Path) -> dict[str, Any]:
+    """The pack's config.json, with the sizes the engine needs as sane whole numbers."""
     config = _read_json(folder / CONFIG_FILE)
     for key in ("n_layer", "n_head", "n_embd", "vocab_size"):
         if not isinstance(config.get(key), int):
@@ -162,14 +159,25 @@ def _check(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         value = config.get(key)
         if key in config and value is not None and not (isinstance(value, int) and 1 <= value <= most):
             raise WriterError(f"{CONFIG_FILE}: '{key}' is {value!r}, not a whole number from 1 to {most:,}")
-    if (folder / CARD_FILE).exists():
-        card = _read_json(folder / CARD_FILE)
-    else:
-        card = synthesise_card(folder.name, config, folder)
+    return config
+
+
+def _check_card_tables(card: dict[str, Any]) -> None:
     for key, kind in (("architecture", dict), ("files", dict), ("sha256", dict), ("works", list),
                       ("evaluation", dict), ("samples", list)):
         if card.get(key) is not None and not isinstance(card[key], kind):
             raise WriterError(f"{CARD_FILE}: '{key}' must be a {'table' if kind is dict else 'list'}")
+
+
+def _check(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return (card, config) or raise ``WriterError`` naming the file that is wrong."""
+    model = folder / MODEL_FILE
+    if not model.is_file():
+        raise WriterError(f"{MODEL_FILE} is missing")
+    config = _read_config(folder)
+    card = _read_json(folder / CARD_FILE) if (folder / CARD_FILE).exists() else \
+        synthesise_card(folder.name, config, folder)
+    _check_card_tables(card)
     _check_sampler(card.get("sampler"))
     size = model.stat().st_size
     expected = card.get("files", {}).get(MODEL_FILE) if isinstance(card.get("files"), dict) else None

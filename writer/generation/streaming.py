@@ -131,7 +131,7 @@ class RowText:
             return ""
         self.raw += delta.replace("\xa0", " ")  # the books' no-break spaces: the editor stores plain ones
         if self.words is not None:
-            return self._push_clean()
+            return self._push_clean(self.words)
         cut = self._stop_at()
         if cut is not None:
             self.raw = self.raw[: max(cut, self.shown)]
@@ -141,7 +141,7 @@ class RowText:
             return self._show(ends[-1]) if ends else ""
         return self._show(partial_word_start(self.raw))
 
-    def _push_clean(self) -> str:
+    def _push_clean(self, words: int) -> str:
         junk = junk_start(self.raw)
         if junk is not None:
             if self.raw[:junk].strip():
@@ -159,7 +159,7 @@ class RowText:
             self.raw = self.raw[:para]
             return self.finish("paragraph")
         for end in sentence_ends(self.raw):
-            if word_count(self.raw[:end]) * 2 >= self.words:
+            if word_count(self.raw[:end]) * 2 >= words:
                 self.raw = self.raw[:end]
                 return self.finish("stop")
         return self._show(partial_word_start(self.raw))

@@ -188,3 +188,20 @@ def test_reused_row_caches_change_no_suggestion(shipped_pack) -> None:  # type: 
     assert engine._spare is not None
     engine._prefix = None  # start the prompt afresh, as a new draft would
     assert engine.generate(prompt, n=3, seed=5, polish=Polish()).texts == first
+
+
+def test_rows_prepared_while_typing_change_no_suggestion(shipped_pack) -> None:  # type: ignore[no-untyped-def]
+    """The background prefill copies the prompt into the kept row caches so the trigger copies only
+    what changed; whatever was typed or deleted in between, the suggestions are those of a fresh engine."""
+    from writer.generation.engine import Engine
+    from writer.generation.polish import Polish
+
+    prompt = "The boats came in before dawn, low in the water, and the gulls followed them. " * 6 + "Martha"
+    fresh = Engine(shipped_pack, threads=1).load().generate(prompt, n=3, seed=5, polish=Polish())
+    engine = Engine(shipped_pack, threads=1).load()
+    engine.generate("Something else to leave row caches behind.", n=3, seed=1, polish=Polish())
+    for typed in (prompt[:-60], prompt[:-7], prompt + " said nothing at all to him"):  # typing, then deleting
+        engine.prefill_prompt(typed, max_new_tokens=40, polish=Polish())
+        assert engine._spare_ids and engine._spare is not None  # the rows hold that prompt already
+        again = engine.generate(prompt, n=3, seed=5, polish=Polish())
+        assert (again.texts, again.scores, again.token_ids) == (fresh.texts, fresh.scores, fresh.token_ids)

@@ -112,7 +112,7 @@ class Decoding:
         if self.cancelled:
             for r in self.active:
                 self.rows[r].text.finish("cancel")
-        self.engine._give_back(self.room)
+        self.engine.give_back(self.room, self.ids)
         return self._result()
 
     def _cancelled(self) -> bool:
@@ -145,7 +145,7 @@ class Decoding:
             return False
         keep = [i for i, r in enumerate(self.active) if not self.rows[r].text.done]
         if self.past is None:  # room for every token this call may add
-            self.past = self.room = self.engine.with_room(self.past1, self.pos, self.pos + self.cap, rows=len(still))
+            self.past, self.room = self.engine.row_caches(self.ids, self.past1, self.pos + self.cap, len(still))
         elif len(keep) < len(self.active):
             self.past = [p[keep] for p in self.past]
         self.active = still

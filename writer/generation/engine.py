@@ -80,6 +80,7 @@ from writer.generation.words import Lexicon, pack_words
 log = logging.getLogger(__name__)
 
 CHUNK = 32  # prefill granularity: smaller re-runs less after an edit, larger prefills faster cold
+ROOM_HEADROOM = 64  # positions of typing the kept row caches allow for before they are made anew
 
 
 @dataclass
@@ -123,6 +124,7 @@ class Engine:
         # the last generation's row caches, reused by the next: fresh 36 MB arrays page-fault on first
         # write, which cost 10-30 ms before the second token (compact graphs only)
         self._spare: list[np.ndarray] | None = None
+        self._spare_ids: list[int] = []  # the prompt whose cache every row of the spare holds
 
     # -- loading ---------------------------------------------------------------------------
     @property
@@ -215,24 +217,64 @@ class Engine:
         new keys in place; an optimum graph returns a grown copy itself, so it gets exact sizes.
         """
         size = max(capacity, start) if self.compact else start
-        spare = None
-        if self.compact and rows is not None and rows > 1:
-            with self._lock:
-                spare, self._spare = self._spare, None
         out = []
-        for i, p in enumerate(past):
-            batch = rows or p.shape[0]
-            buf = spare[i] if spare is not None and spare[i].shape[0] == batch and spare[i].shape[2] >= size else \
-                np.empty((batch, self.n_head, size, self.head_dim), np.float32)  # a bigger buffer is room to spare
+        for p in past:
+            buf = np.empty((rows or p.shape[0], self.n_head, size, self.head_dim), np.float32)
             buf[:, :, :start] = p[:, :, :start]
             out.append(buf)
         return out
 
-    def _give_back(self, room: list[np.ndarray] | None) -> None:
-        """Keep a finished generation's row caches for the next one (nothing reads them any more)."""
+    def row_caches(self, ids: list[int], past: Sequence[np.ndarray], capacity: int,
+                   rows: int) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
+        """``rows`` caches each holding the prompt ``ids``' cache ``past`` (batch 1), with room for
+        ``capacity`` positions, and the buffers to give back (:meth:`give_back`) once done.
+
+        A compact graph's come from the kept ones, which already hold the prompt the last
+        generation or the background prefill left there: only the positions after the part
+        shared with it are copied (one chunk after a prefill instead of ~36 MB).
+        """
+        if not self.compact:
+            return self.with_room(past, len(ids), capacity, rows), None
+        with self._lock:
+            spare, held = self._spare, self._spare_ids
+            self._spare, self._spare_ids = None, []
+        if spare is None or spare[0].shape[0] < rows or spare[0].shape[2] < capacity:
+            spare, held = self._new_rows(rows, capacity), []
+        self._sync(spare, held, ids, past)
+        return [buf[:rows] for buf in spare], spare
+
+    def _new_rows(self, rows: int, capacity: int) -> list[np.ndarray]:
+        size = min(self.n_positions, capacity + ROOM_HEADROOM)
+        return [np.empty((rows, self.n_head, size, self.head_dim), np.float32) for _ in self.past_names]
+
+    def _sync(self, spare: list[np.ndarray], held: list[int], ids: list[int], past: Sequence[np.ndarray]) -> None:
+        """In place: every row of ``spare`` (holding the cache of ``held``) comes to hold ``past``, the
+        cache of ``ids``. A prompt's cache depends only on its tokens, computed in chunks aligned to
+        its start, so the chunks both share whole are already right."""
+        begin = len(ids) if held == ids else _common(held, ids) // self.chunk * self.chunk
+        for buf, p in zip(spare, past, strict=True):
+            buf[:, :, begin: len(ids)] = p[:, :, begin: len(ids)]
+
+    def give_back(self, room: list[np.ndarray] | None, ids: list[int]) -> None:
+        """Keep a finished generation's row caches for the next one; every row still holds the
+        cache of the prompt ``ids`` (generated tokens were written after it)."""
         if room is not None:
             with self._lock:
-                self._spare = room
+                self._spare, self._spare_ids = room, list(ids)
+
+    def _prepare_rows(self, extra: int) -> None:
+        """Bring the kept row caches up to the prompt cache (on the prefill's worker, so the
+        trigger copies next to nothing); room for ``extra`` new tokens."""
+        with self._lock:
+            prefix, spare, held = self._prefix, self._spare, self._spare_ids
+            if prefix is None or spare is None:
+                return
+            self._spare, self._spare_ids = None, []
+        ids, past, _ = prefix
+        if spare[0].shape[2] < len(ids) + extra:
+            spare, held = self._new_rows(spare[0].shape[0], len(ids) + extra), []
+        self._sync(spare, held, ids, past)
+        self.give_back(spare, ids)
 
     def run(self, ids: np.ndarray, past: Sequence[np.ndarray], start: int,
             last_only: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -306,12 +348,7 @@ class Engine:
             old_ids, old_past, old_logits = cached
             if old_ids == ids:
                 return old_logits, old_past, 0
-            common = 0
-            for a, b in zip(old_ids, ids, strict=False):
-                if a != b:
-                    break
-                common += 1
-            start = min(common, len(ids) - 1) // self.chunk * self.chunk
+            start = min(_common(old_ids, ids), len(ids) - 1) // self.chunk * self.chunk
             if start:
                 past = self.with_room(old_past, start, len(ids))
         logits = None
@@ -340,12 +377,16 @@ class Engine:
         ids, _ = self.prompt_ids(text, memory, max_new_tokens)
         if polish is not None and polish.heal:
             ids = self.heal(ids, text)[0]
-        return self.prefill(ids, cancel)[2]
+        computed = self.prefill(ids, cancel)[2]
+        if self.compact and not (cancel is not None and cancel.is_set()):
+            self._prepare_rows(max_new_tokens)
+        return computed
 
     def forget_prompt(self) -> None:
         """Drop the cached prompt (memory, or to time a cold start)."""
         with self._lock:
             self._prefix = None
+            self._spare_ids = []  # the kept row caches are buffers now, as for a new draft
 
     # -- prompts ---------------------------------------------------------------------------
     def encode(self, text: str) -> list[int]:
@@ -464,6 +505,16 @@ class Engine:
         seed = secrets.randbelow(2**31) if seed is None else int(seed)
         return Decoding(self, prompt, n=n, settings=settings, seed=seed, memory=memory, stop=stop, trim=trim,
                         cancel=cancel, polish=polish, alternatives=alternatives, t0=t0).run(on_step)
+
+
+def _common(a: Sequence[int], b: Sequence[int]) -> int:
+    """The length of the prefix ``a`` and ``b`` share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 class EngineCache:

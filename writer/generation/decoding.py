@@ -8,6 +8,7 @@ engine keeps the model, the prompt cache and the vocabulary tables they use.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -25,11 +26,12 @@ from writer.generation.streaming import RowText, Stop, Trim
 from writer.generation.token_info import TokenInfo
 from writer.generation.token_trace import TokenTrace, top_alternatives, top_among
 from writer.generation.tokens import TextDecoder
-from writer.generation.words import Lexicon, breaks
+from writer.generation.words import Lexicon, breaks, forms
 
 if TYPE_CHECKING:
     from writer.generation.engine import Engine, Generation
 
+_TRAILING_LETTERS = re.compile(r"[^\W\d_]+$")
 WORD_CHOICES = 256  # tokens checked against the word list while the word at the cursor is open
 OnStep = Callable[[int, list[str]], None]
 
@@ -77,12 +79,15 @@ class Decoding:
         self.lex = e.lexicon.for_prompt(prompt)  # a half-typed word the text already uses is spelt as it does
         tail = self.lex.tail(prompt) if polish and polish.known_words else None
         self.tail = tail or ""
-        self.rows = [Row(RowText(stop, trim, self.words), e.token_bytes.decoder(), heal, tail is not None,
+        whole = self._first_word_whole if self.words is not None and polish and polish.known_words and e.words \
+            else None
+        self.rows = [Row(RowText(stop, trim, self.words, whole), e.token_bytes.decoder(), heal, tail is not None,
                          TokenTrace() if alternatives > 0 else None) for _ in range(self.rows_n)]
         self.seen = np.zeros((self.rows_n, e.vocab_size), dtype=bool)
         self.seen[:, np.asarray(self.ids)] = True
         self.first_ban = np.append(e.banned, e.eos_id) if e.eos_id is not None else e.banned
         self.word_before = prompt[-40:]
+        self.typed_letters = typed.group() if (typed := _TRAILING_LETTERS.search(self.word_before)) else ""
         self.active = list(range(self.rows_n))
         self.timings: dict[str, float] = {}
         self.cancelled = False
@@ -205,6 +210,15 @@ class Decoding:
         if row.trace is not None:
             row.trace.more(len(flushed))
         return row.text.finish(reason, flushed)
+
+    def _first_word_whole(self, raw: str) -> bool:
+        """Whether ``raw`` (a row's text so far) ends on a known word, the prompt's trailing letters
+        included when ``raw`` continues them."""
+        letters = _TRAILING_LETTERS.search(raw)
+        if letters is None:
+            return False
+        word = self.typed_letters + letters.group() if letters.start() == 0 else letters.group()
+        return any(f in self.engine.words for f in forms(word))
 
     # -- the word at the cursor ----------------------------------------------------------------
     def _after(self, raw: str, remainder: bytes, tok: int) -> str | None:

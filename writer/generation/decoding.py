@@ -86,6 +86,7 @@ class Decoding:
         self.seen = np.zeros((self.rows_n, e.vocab_size), dtype=bool)
         self.seen[:, np.asarray(self.ids)] = True
         self.first_ban = np.append(e.banned, e.eos_id) if e.eos_id is not None else e.banned
+        self.verdicts: dict[tuple[str, bytes, int], bool] = {}  # see _fits
         self.word_before = prompt[-40:]
         self.typed_letters = typed.group() if (typed := _TRAILING_LETTERS.search(self.word_before)) else ""
         self.active = list(range(self.rows_n))
@@ -239,14 +240,23 @@ class Decoding:
         possible; nothing changes when none of them does."""
         top = np.argpartition(-logits, WORD_CHOICES)[:WORD_CHOICES]
         top = top[np.isfinite(logits[top])]
-        fine = [t for t in top.tolist() if t == self.engine.eos_id
-                or (after := self._after(raw, remainder, t)) is None or self.lex.step(self.tail, after) != Lexicon.BAD]
+        fine = [t for t in top.tolist() if self._fits(raw, remainder, t)]
         if not fine and not remainder:
             fine = self._spelling_on(self.tail + raw, logits)
         if fine:
             keep = logits[fine]
             logits[:] = -np.inf
             logits[fine] = keep
+
+    def _fits(self, raw: str, remainder: bytes, tok: int) -> bool:
+        """Whether ``tok`` after a row's ``raw`` keeps the word at the cursor possible; remembered,
+        since the rows start alike (the first step checks the same 256 tokens for all of them)."""
+        key = (raw, remainder, tok)
+        fits = self.verdicts.get(key)
+        if fits is None:
+            fits = self.verdicts[key] = tok == self.engine.eos_id or (after := self._after(raw, remainder, tok)) \
+                is None or self.lex.step(self.tail, after) != Lexicon.BAD
+        return fits
 
     def _spelling_on(self, word: str, logits: np.ndarray) -> list[int]:
         """The tokens that spell on towards a known word from ``word`` (its case kept), for when

@@ -343,14 +343,13 @@ class Engine:
             raise ValueError("prefill needs at least one token")
         with self._lock:
             cached = self._prefix
-        start, past = 0, self.empty_past(1, len(ids))
+        start = 0
         if cached is not None:
             old_ids, old_past, old_logits = cached
             if old_ids == ids:
                 return old_logits, old_past, 0
             start = min(_common(old_ids, ids), len(ids) - 1) // self.chunk * self.chunk
-            if start:
-                past = self.with_room(old_past, start, len(ids))
+        past = self.with_room(old_past, start, len(ids)) if start else self.empty_past(1, len(ids))
         logits = None
         end = start
         for begin in range(start, len(ids), self.chunk):

@@ -200,6 +200,8 @@ def test_rows_prepared_while_typing_change_no_suggestion(shipped_pack) -> None: 
     fresh = Engine(shipped_pack, threads=1).load().generate(prompt, n=3, seed=5, polish=Polish())
     engine = Engine(shipped_pack, threads=1).load()
     engine.generate("Something else to leave row caches behind.", n=3, seed=1, polish=Polish())
+    engine.prefill_prompt(f"{prompt} {engine.names[0].name}", polish=Polish())  # the names guard is made there
+    assert engine._guard is not None and engine._guard[0] == {engine.names[0].name}
     for typed in (prompt[:-60], prompt[:-7], prompt + " said nothing at all to him"):  # typing, then deleting
         engine.prefill_prompt(typed, max_new_tokens=40, polish=Polish())
         assert engine._spare_ids and engine._spare is not None  # the rows hold that prompt already

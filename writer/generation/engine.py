@@ -369,7 +369,8 @@ class Engine:
         """Prefill the prompt ``generate`` would build for ``text`` into the prefix cache.
 
         Called from a background worker while the writer types, so that when suggestions are
-        asked for only the last few tokens remain to compute. Returns tokens computed.
+        asked for only the last few tokens remain to compute. The kept row caches get the prompt
+        too, and the names guard is made for the draft's names. Returns tokens computed.
         """
         if polish is not None:
             max_new_tokens = polish.cap(max_new_tokens)
@@ -377,8 +378,12 @@ class Engine:
         if polish is not None and polish.heal:
             ids = self.heal(ids, text)[0]
         computed = self.prefill(ids, cancel)[2]
-        if self.compact and not (cancel is not None and cancel.is_set()):
+        if cancel is not None and cancel.is_set():
+            return computed
+        if self.compact:
             self._prepare_rows(max_new_tokens)
+        if polish is not None and polish.avoid_names:
+            self.name_guard(text, memory)  # made anew when the names the draft uses change: 10-30 ms
         return computed
 
     def forget_prompt(self) -> None:

@@ -143,3 +143,19 @@ def test_first_streamed_words_are_whole(shipped_pack: Pack) -> None:
             assert not word.isalpha() or any(f in engine.words for f in forms(word)), (prompt, text)
             early += step == 0  # the first token: before, a word waited for the next one
     assert early
+
+
+def test_a_cancelled_generation_lists_the_tokens_of_what_was_shown(tiny_pack: Pack) -> None:
+    import threading
+
+    engine = Engine(tiny_pack, threads=1).load()
+    cancel = threading.Event()
+
+    def on_step(step: int, _deltas: list[str]) -> None:
+        if step == 6:
+            cancel.set()
+
+    result = engine.generate("The rain in Spain stays mainly in the", n=3, seed=3, on_step=on_step, cancel=cancel,
+                             settings=HOT.with_overrides(max_new_tokens=30), alternatives=3)
+    assert result.cancelled and any(result.texts)
+    _check(result.texts, result.tokens, 3)

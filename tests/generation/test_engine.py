@@ -198,6 +198,11 @@ def test_rows_prepared_while_typing_change_no_suggestion(shipped_pack) -> None: 
 
     prompt = "The boats came in before dawn, low in the water, and the gulls followed them. " * 6 + "Martha"
     fresh = Engine(shipped_pack, threads=1).load().generate(prompt, n=3, seed=5, polish=Polish())
+    first = Engine(shipped_pack, threads=1).load()  # no generation yet: the prefill makes the row caches
+    first.prefill_prompt(prompt, polish=Polish(), rows=6)
+    assert first._spare is not None and first._spare[0].shape[0] == 6
+    again = first.generate(prompt, n=3, seed=5, polish=Polish())
+    assert (again.texts, again.scores, again.token_ids) == (fresh.texts, fresh.scores, fresh.token_ids)
     engine = Engine(shipped_pack, threads=1).load()
     engine.generate("Something else to leave row caches behind.", n=3, seed=1, polish=Polish())
     engine.prefill_prompt(f"{prompt} {engine.names[0].name}", polish=Polish())  # the names guard is made there

@@ -262,17 +262,18 @@ class Engine:
             with self._lock:
                 self._spare, self._spare_ids = room, list(ids)
 
-    def _prepare_rows(self, extra: int) -> None:
+    def _prepare_rows(self, extra: int, rows: int) -> None:
         """Bring the kept row caches up to the prompt cache (on the prefill's worker, so the
-        trigger copies next to nothing); room for ``extra`` new tokens."""
+        trigger copies next to nothing); room for ``extra`` new tokens. Before any generation
+        kept some, ``rows`` of them are made (none when 0)."""
         with self._lock:
             prefix, spare, held = self._prefix, self._spare, self._spare_ids
-            if prefix is None or spare is None:
+            if prefix is None or (spare is None and rows < 1):
                 return
             self._spare, self._spare_ids = None, []
         ids, past, _ = prefix
-        if spare[0].shape[2] < len(ids) + extra:
-            spare, held = self._new_rows(spare[0].shape[0], len(ids) + extra), []
+        if spare is None or spare[0].shape[2] < len(ids) + extra:
+            spare, held = self._new_rows(spare[0].shape[0] if spare else rows, len(ids) + extra), []
         self._sync(spare, held, ids, past)
         self.give_back(spare, ids)
 
@@ -365,12 +366,14 @@ class Engine:
         return last, past, end - start
 
     def prefill_prompt(self, text: str, *, memory: str = "", max_new_tokens: int = 40,
-                       cancel: threading.Event | None = None, polish: Polish | None = None) -> int:
+                       cancel: threading.Event | None = None, polish: Polish | None = None, rows: int = 0) -> int:
         """Prefill the prompt ``generate`` would build for ``text`` into the prefix cache.
 
         Called from a background worker while the writer types, so that when suggestions are
         asked for only the last few tokens remain to compute. The kept row caches get the prompt
-        too, and the names guard is made for the draft's names. Returns tokens computed.
+        too (``rows``: how many the request will use, ``n`` × ``polish.best_of``, so the first
+        request of a session finds them made too), and the names guard is made for the draft's
+        names. Returns tokens computed.
         """
         if polish is not None:
             max_new_tokens = polish.cap(max_new_tokens)
@@ -381,7 +384,7 @@ class Engine:
         if cancel is not None and cancel.is_set():
             return computed
         if self.compact:
-            self._prepare_rows(max_new_tokens)
+            self._prepare_rows(max_new_tokens, rows)
         if polish is not None and polish.avoid_names:
             self.name_guard(text, memory)  # made anew when the names the draft uses change: 10-30 ms
         return computed

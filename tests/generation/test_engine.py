@@ -188,3 +188,27 @@ def test_reused_row_caches_change_no_suggestion(shipped_pack) -> None:  # type: 
     assert engine._spare is not None
     engine._prefix = None  # start the prompt afresh, as a new draft would
     assert engine.generate(prompt, n=3, seed=5, polish=Polish()).texts == first
+
+
+def test_rows_prepared_while_typing_change_no_suggestion(shipped_pack) -> None:  # type: ignore[no-untyped-def]
+    """The background prefill copies the prompt into the kept row caches so the trigger copies only
+    what changed; whatever was typed or deleted in between, the suggestions are those of a fresh engine."""
+    from writer.generation.engine import Engine
+    from writer.generation.polish import Polish
+
+    prompt = "The boats came in before dawn, low in the water, and the gulls followed them. " * 6 + "Martha"
+    fresh = Engine(shipped_pack, threads=1).load().generate(prompt, n=3, seed=5, polish=Polish())
+    first = Engine(shipped_pack, threads=1).load()  # no generation yet: the prefill makes the row caches
+    first.prefill_prompt(prompt, polish=Polish(), rows=6)
+    assert first._spare is not None and first._spare[0].shape[0] == 6
+    again = first.generate(prompt, n=3, seed=5, polish=Polish())
+    assert (again.texts, again.scores, again.token_ids) == (fresh.texts, fresh.scores, fresh.token_ids)
+    engine = Engine(shipped_pack, threads=1).load()
+    engine.generate("Something else to leave row caches behind.", n=3, seed=1, polish=Polish())
+    engine.prefill_prompt(f"{prompt} {engine.names[0].name}", polish=Polish())  # the names guard is made there
+    assert engine._guard is not None and engine._guard[0] == {engine.names[0].name}
+    for typed in (prompt[:-60], prompt[:-7], prompt + " said nothing at all to him"):  # typing, then deleting
+        engine.prefill_prompt(typed, max_new_tokens=40, polish=Polish())
+        assert engine._spare_ids and engine._spare is not None  # the rows hold that prompt already
+        again = engine.generate(prompt, n=3, seed=5, polish=Polish())
+        assert (again.texts, again.scores, again.token_ids) == (fresh.texts, fresh.scores, fresh.token_ids)

@@ -133,3 +133,12 @@ def test_unprompted_polished_samples_are_prose_not_title_pages(shipped_pack: Pac
                                                                polish=Polish()).texts]
     assert sum(is_junk(t) or not t.strip() for t in raw) >= 3  # the books' title pages come back unpolished
     assert all(t.strip() and not is_junk(t) for t in polished)
+
+
+def test_names_the_writer_uses_are_found_as_whole_words() -> None:
+    from writer.generation.names import Name, mentioned
+
+    names = [Name(n, 1, 2) for n in ("Elinor", "Mary Ann", "O'Brien", "Zoë", "Hal")]
+    text = "Elinor_x and Halifax met Mary Ann, O'Brien's dog and Zoë."
+    assert mentioned(names, text, "") == {"Mary Ann", "O'Brien", "Zoë"}
+    assert mentioned(names, "", "Memory: Elinor; Hal.") == {"Elinor", "Hal"}

@@ -118,3 +118,17 @@ def test_junk_before_any_text_is_skipped_with_its_line() -> None:
     assert text == "She woke early."
     assert row.dropped > 0 and "END" not in text
     assert feed(RowText(words=40), ["CHAPTER", " IV"])[1] == ""  # the cap came first: nothing to show
+
+
+def test_a_clean_rows_first_word_shows_once_it_is_known_whole() -> None:
+    known = {"The", "There", "was"}
+    row = RowText(words=30, whole=lambda raw: raw.split()[-1] in known)
+    assert row.push(" The") == " The"  # without waiting for the next token
+    assert row.push("re") == ""  # it grew: shown once the word is surely over, as before
+    assert row.push(" was") == "re"
+    assert row.push(" col") == " was"
+    assert row.finish("length") == "" and row.text == " There was"  # the final text is cut cleanly
+    half = RowText(words=30, whole=lambda raw: raw.split()[-1] in known)
+    assert half.push(" Th") == ""  # not a word yet
+    plain = RowText(whole=lambda raw: True)  # without a length target what is shown stays: no early words
+    assert plain.push(" The") == ""

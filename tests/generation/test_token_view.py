@@ -119,3 +119,43 @@ def test_probabilities_match_an_independent_forward_pass(fp32_pack: Pack) -> Non
             assert [a.prob for a in info.alternatives] == pytest.approx(ranked, rel=1e-3, abs=1e-6)
             checked += 1
     assert checked >= 10
+
+
+def test_first_streamed_words_are_whole(shipped_pack: Pack) -> None:
+    """The preview's first words come as soon as a known word is whole, never a broken one."""
+    from writer.generation.words import forms
+
+    engine = Engine(shipped_pack, threads=1).load()
+    early = 0
+    for prompt in ("She looked at him and said nothing. Then she opened the do",
+                   "It was late when they reached the house. ", "The gulls were loud that morning."):
+        first: dict[int, tuple[int, str]] = {}
+
+        def on_step(step: int, deltas: list[str], first: dict[int, tuple[int, str]] = first) -> None:
+            for i, d in enumerate(deltas):
+                if d and i not in first:
+                    first[i] = (step, d)
+
+        engine.generate(prompt, n=3, seed=2, polish=Polish(), on_step=on_step)
+        for step, text in first.values():
+            word = text.split()[-1].strip("“‘\"'") if text.split() else text
+            word = prompt.split()[-1] + word if text[:1].isalpha() else word
+            assert not word.isalpha() or any(f in engine.words for f in forms(word)), (prompt, text)
+            early += step == 0  # the first token: before, a word waited for the next one
+    assert early
+
+
+def test_a_cancelled_generation_lists_the_tokens_of_what_was_shown(tiny_pack: Pack) -> None:
+    import threading
+
+    engine = Engine(tiny_pack, threads=1).load()
+    cancel = threading.Event()
+
+    def on_step(step: int, _deltas: list[str]) -> None:
+        if step == 6:
+            cancel.set()
+
+    result = engine.generate("The rain in Spain stays mainly in the", n=3, seed=3, on_step=on_step, cancel=cancel,
+                             settings=HOT.with_overrides(max_new_tokens=30), alternatives=3)
+    assert result.cancelled and any(result.texts)
+    _check(result.texts, result.tokens, 3)

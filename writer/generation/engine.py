@@ -21,7 +21,8 @@ Design, and why:
   once per row, needs a hand-written ``genai_config.json`` passing optimum's GPT-2 export off as
   ``llama`` with ``past_present_share_buffer: false``, and brings a second native runtime; it
   offers neither the shared prefill nor the prefix reuse nor per-row stop rules used here. The
-  time is in ``session.run`` (95 % in a profile); the Python around it is ~1 ms a step.
+  time is in ``session.run`` (95 % in a profile); the Python around it is ~1 ms a step. The
+  loop itself, one generation's state step by step, is :mod:`writer.generation.decoding`.
 * Session options: graph optimisation ALL; ``session.disable_quant_qdq`` lets constant folding
   dequantise the tied int8 embedding once at load instead of on every step (profiled: 26.9 →
   17.8 ms a step at batch 3, past 200); thread spinning off, because the cores are shared with
@@ -39,7 +40,11 @@ Design, and why:
   a 3 × 40 batch 248 ms against 446. Benchmark (2 threads, shared cores): 511 vs 948 ms.
 * Background prefill: :meth:`Engine.prefill_prompt` fills the prefix cache while the writer
   types (the suggestions panel calls it on a worker), so the trigger only computes the last
-  chunk: 12 ms to the first token against 116 ms cold (benchmark, pack architecture).
+  chunk: 12 ms to the first token against 116 ms cold (benchmark, pack architecture). It also
+  copies the prompt into the row caches the next generation will use (kept from the last one;
+  a prompt's cache depends only on its tokens, so the chunks already there stay) and makes the
+  names guard, so the trigger copies one chunk instead of ~36 MB and builds nothing: first
+  words of the panel's request 61.5 → 25.4 ms engine side (load 6-7 on 2 cores; 11 ms at load 3).
 * Polish (:class:`~writer.generation.polish.Polish`, on in the panel and ``writer suggest``):
   the prompt is backed up over the word at the cursor and the first tokens re-spell it
   (:mod:`~writer.generation.healing`); rows end cleanly (:mod:`~writer.generation.streaming`),
@@ -57,7 +62,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,22 +70,21 @@ import numpy as np
 
 from writer.errors import WriterError
 from writer.generation import names as names_mod
-from writer.generation.healing import TokenIndex, back_up, choices
-from writer.generation.junk import JUNK_PENALTY, junk_token_ids
+from writer.generation.decoding import Decoding, OnStep
+from writer.generation.healing import TokenIndex, back_up
+from writer.generation.junk import junk_token_ids
 from writer.generation.packs import EOS, MODEL_FILE, Pack, load_tokenizer
-from writer.generation.polish import Polish, rank
-from writer.generation.sampling import SamplerSettings, sample
-from writer.generation.streaming import RowText, Stop, Trim
+from writer.generation.polish import Polish
+from writer.generation.sampling import SamplerSettings
+from writer.generation.streaming import Stop, Trim
 from writer.generation.token_info import TokenInfo
-from writer.generation.token_trace import TokenTrace, top_alternatives, top_among
 from writer.generation.tokens import TokenBytes
-from writer.generation.words import Lexicon, breaks, pack_words
+from writer.generation.words import Lexicon, pack_words
 
 log = logging.getLogger(__name__)
-WORD_CHOICES = 256  # tokens checked against the word list while the word at the cursor is open
 
 CHUNK = 32  # prefill granularity: smaller re-runs less after an edit, larger prefills faster cold
-OnStep = Callable[[int, list[str]], None]
+ROOM_HEADROOM = 64  # positions of typing the kept row caches allow for before they are made anew
 
 
 @dataclass
@@ -124,6 +128,7 @@ class Engine:
         # the last generation's row caches, reused by the next: fresh 36 MB arrays page-fault on first
         # write, which cost 10-30 ms before the second token (compact graphs only)
         self._spare: list[np.ndarray] | None = None
+        self._spare_ids: list[int] = []  # the prompt whose cache every row of the spare holds
 
     # -- loading ---------------------------------------------------------------------------
     @property
@@ -216,24 +221,65 @@ class Engine:
         new keys in place; an optimum graph returns a grown copy itself, so it gets exact sizes.
         """
         size = max(capacity, start) if self.compact else start
-        spare = None
-        if self.compact and rows is not None and rows > 1:
-            with self._lock:
-                spare, self._spare = self._spare, None
         out = []
-        for i, p in enumerate(past):
-            batch = rows or p.shape[0]
-            buf = spare[i] if spare is not None and spare[i].shape[0] == batch and spare[i].shape[2] >= size else \
-                np.empty((batch, self.n_head, size, self.head_dim), np.float32)  # a bigger buffer is room to spare
+        for p in past:
+            buf = np.empty((rows or p.shape[0], self.n_head, size, self.head_dim), np.float32)
             buf[:, :, :start] = p[:, :, :start]
             out.append(buf)
         return out
 
-    def _give_back(self, room: list[np.ndarray] | None) -> None:
-        """Keep a finished generation's row caches for the next one (nothing reads them any more)."""
+    def row_caches(self, ids: list[int], past: Sequence[np.ndarray], capacity: int,
+                   rows: int) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
+        """``rows`` caches each holding the prompt ``ids``' cache ``past`` (batch 1), with room for
+        ``capacity`` positions, and the buffers to give back (:meth:`give_back`) once done.
+
+        A compact graph's come from the kept ones, which already hold the prompt the last
+        generation or the background prefill left there: only the positions after the part
+        shared with it are copied (one chunk after a prefill instead of ~36 MB).
+        """
+        if not self.compact:
+            return self.with_room(past, len(ids), capacity, rows), None
+        with self._lock:
+            spare, held = self._spare, self._spare_ids
+            self._spare, self._spare_ids = None, []
+        if spare is None or spare[0].shape[0] < rows or spare[0].shape[2] < capacity:
+            spare, held = self._new_rows(rows, capacity), []
+        self._sync(spare, held, ids, past)
+        return [buf[:rows] for buf in spare], spare
+
+    def _new_rows(self, rows: int, capacity: int) -> list[np.ndarray]:
+        size = min(self.n_positions, capacity + ROOM_HEADROOM)
+        return [np.empty((rows, self.n_head, size, self.head_dim), np.float32) for _ in self.past_names]
+
+    def _sync(self, spare: list[np.ndarray], held: list[int], ids: list[int], past: Sequence[np.ndarray]) -> None:
+        """In place: every row of ``spare`` (holding the cache of ``held``) comes to hold ``past``, the
+        cache of ``ids``. A prompt's cache depends only on its tokens, computed in chunks aligned to
+        its start, so the chunks both share whole are already right."""
+        begin = len(ids) if held == ids else _common(held, ids) // self.chunk * self.chunk
+        for buf, p in zip(spare, past, strict=True):
+            buf[:, :, begin: len(ids)] = p[:, :, begin: len(ids)]
+
+    def give_back(self, room: list[np.ndarray] | None, ids: list[int]) -> None:
+        """Keep a finished generation's row caches for the next one; every row still holds the
+        cache of the prompt ``ids`` (generated tokens were written after it)."""
         if room is not None:
             with self._lock:
-                self._spare = room
+                self._spare, self._spare_ids = room, list(ids)
+
+    def _prepare_rows(self, extra: int, rows: int) -> None:
+        """Bring the kept row caches up to the prompt cache (on the prefill's worker, so the
+        trigger copies next to nothing); room for ``extra`` new tokens. Before any generation
+        kept some, ``rows`` of them are made (none when 0)."""
+        with self._lock:
+            prefix, spare, held = self._prefix, self._spare, self._spare_ids
+            if prefix is None or (spare is None and rows < 1):
+                return
+            self._spare, self._spare_ids = None, []
+        ids, past, _ = prefix
+        if spare is None or spare[0].shape[2] < len(ids) + extra:
+            spare, held = self._new_rows(spare[0].shape[0] if spare else rows, len(ids) + extra), []
+        self._sync(spare, held, ids, past)
+        self.give_back(spare, ids)
 
     def run(self, ids: np.ndarray, past: Sequence[np.ndarray], start: int,
             last_only: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -302,19 +348,13 @@ class Engine:
             raise ValueError("prefill needs at least one token")
         with self._lock:
             cached = self._prefix
-        start, past = 0, self.empty_past(1, len(ids))
+        start = 0
         if cached is not None:
             old_ids, old_past, old_logits = cached
             if old_ids == ids:
                 return old_logits, old_past, 0
-            common = 0
-            for a, b in zip(old_ids, ids, strict=False):
-                if a != b:
-                    break
-                common += 1
-            start = min(common, len(ids) - 1) // self.chunk * self.chunk
-            if start:
-                past = self.with_room(old_past, start, len(ids))
+            start = min(_common(old_ids, ids), len(ids) - 1) // self.chunk * self.chunk
+        past = self.with_room(old_past, start, len(ids)) if start else self.empty_past(1, len(ids))
         logits = None
         end = start
         for begin in range(start, len(ids), self.chunk):
@@ -330,23 +370,34 @@ class Engine:
         return last, past, end - start
 
     def prefill_prompt(self, text: str, *, memory: str = "", max_new_tokens: int = 40,
-                       cancel: threading.Event | None = None, polish: Polish | None = None) -> int:
+                       cancel: threading.Event | None = None, polish: Polish | None = None, rows: int = 0) -> int:
         """Prefill the prompt ``generate`` would build for ``text`` into the prefix cache.
 
         Called from a background worker while the writer types, so that when suggestions are
-        asked for only the last few tokens remain to compute. Returns tokens computed.
+        asked for only the last few tokens remain to compute. The kept row caches get the prompt
+        too (``rows``: how many the request will use, ``n`` × ``polish.best_of``, so the first
+        request of a session finds them made too), and the names guard is made for the draft's
+        names. Returns tokens computed.
         """
         if polish is not None:
             max_new_tokens = polish.cap(max_new_tokens)
         ids, _ = self.prompt_ids(text, memory, max_new_tokens)
         if polish is not None and polish.heal:
             ids = self.heal(ids, text)[0]
-        return self.prefill(ids, cancel)[2]
+        computed = self.prefill(ids, cancel)[2]
+        if cancel is not None and cancel.is_set():
+            return computed
+        if self.compact:
+            self._prepare_rows(max_new_tokens, rows)
+        if polish is not None and polish.avoid_names:
+            self.name_guard(text, memory)  # made anew when the names the draft uses change: 10-30 ms
+        return computed
 
     def forget_prompt(self) -> None:
         """Drop the cached prompt (memory, or to time a cold start)."""
         with self._lock:
             self._prefix = None
+            self._spare_ids = []  # the kept row caches are buffers now, as for a new draft
 
     # -- prompts ---------------------------------------------------------------------------
     def encode(self, text: str) -> list[int]:
@@ -437,49 +488,6 @@ class Engine:
                 return ids[-room:], True
             window *= 2
 
-    def _after(self, raw: str, remainder: bytes, tok: int) -> str | None:
-        """A row's text after the cursor once ``tok`` is added; None when the token ends mid-character."""
-        piece = self.token_bytes.table[tok][len(remainder):]
-        try:
-            return raw + piece.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-
-    def _still_in_word(self, lex: Lexicon, tail: str, raw: str, remainder: bytes, tok: int) -> bool:
-        after = self._after(raw, remainder, tok)
-        return after is not None and tok != self.eos_id and lex.step(tail, after) == Lexicon.OPEN
-
-    def _keep_known_word(self, lex: Lexicon, tail: str, raw: str, remainder: bytes, logits: np.ndarray) -> None:
-        """In place: only the likeliest :data:`WORD_CHOICES` tokens that keep the word at the cursor a
-        known word's beginning, or end it on a known word (:mod:`~writer.generation.words`), stay
-        possible; nothing changes when none of them does."""
-        top = np.argpartition(-logits, WORD_CHOICES)[:WORD_CHOICES]
-        top = top[np.isfinite(logits[top])]
-        fine = [t for t in top.tolist() if t == self.eos_id or (after := self._after(raw, remainder, t)) is None
-                or lex.step(tail, after) != Lexicon.BAD]
-        if not fine and not remainder:
-            fine = self._spelling_on(lex, tail + raw, logits)
-        if fine:
-            keep = logits[fine]
-            logits[:] = -np.inf
-            logits[fine] = keep
-
-    def _spelling_on(self, lex: Lexicon, word: str, logits: np.ndarray) -> list[int]:
-        """The tokens that spell on towards a known word from ``word`` (its case kept), for when
-        none of the likeliest does; none when too many words start with it to list."""
-        upper = word.isupper() and len(word) > 1
-        found = {self.token_index.by_bytes.get((e[:n].upper() if upper else e[:n]).encode())
-                 for e in lex.endings(word) for n in range(1, len(e) + 1)}
-        return [t for t in found if t is not None and np.isfinite(logits[t])]
-
-    def _unwanted(self, prompt: str, guard: names_mod.NameGuard | None,
-                  polish: Polish | None) -> Callable[[str], bool] | None:
-        """What best-of ranking puts last: a borrowed name, an invented word at the cursor."""
-        known = self.words if polish is not None and polish.known_words else frozenset()
-        if guard is None and not known:
-            return None
-        return lambda text: (guard is not None and guard.uses(text)) or breaks(prompt, text, known)
-
     # -- generation ------------------------------------------------------------------------
     def generate(self, prompt: str = "", *, n: int = 3, settings: SamplerSettings | None = None,
                  seed: int | None = None, memory: str = "", stop: Stop = None, trim: Trim = "word",
@@ -506,149 +514,18 @@ class Engine:
         t0 = time.perf_counter()
         self._require()
         seed = secrets.randbelow(2**31) if seed is None else int(seed)
-        rng = np.random.default_rng(seed)
-        cap = polish.cap(settings.max_new_tokens) if polish else settings.max_new_tokens
-        ids, truncated = self.prompt_ids(prompt, memory, cap)
-        heal = b""
-        if polish and polish.heal and prompt:
-            ids, heal = self.heal(ids, prompt)
-        guard = self.name_guard(prompt, memory) if polish and polish.avoid_names else None
-        words = polish.words(settings.max_new_tokens) if polish and polish.clean_endings else None
-        rows_n = n * (polish.best_of if polish else 1)
-        lex = self.lexicon.for_prompt(prompt)  # a half-typed word the text already uses is spelt as it does
-        tail = lex.tail(prompt) if polish and polish.known_words else None
-        in_word = [tail is not None] * rows_n  # still spelling the word at the cursor
-        last, past1, computed = self.prefill(ids, cancel)  # cancelled part-way: the loop stops at once
-        rows = [RowText(stop, trim, words) for _ in range(rows_n)]
-        decoders = [self.token_bytes.decoder() for _ in range(rows_n)]
-        remainders = [heal] * rows_n
-        tokens: list[list[int]] = [[] for _ in range(rows_n)]
-        logprobs: list[list[float]] = [[] for _ in range(rows_n)]
-        ends: list[list[int]] = [[] for _ in range(rows_n)]
-        traces = [TokenTrace() for _ in range(rows_n)] if alternatives > 0 else None
-        seen = np.zeros((rows_n, self.vocab_size), dtype=bool)
-        seen[:, np.asarray(ids)] = True
-        logits = np.repeat(last[None, :], rows_n, axis=0)
-        past: list[np.ndarray] | None = None
-        room: list[np.ndarray] | None = None  # the row caches this call allocates (or reuses)
-        active = list(range(rows_n))
-        timings: dict[str, float] = {"prefill_tokens": computed, "prompt_tokens": len(ids)}
-        first_ban = np.append(self.banned, self.eos_id) if self.eos_id is not None else self.banned
-        word_before = prompt[-40:]
-        cancelled = False
-        pos = len(ids)
-        for step in range(cap):
-            if cancel is not None and cancel.is_set():
-                cancelled = True
-                break
-            logits = logits[:, : self.vocab_size]
-            raw_lp = logits - _logsumexp(logits)
-            for i, r in enumerate(active):
-                if remainders[r]:
-                    mask = np.full(logits.shape[1], -np.inf, np.float32)
-                    mask[choices(self.token_index, remainders[r], self._canonical(remainders[r]),
-                                 np.exp(raw_lp[i]))] = 0.0
-                    logits[i] += mask
-                else:
-                    if guard is not None:
-                        logits[i, guard.penalised(word_before + rows[r].raw)] -= names_mod.PENALTY
-                    if words is not None:
-                        opening = not prompt.strip() and not rows[r].raw.strip()  # an unprompted sample's start
-                        logits[i, self.opening_junk_ids if opening else self.junk_ids] -= JUNK_PENALTY
-            healing = any(remainders[r] for r in active)
-            banned = first_ban if step == 0 or healing else self.banned
-            for i, r in enumerate(active):
-                if in_word[r]:
-                    self._keep_known_word(lex, tail or "", rows[r].raw, remainders[r], logits[i])
-            alts = self._alternatives(raw_lp, alternatives, [remainders[r] for r in active]) if traces else None
-            chosen = sample(logits, settings, rng, seen[active], banned)
-            if step == 0:
-                timings["first_token_ms"] = (time.perf_counter() - t0) * 1000
-            deltas = [""] * rows_n
-            for i, (r, tok) in enumerate(zip(active, chosen.tolist(), strict=True)):
-                if tok == self.eos_id:
-                    flushed = decoders[r].flush()
-                    if traces is not None:
-                        traces[r].more(len(flushed))
-                    deltas[r] = rows[r].finish("eos", flushed)
-                    continue
-                if in_word[r]:
-                    in_word[r] = self._still_in_word(lex, tail or "", rows[r].raw, remainders[r], tok)
-                tokens[r].append(tok)
-                logprobs[r].append(float(raw_lp[i, tok]))
-                seen[r, tok] = True
-                piece = self.token_bytes.table[tok]
-                healed, pending = remainders[r], decoders[r].pending
-                if remainders[r]:
-                    used = min(len(remainders[r]), len(piece))
-                    remainders[r], piece = remainders[r][used:], piece[used:]
-                decoded = decoders[r].feed_bytes(piece)
-                if traces is not None and alts is not None and piece:  # not one that only re-spells the prompt
-                    traces[r].add(float(raw_lp[i, tok]), alts[i], pending, healed, len(decoded))
-                deltas[r] = rows[r].push(decoded)
-                ends[r].append(rows[r].dropped + len(rows[r].raw))
-            last_step = step == cap - 1
-            if last_step:
-                for r in active:
-                    flushed = decoders[r].flush()
-                    if traces is not None:
-                        traces[r].more(len(flushed))
-                    deltas[r] += rows[r].finish("length", flushed)
-            if on_step is not None:
-                on_step(step, deltas[:n])
-            still = [r for r in active if not rows[r].done]
-            if not still or last_step:
-                break
-            keep = [i for i, r in enumerate(active) if not rows[r].done]
-            feed = np.asarray([[tokens[r][-1]] for r in still])
-            if past is None:  # room for every token this call may add
-                past = room = self.with_room(past1, pos, pos + cap, rows=len(still))
-            elif len(keep) < len(active):
-                past = [p[keep] for p in past]
-            active = still
-            if cancel is not None and cancel.is_set():
-                cancelled = True
-                break
-            logits, past = self.run(feed, past, pos, last_only=True)
-            logits = logits[:, -1, :]
-            pos += 1
-        if cancelled:
-            for r in active:
-                rows[r].finish("cancel")
-        self._give_back(room)
-        texts = [row.text for row in rows]
-        scores = [_mean_within(lp, e, row.dropped + len(t))
-                  for lp, e, t, row in zip(logprobs, ends, texts, rows, strict=True)]
-        order = rank(texts, scores, n, clean=words is not None, unwanted=self._unwanted(prompt, guard, polish)) \
-            if rows_n > n else list(range(n))
-        timings["total_ms"] = (time.perf_counter() - t0) * 1000
-        return Generation(
-            texts=[texts[r] for r in order], seed=seed,
-            finish_reasons=[rows[r].reason or "cancel" for r in order], token_ids=[tokens[r] for r in order],
-            settings=settings.as_dict(), prompt_tokens=len(ids), prompt_truncated=truncated,
-            cancelled=cancelled, timings=timings, scores=[round(scores[r], 4) for r in order],
-            tokens=[traces[r].infos(texts[r], rows[r].dropped, self.token_bytes.table) for r in order]
-            if traces is not None else [],
-        )
-
-    def _alternatives(self, logprobs: np.ndarray, k: int,
-                      remainders: list[bytes]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per row, the ``k`` likeliest tokens by the pack's own ``logprobs`` (ids, log-probs); while a
-        row re-spells the word at the cursor, the likeliest of those that spell past it."""
-        ids, lps = top_alternatives(logprobs, k, self.textless)
-        return [top_among(logprobs[i], k, self.token_index.starting_with(rem)) if rem else (ids[i], lps[i])
-                for i, rem in enumerate(remainders)]
+        return Decoding(self, prompt, n=n, settings=settings, seed=seed, memory=memory, stop=stop, trim=trim,
+                        cancel=cancel, polish=polish, alternatives=alternatives, t0=t0).run(on_step)
 
 
-def _logsumexp(logits: np.ndarray) -> np.ndarray:
-    top = logits.max(axis=1, keepdims=True)
-    return top + np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
-
-
-def _mean_within(logprobs: list[float], ends: list[int], length: int) -> float:
-    """Mean log-probability of the tokens that made the final text (the ones cut off do not count)."""
-    inside = [lp for lp, end in zip(logprobs, ends, strict=False) if end <= length] or logprobs[:1]
-    return sum(inside) / len(inside) if inside else float("-inf")
+def _common(a: Sequence[int], b: Sequence[int]) -> int:
+    """The length of the prefix ``a`` and ``b`` share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 class EngineCache:

@@ -29,7 +29,7 @@ def sample(logits: np.ndarray, settings: SamplerSettings, rng: np.random.Generat
     if banned is not None and banned.size:
         logits[:, banned] = -np.inf
     rows, vocab = logits.shape
-    draws = rng.random(rows)  # always drawn, so greedy rows do not shift the stream of other settings
+    draws = rng.random((rows,))  # always drawn, so greedy rows do not shift the stream of other settings
     if settings.temperature == 0:
         return logits.argmax(axis=1)
     logits /= settings.temperature

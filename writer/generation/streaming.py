@@ -9,13 +9,16 @@ shorten.
 What has been shown is never taken back, so everything shown, joined, is exactly the final
 suggestion. To make that possible the tail that may still be cut is held back: the word being
 spelt (its next token may continue it), or with ``trim="sentence"`` everything after the last
-full stop. When the token budget runs out, the held-back part is trimmed instead of shown.
+full stop. When the token budget runs out, the held-back part is trimmed instead of shown. With a
+soft length target, a first word known to be whole shows without waiting for the next token (it
+may still grow: "The" then "re"); the final text is cut cleanly from what was generated.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Literal
 
 from writer.generation.junk import junk_start
@@ -104,10 +107,14 @@ def clean_end(text: str, final: bool = True) -> int:
 class RowText:
     """The text of one row: fed decoded deltas, hands back what may be shown now."""
 
-    def __init__(self, stop: Stop = None, trim: Trim = "word", words: int | None = None) -> None:
+    def __init__(self, stop: Stop = None, trim: Trim = "word", words: int | None = None,
+                 whole: Callable[[str], bool] | None = None) -> None:
         self.stop = stop
         self.trim = trim
         self.words = words  # a soft length target: end cleanly (see the module docstring)
+        # with ``words``: whether the text so far ends on a whole word, so the first one may show
+        # before the next token confirms it (the final text is cut cleanly whatever was shown)
+        self.whole = whole
         self.raw = ""
         self.shown = 0
         self.done = False
@@ -131,7 +138,7 @@ class RowText:
             return ""
         self.raw += delta.replace("\xa0", " ")  # the books' no-break spaces: the editor stores plain ones
         if self.words is not None:
-            return self._push_clean()
+            return self._push_clean(self.words)
         cut = self._stop_at()
         if cut is not None:
             self.raw = self.raw[: max(cut, self.shown)]
@@ -141,7 +148,7 @@ class RowText:
             return self._show(ends[-1]) if ends else ""
         return self._show(partial_word_start(self.raw))
 
-    def _push_clean(self) -> str:
+    def _push_clean(self, words: int) -> str:
         junk = junk_start(self.raw)
         if junk is not None:
             if self.raw[:junk].strip():
@@ -159,10 +166,13 @@ class RowText:
             self.raw = self.raw[:para]
             return self.finish("paragraph")
         for end in sentence_ends(self.raw):
-            if word_count(self.raw[:end]) * 2 >= self.words:
+            if word_count(self.raw[:end]) * 2 >= words:
                 self.raw = self.raw[:end]
                 return self.finish("stop")
-        return self._show(partial_word_start(self.raw))
+        cut = partial_word_start(self.raw)
+        if not self.shown and cut < len(self.raw) and self.whole is not None and self.whole(self.raw):
+            cut = len(self.raw)  # the first word, known whole: the preview need not wait for the next token
+        return self._show(cut)
 
     def _stop_at(self) -> int | None:
         if self.stop == "sentence":

@@ -40,9 +40,20 @@ from PySide6.QtWidgets import (
 )
 
 from writer.errors import WriterError
+from writer.generation.batches import Batch
 from writer.generation.packs import Pack
 from writer.generation.polish import Polish
-from writer.generation.requests import Batch, Column, EngineFor, Request, default_engine_for, run_request
+from writer.generation.requests import (
+    Column,
+    EngineFor,
+    Event,
+    Generating,
+    Loading,
+    Request,
+    Step,
+    default_engine_for,
+    run_request,
+)
 from writer.ui.provenance import ProvenanceView
 from writer.ui.suggestions_cards import SuggestionList
 from writer.ui.suggestions_controls import AdvancedDrawer, ModelPicker
@@ -480,48 +491,27 @@ class SuggestionsPanel(QWidget):
     def _current(self, channel: str, request_id: int) -> Batch | None:
         if channel != CHANNEL or self.running is None or self.running[0] != request_id:
             return None
-        return next((b for b in self.batches if b.request_id == request_id), None)
+        return next((b for b in self.batches if b.owns(request_id)), None)
 
     def _on_progress(self, channel: str, request_id: int, event: object) -> None:
         batch = self._current(channel, request_id)
-        if batch is None or not isinstance(event, tuple):
+        if batch is None or not isinstance(event, Event):
             return
-        kind, col = event[0], event[1]
-        rows = range(batch.index(col, 0), batch.index(col + 1, 0))
-        if kind == "loading":
-            for i in rows:
-                batch.items[i].state = "loading"
-            self.set_state(f"Loading {batch.request.columns[col].pack.display_name} (first use)…", busy=True)
-        elif kind == "generating":
-            for i in rows:
-                batch.items[i].state = "generating"
+        update = batch.apply(request_id, event)
+        if isinstance(event, Loading):
+            self.set_state(f"Loading {batch.request.columns[event.col].pack.display_name} (first use)…", busy=True)
+        elif isinstance(event, Generating):
             self.set_state("Writing suggestions…", busy=True)
-        elif kind == "step":
-            deltas = event[3]
-            first = not any(batch.items[i].text for i in rows)
-            for row, delta in enumerate(deltas):
-                if delta:
-                    batch.items[batch.index(col, row)].text += delta
-        elif kind == "done":
-            scores = event[3] if len(event) > 3 else []
-            for row, text in enumerate(event[2]):
-                item = batch.items[batch.index(col, row)]
-                item.text, item.state = text, "done"
-                item.score = scores[row] if row < len(scores) else None
-        elif kind == "error":
-            for i in rows:
-                batch.items[i].state, batch.items[i].error = "error", str(event[2])
         if self.shown >= 0 and self.batches[self.shown] is batch:
-            if kind == "step" and not first:
-                self._dirty.update(rows)
+            if update.urgent:
+                self._paint(batch, update.rows)
+            else:
+                self._dirty.update(update.rows)
                 if not self._repaint.isActive():
                     self._repaint.start()
-            else:
-                self._paint(batch, rows)
-        if self.shown >= 0 and self.batches[self.shown] is batch:
             self.ghost.refresh()
-        if kind == "step":
-            self.streamed.emit(request_id, col, event[2])  # after the first text is on screen
+        if isinstance(event, Step):
+            self.streamed.emit(request_id, event.col, event.step)  # after the first text is on screen
 
     def _flush_paint(self) -> None:
         """Tokens arrive faster than anyone reads: repaint at most every :data:`PAINT_MS`."""

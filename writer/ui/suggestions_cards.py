@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from writer.generation.requests import Item
+from writer.generation.batches import Item
 
 STATE_TEXT = {"waiting": "Waiting…", "loading": "Loading the model…", "generating": "Writing…"}
 

@@ -66,6 +66,7 @@ class Request:
     parallel: bool = False  # columns in threads at once (see the module docstring)
     memory: str = ""  # the draft's memory note, read before the text
     polish: Polish | None = None  # the decoder's care (healing, clean ends, names, best of several)
+    alternatives: int = 0  # the pack's top choices reported per token (the token view); 0: none
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,10 @@ def _run_column(request: Request, col: int, column: Column, cancel: threading.Ev
             if any(deltas):
                 progress(Step(col, step, tuple(deltas)))
 
+        extra = {"alternatives": request.alternatives} if request.alternatives else {}
         result = engine.generate(request.prompt, n=request.n, settings=column.settings, seed=request.seed,
                                  stop=request.stop, on_step=on_step, cancel=cancel, memory=request.memory,
-                                 polish=request.polish)
+                                 polish=request.polish, **extra)
     except WriterError as exc:
         progress(Failed(col, str(exc)))
         return True

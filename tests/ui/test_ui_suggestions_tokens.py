@@ -1,0 +1,109 @@
+"""The token view: hover a word of a finished suggestion, shade by probability, rewrite from a word."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from tests.ui.test_ui_suggestions import CTRL, PROMPT, TIMEOUT, finished, open_panel
+from writer.generation.token_info import Alternative, TokenInfo
+from writer.settings import Settings
+from writer.ui.suggestions import SuggestionsPanel
+from writer.ui.suggestions_tokens import percent
+
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def word_tokens(text: str) -> tuple[TokenInfo, ...]:
+    """``text`` cut at its words, each with made-up odds and alternatives (a tiny pack says the same kind)."""
+    tokens = []
+    for i, match in enumerate(re.finditer(r"\s*\S+", text)):
+        prob = 0.9 / (i + 1)
+        alternatives = (Alternative(match.group(), prob), Alternative(" lanterns", 0.07), Alternative(" gulls", 0.02))
+        tokens.append(TokenInfo(match.group(), match.start(), prob, alternatives))
+    return tuple(tokens)
+
+
+def with_tokens(panel: SuggestionsPanel, row: int = 0) -> tuple[TokenInfo, ...]:
+    """Give the shown batch's card ``row`` its words as tokens and show it again."""
+    item = panel.batches[panel.shown].items[row]
+    item.tokens = word_tokens(item.text)
+    panel.show_batch(panel.shown)
+    return item.tokens
+
+
+def hover(qtbot: QtBot, panel: SuggestionsPanel, row: int, token: int) -> None:
+    body = panel.list.cards[row].body
+    rect = body.token_rect(token)
+    assert rect.isValid(), "the token is on screen"
+    qtbot.mouseMove(body, QPoint(0, 0))
+    qtbot.mouseMove(body, rect.center())
+    qtbot.waitUntil(lambda: panel.list.popup.isVisible() and panel.list.popup.target == (row, token), timeout=2000)
+
+
+def test_hovering_a_word_shows_its_probability_and_alternatives(qtbot: QtBot, make_window: Any) -> None:
+    _, panel = open_panel(qtbot, make_window, suggest__n=2, suggest__max_new_tokens=12)
+    finished(qtbot, panel, panel.suggest)
+    tokens = with_tokens(panel)
+    hover(qtbot, panel, 0, 1)
+    popup = panel.list.popup
+    assert popup.token == tokens[1]
+    assert percent(tokens[1].prob) in popup.title.text() and tokens[1].text.strip() in popup.title.text()
+    assert popup.alternatives() == [f"{a.text.strip()}   {percent(a.prob)}" for a in tokens[1].alternatives]
+    assert not popup.buttons[0].isEnabled()  # the word already there is marked, not offered
+    qtbot.mouseMove(panel.list.cards[0].body, QPoint(0, 0))
+    qtbot.mouseMove(panel.editor.viewport(), QPoint(5, 5))
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=2000)  # leaving the word hides it
+
+
+def test_shading_toggles_the_painting_and_is_remembered(qtbot: QtBot, make_window: Any) -> None:
+    window, panel = open_panel(qtbot, make_window, suggest__n=1, suggest__max_new_tokens=12)
+    finished(qtbot, panel, panel.suggest)
+    with_tokens(panel)
+    body = panel.list.cards[0].body
+
+    def picture() -> QImage:
+        return body.grab().toImage()
+
+    plain = picture()
+    assert not panel.shading_button.isChecked() and not body.shading
+    qtbot.keyClick(window.editor, Qt.Key.Key_T, CTRL | SHIFT)
+    assert panel.shading_button.isChecked() and body.shading
+    assert picture() != plain  # the words are tinted
+    assert Settings.load().get("suggest.token_shading") is True  # remembered for the next start
+    again = make_window()
+    assert again.suggestions.shading_button.isChecked() and again.suggestions.list.shading
+    panel.shading_button.click()
+    assert not body.shading and picture() == plain
+    assert Settings.load().get("suggest.token_shading") is False
+
+
+def test_clicking_an_alternative_rewrites_the_rest_and_accept_inserts_it(qtbot: QtBot, make_window: Any) -> None:
+    window, panel = open_panel(qtbot, make_window, suggest__n=2, suggest__max_new_tokens=10)
+    finished(qtbot, panel, panel.suggest)
+    before = list(panel.texts())
+    tokens = with_tokens(panel)
+    assert len(tokens) >= 2
+    hover(qtbot, panel, 0, 1)
+    popup = panel.list.popup
+    streamed: list[str] = []
+    panel.streamed.connect(lambda *_: streamed.append(panel.texts()[0]))
+    with qtbot.waitSignal(panel.suggestionsFinished, timeout=TIMEOUT):
+        qtbot.mouseClick(popup.buttons[1], Qt.MouseButton.LeftButton)  # " lanterns"
+    start = before[0][:tokens[1].start] + " lanterns"
+    text = panel.texts()[0]
+    assert text.startswith(start) and len(text) > len(start)  # the alternative, then a new rest
+    assert streamed and all(s.startswith(start) for s in streamed)  # streamed into the card
+    assert panel.texts()[1] == before[1]  # the other card is untouched
+    assert panel.list.cards[0].body.text() == text.strip()
+    request = panel.batches[-1]
+    assert request.items[0].tokens[1].text == " lanterns" and request.items[0].tokens[1].prob == 0.07
+
+    qtbot.keyClick(window.editor, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert window.editor.toPlainText() == PROMPT + text
+    [span] = window.provenance.tracker().spans  # machine-written, all of it
+    assert (span.start, span.end) == (len(PROMPT), len(PROMPT + text)) and span.seed == request.seed

@@ -25,13 +25,14 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolButton, QVBoxLay
 
 from writer.generation.token_info import TokenInfo
 
-SHADE_ALPHA = 150  # the tint of a token the pack thought all but impossible; a sure one gets none
+SHADE_ALPHA = 110  # the tint of a token the pack thought all but impossible (a sure one gets none): the
+# theme's link colour at this strength keeps the text ≥ 4.5:1 in the light and the dark theme
 HIDE_MS = 350  # time to move the mouse from a word onto its popup
 
 
 def percent(prob: float) -> str:
     """A probability as a writer reads it: "42%", "0.6%", "<0.1%"."""
-    if prob >= 0.095:
+    if prob >= 0.0095:
         return f"{prob:.0%}"
     return f"{prob:.1%}" if prob >= 0.001 else "<0.1%"
 
@@ -154,10 +155,11 @@ class TokenText(QWidget):
     def _formats(self) -> list[QTextLayout.FormatRange]:
         if not self.shading:
             return []
-        base = self.palette().color(QPalette.ColorRole.Highlight)
+        base = self.palette().color(QPalette.ColorRole.Link)
         ranges = []
         for i, token in enumerate(self.tokens):
-            start, end = self.span(i)
+            _, end = self.span(i)
+            start = max(0, token.start + len(token.text) - len(token.text.lstrip()) - self._offset)  # not the space
             if end > start:
                 fmt = QTextCharFormat()
                 fmt.setBackground(shade(base, token.prob))

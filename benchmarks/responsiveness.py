@@ -28,6 +28,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from PySide6.QtCore import QEventLoop
+from PySide6.QtCore import QObject as QObjectBase
+
 TICK_MS = 5
 TARGET_MS = 30.0
 TEXT = ("The harbour was quiet that morning. Fog lay on the water like wet wool, and the boats came in "
@@ -109,25 +112,83 @@ def _paragraph(i: int) -> str:
     return " ".join(f"{TEXT} On day {i * 7 + k} the tide turned again and she wrote it down." for k in range(3))
 
 
-def first_words(app: object, window: object, panel: object, rounds: int) -> dict[str, list[float]]:
-    """Milliseconds from asking (Ctrl+Space) to the first streamed words on a card (the panel says
-    ``streamed`` once they are painted), on a ~200-token prompt: cold, and after the panel's own
-    background prefill, which runs while the writer types."""
+class FirstPaint(QObjectBase):  # type: ignore[misc,valid-type]
+    """Notes when a card's text is first painted with words in it (not "Writing…")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.at = 0.0
+        self.bodies: set[object] = set()
+
+    def watch(self, panel: object) -> None:
+        """Watch the cards of the batch just asked for (before the event loop can paint them)."""
+        self.at = 0.0
+        for card in panel.list.cards:  # type: ignore[attr-defined]
+            if card.body not in self.bodies:
+                self.bodies.add(card.body)
+                card.body.installEventFilter(self)
+
+    def eventFilter(self, watched: object, event: object) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if not self.at and event.type() == QEvent.Type.Paint and watched in self.bodies:  # type: ignore[attr-defined]
+            text = watched.text()  # type: ignore[attr-defined]
+            if text.strip() and not text.endswith("…"):
+                self.at = time.perf_counter()
+        return False
+
+
+class TimedEngine:
+    """The panel's engine, noting when the worker hands over the first words (the engine's share)."""
+
+    def __init__(self, engine: object, marks: dict[str, float]) -> None:
+        self._engine, self._marks = engine, marks
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._engine, name)
+
+    def generate(self, prompt: str = "", **kwargs: object) -> object:
+        on_step = kwargs.get("on_step")
+
+        def timed(step: int, deltas: list[str]) -> None:
+            if any(deltas):
+                self._marks.setdefault("first token", time.perf_counter())
+            on_step(step, deltas)  # type: ignore[operator]
+
+        return self._engine.generate(prompt, **{**kwargs, "on_step": timed})  # type: ignore[attr-defined]
+
+
+def first_words(app: object, window: object, panel: object, rounds: int) -> dict[str, dict[str, list[float]]]:
+    """Milliseconds from asking (Ctrl+Space) to the first words painted on a card, on a ~200-token
+    prompt: cold, and after the panel's own background prefill, which runs while the writer types.
+
+    Split into the engine's share (asking → the worker hands over the first words) and the UI's
+    (those words → the event applied → the card painted)."""
     from writer.ui.suggestions import PREFILL_CHANNEL
 
     panel.compare_button.setChecked(False)  # type: ignore[attr-defined]
     editor = window.editor  # type: ignore[attr-defined]
-    shown: list[float] = []
+    marks: dict[str, float] = {}
+    engine_for = panel.engine_for  # type: ignore[attr-defined]
+    panel.engine_for = lambda pack: TimedEngine(engine_for(pack), marks)  # type: ignore[attr-defined]
     finished = threading.Event()
-    panel.streamed.connect(lambda *_: shown.append(time.perf_counter()))  # type: ignore[attr-defined]
+    panel.streamed.connect(lambda *_: marks.setdefault("applied", time.perf_counter()))  # type: ignore[attr-defined]
     panel.suggestionsFinished.connect(lambda *_: finished.set())  # type: ignore[attr-defined]
-    out: dict[str, list[float]] = {"cold": [], "prefilled while typing": []}
+    painted = FirstPaint()
+    out: dict[str, dict[str, list[float]]] = {case: {"total": [], "engine": [], "event → applied": [],
+                                                     "applied → painted": []}
+                                              for case in ("cold", "prefilled while typing")}
 
     def settle(done: object, limit: float = 120) -> None:
         end = time.perf_counter() + limit
         while not done() and time.perf_counter() < end:  # type: ignore[operator]
             app.processEvents()  # type: ignore[attr-defined]
             time.sleep(0.001)
+
+    def run() -> None:  # as the app's own loop does: wait for events, no polling
+        end = time.perf_counter() + 120
+        while not painted.at and time.perf_counter() < end:
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)  # type: ignore[attr-defined]
 
     for i in range(rounds):
         for case in ("cold", "prefilled while typing"):
@@ -137,14 +198,21 @@ def first_words(app: object, window: object, panel: object, rounds: int) -> dict
             if case != "cold":
                 panel._prefill()  # type: ignore[attr-defined]  # what a pause in typing starts
                 settle(lambda: not window.worker.busy(PREFILL_CHANNEL))  # type: ignore[attr-defined]
-            shown.clear()
+            settle(lambda: False, 0.05)  # the idle moment before the writer asks
+            marks.clear()
             finished.clear()
             t0 = time.perf_counter()
             panel.suggest()  # type: ignore[attr-defined]
-            settle(lambda: bool(shown))
-            if shown:
-                out[case].append((shown[0] - t0) * 1000)
+            painted.watch(panel)
+            run()
+            if painted.at and "first token" in marks:
+                got = out[case]
+                got["total"].append((painted.at - t0) * 1000)
+                got["engine"].append((marks["first token"] - t0) * 1000)
+                got["event → applied"].append((marks.get("applied", painted.at) - marks["first token"]) * 1000)
+                got["applied → painted"].append((painted.at - marks.get("applied", painted.at)) * 1000)
             settle(finished.is_set)
+    panel.engine_for = engine_for  # type: ignore[attr-defined]
     return out
 
 
@@ -195,6 +263,8 @@ def main() -> int:
     parser.add_argument("--tokens", type=int, default=40, help="max new tokens per suggestion")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the compare-strategy timing")
     parser.add_argument("--threads", type=int, help="generation.threads for this run (default: the setting)")
+    parser.add_argument("--only", choices=("first-words", "stalls", "compare"), action="append",
+                        help="run only these parts (repeatable; default: all)")
     args = parser.parse_args()
 
     from writer import paths
@@ -225,22 +295,34 @@ def main() -> int:
         print(f"Stalls of a {TICK_MS} ms GUI timer, K={settings.get('suggest.n')}, {args.tokens} tokens, "
               f"generation.threads={settings.get('generation.threads')}, {os.cpu_count()} CPUs")
         stream(app, panel, 1, compare=True)  # load every model first: loading is not streaming
-        for case, times in first_words(app, window, panel, args.rounds).items():
-            print(f"first words on screen, {case}: median {statistics.median(times):.1f} ms, worst "
-                  f"{max(times):.1f} ms over {len(times)} requests (target ≤ {FIRST_WORDS_TARGETS[case]:.0f} ms)")
-        window.editor.setPlainText(TEXT)
-        window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
-        baseline = idle(app, 3.0)
-        report("idle (baseline)", baseline, None)
-        report("streaming suggestions", stream(app, panel, args.batches, compare=False), baseline)
-        for parallel in (True, False):
-            settings.set("suggest.compare_parallel", parallel)
-            name = f"compare mode, {'parallel' if parallel else 'one by one'}"
-            report(name, stream(app, panel, max(1, args.batches // 2), compare=True), baseline)
+        parts_wanted = set(args.only or ("first-words", "stalls", "compare"))
+        first = first_words(app, window, panel, args.rounds) if "first-words" in parts_wanted else {}
+        for case, parts in first.items():
+            times = parts.pop("total")
+            if not times:
+                print(f"first words on screen, {case}: no request finished")
+                continue
+            shares = ", ".join(f"{name} {statistics.median(v):.1f}" for name, v in parts.items())
+            ui = [t - e for t, e in zip(times, parts["engine"], strict=True)]
+            print(f"first words painted, {case}: median {statistics.median(times):.1f} ms, worst "
+                  f"{max(times):.1f} ms over {len(times)} requests (target ≤ {FIRST_WORDS_TARGETS[case]:.0f} ms); "
+                  f"medians: {shares} ms; UI share {statistics.median(ui):.1f} ms "
+                  f"(×{statistics.median(ui) / max(statistics.median(times), 0.1):.2f} of the total)")
+        if "stalls" in parts_wanted:
+            window.editor.setPlainText(TEXT)
+            window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+            baseline = idle(app, 3.0)
+            report("idle (baseline)", baseline, None)
+            report("streaming suggestions", stream(app, panel, args.batches, compare=False), baseline)
+            for parallel in (True, False):
+                settings.set("suggest.compare_parallel", parallel)
+                name = f"compare mode, {'parallel' if parallel else 'one by one'}"
+                report(name, stream(app, panel, max(1, args.batches // 2), compare=True), baseline)
         window.close()
         window.worker.wait(10_000)
         store.close()
-    compare_strategies(args.tokens, args.rounds)
+    if "compare" in parts_wanted:
+        compare_strategies(args.tokens, args.rounds)
     return 0
 
 

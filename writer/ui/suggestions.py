@@ -243,6 +243,8 @@ class SuggestionsPanel(QWidget):
         self.list.activated.connect(self.accept)
         self.list.alternativeChosen.connect(self.regenerate_from)
         self.list.set_shading(self.shading_button.isChecked())
+        # the cards exist before the first request, so asking only fills them in (first words sooner)
+        QTimer.singleShot(0, self, lambda: self.list.prepare(int(self.settings.get("suggest.n"))))
         self.idle = QLabel(IDLE_HINT, self)
         self.idle.setObjectName("suggestionsHint")
         self.idle.setWordWrap(True)

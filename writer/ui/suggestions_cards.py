@@ -109,7 +109,8 @@ class SuggestionList(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.cards: list[SuggestionCard] = []
+        self.cards: list[SuggestionCard] = []  # the shown batch's, in order
+        self._spare: list[SuggestionCard] = []  # hidden, for the next batch (last one first)
         self.shading = False
         self.popup = AlternativesPopup(self)
         self.popup.chosen.connect(self.alternativeChosen)
@@ -124,7 +125,7 @@ class SuggestionList(QWidget):
         self._side_by_side = side_by_side
         self._layout.setDirection(QBoxLayout.Direction.LeftToRight if side_by_side
                                   else QBoxLayout.Direction.TopToBottom)
-        for card in self.cards:
+        for card in self.cards + self._spare:
             self._place(card)
         self._layout.setStretch(self._layout.count() - 1, 0 if side_by_side else 1)  # the trailing stretch
 
@@ -137,18 +138,31 @@ class SuggestionList(QWidget):
         self._layout.setStretchFactor(card, 1 if side_by_side else 0)
 
     def resize_to(self, count: int) -> None:
+        """Show ``count`` cards. Cards are kept (hidden) rather than deleted: making three cards
+        took ~9 ms of the GUI thread on every request, while the model wrote its first words."""
         while len(self.cards) < count:
-            card = SuggestionCard(len(self.cards), self)
-            card.clicked.connect(self.activated)
-            card.tokenHovered.connect(self._on_token_hovered)
-            card.body.set_shading(self.shading)
-            self._layout.insertWidget(len(self.cards), card)
+            card = self._spare.pop() if self._spare else self._new_card()
             self.cards.append(card)
-            self._place(card)
+            card.show()
         while len(self.cards) > count:
             card = self.cards.pop()
-            self._layout.removeWidget(card)
-            card.deleteLater()
+            card.hide()
+            self._spare.append(card)
+
+    def prepare(self, count: int) -> None:
+        """Make ``count`` cards ahead of the first request (hidden until a batch needs them)."""
+        shown = len(self.cards)
+        self.resize_to(max(shown, count))
+        self.resize_to(shown)
+
+    def _new_card(self) -> SuggestionCard:
+        card = SuggestionCard(len(self.cards), self)
+        card.clicked.connect(self.activated)
+        card.tokenHovered.connect(self._on_token_hovered)
+        card.body.set_shading(self.shading)
+        self._layout.insertWidget(len(self.cards), card)
+        self._place(card)
+        return card
 
     def set_badge(self, row: int, text: str, tooltip: str = "") -> None:
         if 0 <= row < len(self.cards):
@@ -157,7 +171,7 @@ class SuggestionList(QWidget):
     def set_shading(self, on: bool) -> None:
         """Tint every token of the finished cards by how unlikely the pack thought it."""
         self.shading = on
-        for card in self.cards:
+        for card in self.cards + self._spare:
             card.body.set_shading(on)
 
     def _on_token_hovered(self, row: int, token: int, at: QPoint) -> None:

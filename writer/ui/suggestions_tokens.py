@@ -54,18 +54,19 @@ class TokenText(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("suggestionText")
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-        self.setMouseTracking(True)
         self._text = ""
         self._offset = 0  # characters of the suggestion stripped before the shown text
         self.tokens: tuple[TokenInfo, ...] = ()
         self.shading = False
         self._layout: QTextLayout | None = None
         self._laid_width = -1
+        self._heights: dict[int, int] = {}  # width → height of the text as it is (layouts ask often)
         self._hover = -1
+        self.setObjectName("suggestionText")
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setMouseTracking(True)
 
     # -- content ---------------------------------------------------------------------------
     def text(self) -> str:
@@ -127,8 +128,12 @@ class TokenText(QWidget):
 
     # -- layout ----------------------------------------------------------------------------
     def _relayout(self) -> None:
+        """New text: repaint, and ask the panel for a relayout only when the height changes (the
+        first words of a suggestion usually fit the line "Writing…" held: no layout pass)."""
         self._laid_width = -1
-        self.updateGeometry()
+        self._heights.clear()
+        if not self.isVisible() or self.heightForWidth(self.width()) != self.height():
+            self.updateGeometry()
         self.update()
 
     def _laid_out(self, width: int) -> QTextLayout:
@@ -172,7 +177,11 @@ class TokenText(QWidget):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return max(self.fontMetrics().height(), int(self._laid_out(width).boundingRect().height() + 0.999))
+        height = self._heights.get(width)
+        if height is None:  # shading changes colours only, so the layout need not be redone for it
+            height = self._heights[width] = max(self.fontMetrics().height(),
+                                                int(self._laid_out(width).boundingRect().height() + 0.999))
+        return height
 
     def sizeHint(self) -> QSize:
         width = min(max(80, self.fontMetrics().horizontalAdvance(self._text[:60])), 320)
@@ -183,7 +192,8 @@ class TokenText(QWidget):
 
     def changeEvent(self, event: object) -> None:
         super().changeEvent(event)  # type: ignore[arg-type]
-        self._laid_width = -1  # a new font or palette (the card's state, the theme) lays it out again
+        self._laid_width = -1
+        self._heights.clear()  # a new font or palette (the card's state, the theme) lays it out again
 
     # -- painting and hovering ---------------------------------------------------------------
     def paintEvent(self, _event: QPaintEvent) -> None:

@@ -112,3 +112,16 @@ def test_models_add_with_its_corpus_lists_the_names_suggestions_avoid(
     assert not breaks("She saw Quillfea", "ther by the quay.", pack_words(find("named").path))
     assert main(["models", "add", str(build()["int8"]), "--name", "other", "--corpus", str(tmp_path / "no")]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_json_tokens_join_to_each_suggestion(mini: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _json(capsys, ["suggest", "--model", mini, "--n", "2", "--seed", "6", "--json", "--tokens",
+                         "She walked home, and the ni"])
+    assert len(out["tokens"]) == 2
+    for text, row in zip(out["texts"], out["tokens"], strict=True):
+        assert "".join(t["text"] for t in row) == text and row
+        assert all(0 < t["prob"] <= 1 and 0 < len(t["alternatives"]) <= 5 for t in row)
+        assert all({"text", "prob"} == set(a) for t in row for a in t["alternatives"])
+    assert "tokens" not in _json(capsys, ["suggest", "--model", mini, "--seed", "6", "--json", "hi"])
+    assert main(["suggest", "--model", mini, "--tokens", "hi"]) == 2
+    assert "add --json" in capsys.readouterr().err

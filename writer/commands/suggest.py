@@ -14,6 +14,7 @@ from writer.textfiles import read_text
 
 MAX_N = 8  # continuations at once: the suggest.n setting's own limit
 TOKENS = int_between(1, 100_000)  # the pack's context limits it further, with its own message
+ALTERNATIVES = 5  # per token with --tokens, as the editor's token view shows
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,6 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--top-k", type=int_between(0, 2**31), help="sample among this many likeliest tokens, 0 for all")
     p.add_argument("--stop", choices=("sentence", "paragraph"), help="end each continuation there")
     p.add_argument("--memory", default="", help="a note always placed before the text")
+    p.add_argument("--tokens", action="store_true",
+                   help=f"with --json: each suggestion's tokens, with the pack's probability of each and its "
+                        f"{ALTERNATIVES} likeliest alternatives there")
     p.add_argument("prompt", help="the text to continue, or - to read it from stdin")
     p.set_defaults(func=_suggest)
 
@@ -50,6 +54,9 @@ def _run(args: argparse.Namespace, prompt: str) -> int:
     from writer.generation.polish import Polish
     from writer.generation.sampling import SamplerSettings
 
+    tokens = getattr(args, "tokens", False)
+    if tokens and not args.json:
+        raise WriterError("--tokens lists each suggestion's tokens in the JSON output; add --json.")
     settings = Settings.load()
     if args.model is not None and not args.model.strip():
         raise WriterError("--model is empty; give a pack name (`writer models list` shows them).")
@@ -76,9 +83,11 @@ def _run(args: argparse.Namespace, prompt: str) -> int:
         print("[1]", end=" ", flush=True)
     result = engine.generate(prompt, n=n, settings=sampler, seed=args.seed, stop=getattr(args, "stop", None),
                              memory=getattr(args, "memory", ""), on_step=on_step if stream else None,
-                             polish=polish)
+                             polish=polish, alternatives=ALTERNATIVES if tokens else 0)
     if args.json:
         out: dict[str, Any] = {"model": engine.pack.name, "prompt": prompt, **result.as_dict()}
+        if tokens:
+            out["tokens"] = [[t.as_dict() for t in row] for row in result.tokens]
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     if stream:

@@ -72,6 +72,7 @@ from writer.generation.polish import Polish, rank
 from writer.generation.sampling import SamplerSettings, sample
 from writer.generation.streaming import RowText, Stop, Trim
 from writer.generation.token_info import TokenInfo
+from writer.generation.token_trace import TokenTrace, top_alternatives, top_among
 from writer.generation.tokens import TokenBytes
 from writer.generation.words import Lexicon, breaks, pack_words
 
@@ -194,6 +195,7 @@ class Engine:
         banned = set(self.token_bytes.special_ids) | set(range(self.tokenizer.get_vocab_size(), self.vocab_size))
         banned.discard(self.eos_id)
         self.banned = np.array(sorted(banned), dtype=np.int64)
+        self.textless = np.array([i for i, b in enumerate(self.token_bytes.table) if not b], dtype=np.int64)
         self._session = session
 
     def _require(self) -> None:
@@ -482,7 +484,7 @@ class Engine:
     def generate(self, prompt: str = "", *, n: int = 3, settings: SamplerSettings | None = None,
                  seed: int | None = None, memory: str = "", stop: Stop = None, trim: Trim = "word",
                  on_step: OnStep | None = None, cancel: threading.Event | None = None,
-                 polish: Polish | None = None) -> Generation:
+                 polish: Polish | None = None, alternatives: int = 0) -> Generation:
         """K = ``n`` continuations of ``prompt``, streamed to ``on_step(step, deltas)``.
 
         ``deltas[i]`` is row i's new text at this step ("" when it has nothing new); joined, a
@@ -493,6 +495,10 @@ class Engine:
         token healing, clean endings, junk cuts, names down-weighted, best of several. The
         deltas then stream the first ``n`` candidates as a preview; the returned texts are the
         best ``n`` and may differ from it.
+
+        ``alternatives`` > 0 fills :attr:`Generation.tokens` for the token view: each returned
+        text's tokens with the pack's probability of each and its top ``alternatives`` there
+        (:mod:`~writer.generation.token_trace`).
         """
         if n < 1 or n > 16:
             raise WriterError(f"Between 1 and 16 continuations at once, not {n}.")
@@ -519,6 +525,7 @@ class Engine:
         tokens: list[list[int]] = [[] for _ in range(rows_n)]
         logprobs: list[list[float]] = [[] for _ in range(rows_n)]
         ends: list[list[int]] = [[] for _ in range(rows_n)]
+        traces = [TokenTrace() for _ in range(rows_n)] if alternatives > 0 else None
         seen = np.zeros((rows_n, self.vocab_size), dtype=bool)
         seen[:, np.asarray(ids)] = True
         logits = np.repeat(last[None, :], rows_n, axis=0)
@@ -553,13 +560,17 @@ class Engine:
             for i, r in enumerate(active):
                 if in_word[r]:
                     self._keep_known_word(lex, tail or "", rows[r].raw, remainders[r], logits[i])
+            alts = self._alternatives(raw_lp, alternatives, [remainders[r] for r in active]) if traces else None
             chosen = sample(logits, settings, rng, seen[active], banned)
             if step == 0:
                 timings["first_token_ms"] = (time.perf_counter() - t0) * 1000
             deltas = [""] * rows_n
             for i, (r, tok) in enumerate(zip(active, chosen.tolist(), strict=True)):
                 if tok == self.eos_id:
-                    deltas[r] = rows[r].finish("eos", decoders[r].flush())
+                    flushed = decoders[r].flush()
+                    if traces is not None:
+                        traces[r].more(len(flushed))
+                    deltas[r] = rows[r].finish("eos", flushed)
                     continue
                 if in_word[r]:
                     in_word[r] = self._still_in_word(lex, tail or "", rows[r].raw, remainders[r], tok)
@@ -567,15 +578,22 @@ class Engine:
                 logprobs[r].append(float(raw_lp[i, tok]))
                 seen[r, tok] = True
                 piece = self.token_bytes.table[tok]
+                healed, pending = remainders[r], decoders[r].pending
                 if remainders[r]:
                     used = min(len(remainders[r]), len(piece))
                     remainders[r], piece = remainders[r][used:], piece[used:]
-                deltas[r] = rows[r].push(decoders[r].feed_bytes(piece))
+                decoded = decoders[r].feed_bytes(piece)
+                if traces is not None and alts is not None and piece:  # not one that only re-spells the prompt
+                    traces[r].add(float(raw_lp[i, tok]), alts[i], pending, healed, len(decoded))
+                deltas[r] = rows[r].push(decoded)
                 ends[r].append(rows[r].dropped + len(rows[r].raw))
             last_step = step == cap - 1
             if last_step:
                 for r in active:
-                    deltas[r] += rows[r].finish("length", decoders[r].flush())
+                    flushed = decoders[r].flush()
+                    if traces is not None:
+                        traces[r].more(len(flushed))
+                    deltas[r] += rows[r].finish("length", flushed)
             if on_step is not None:
                 on_step(step, deltas[:n])
             still = [r for r in active if not rows[r].done]
@@ -609,7 +627,17 @@ class Engine:
             finish_reasons=[rows[r].reason or "cancel" for r in order], token_ids=[tokens[r] for r in order],
             settings=settings.as_dict(), prompt_tokens=len(ids), prompt_truncated=truncated,
             cancelled=cancelled, timings=timings, scores=[round(scores[r], 4) for r in order],
+            tokens=[traces[r].infos(texts[r], rows[r].dropped, self.token_bytes.table) for r in order]
+            if traces is not None else [],
         )
+
+    def _alternatives(self, logprobs: np.ndarray, k: int,
+                      remainders: list[bytes]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per row, the ``k`` likeliest tokens by the pack's own ``logprobs`` (ids, log-probs); while a
+        row re-spells the word at the cursor, the likeliest of those that spell past it."""
+        ids, lps = top_alternatives(logprobs, k, self.textless)
+        return [top_among(logprobs[i], k, self.token_index.starting_with(rem)) if rem else (ids[i], lps[i])
+                for i, rem in enumerate(remainders)]
 
 
 def _logsumexp(logits: np.ndarray) -> np.ndarray:

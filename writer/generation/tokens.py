@@ -69,6 +69,11 @@ class TextDecoder:
     def feed_bytes(self, data: bytes) -> str:
         return self._utf8.decode(data)
 
+    @property
+    def pending(self) -> bytes:
+        """The bytes of a character not finished yet."""
+        return self._utf8.getstate()[0]
+
     def flush(self) -> str:
         """Whatever bytes are left at the end (an unfinished character is dropped)."""
         return self._utf8.decode(b"", final=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from tests.ui.test_ui_suggestions import CTRL, PROMPT, TIMEOUT, finished, open_panel
+from writer.generation import engines
 from writer.generation.token_info import Alternative, TokenInfo
 from writer.settings import Settings
 from writer.ui.suggestions import SuggestionsPanel
@@ -38,8 +39,10 @@ def with_tokens(panel: SuggestionsPanel, row: int = 0) -> tuple[TokenInfo, ...]:
 
 def hover(qtbot: QtBot, panel: SuggestionsPanel, row: int, token: int) -> None:
     body = panel.list.cards[row].body
+    qtbot.waitUntil(lambda: body.height() == body.heightForWidth(body.width()))  # laid out
     rect = body.token_rect(token)
     assert rect.isValid(), "the token is on screen"
+    assert body.token_at(QPointF(rect.center())) == token, (rect, body.text(), body.width())
     qtbot.mouseMove(body, QPoint(0, 0))
     qtbot.mouseMove(body, rect.center())
     qtbot.waitUntil(lambda: panel.list.popup.isVisible() and panel.list.popup.target == (row, token), timeout=2000)
@@ -58,6 +61,29 @@ def test_hovering_a_word_shows_its_probability_and_alternatives(qtbot: QtBot, ma
     qtbot.mouseMove(panel.list.cards[0].body, QPoint(0, 0))
     qtbot.mouseMove(panel.editor.viewport(), QPoint(5, 5))
     qtbot.waitUntil(lambda: not popup.isVisible(), timeout=2000)  # leaving the word hides it
+
+
+def test_the_token_view_shows_what_the_engine_reported(qtbot: QtBot, make_window: Any) -> None:
+    """The token view's probabilities match the engine's: the same request, run by the engine
+    itself, reports the same tokens, probabilities and alternatives the popup shows."""
+    _, panel = open_panel(qtbot, make_window, suggest__n=2, suggest__max_new_tokens=12)
+    finished(qtbot, panel, panel.suggest)
+    batch = panel.batches[-1]
+    request, column = batch.request, batch.request.columns[0]
+    result = engines().get(column.pack).generate(request.prompt, n=request.n, settings=column.settings,
+                                                 seed=request.seed, stop=request.stop, memory=request.memory,
+                                                 polish=request.polish, alternatives=5)
+    assert [item.text for item in batch.items] == result.texts
+    assert [list(item.tokens) for item in batch.items] == result.tokens
+    row = result.tokens[0]
+    index = next(i for i, t in enumerate(row) if i > 0 and t.text.strip())  # a word after the first
+    hover(qtbot, panel, 0, index)
+    popup = panel.list.popup
+    assert popup.token == row[index]
+    assert popup.title.text() == f"“{row[index].text.strip()}”  {percent(row[index].prob)}"
+    assert popup.alternatives() == [f"{a.text.strip() or repr(a.text)}   {percent(a.prob)}"
+                                    for a in row[index].alternatives]
+    assert len(popup.alternatives()) == 5
 
 
 def test_shading_toggles_the_painting_and_is_remembered(qtbot: QtBot, make_window: Any) -> None:
@@ -88,24 +114,30 @@ def test_clicking_an_alternative_rewrites_the_rest_and_accept_inserts_it(qtbot: 
     window, panel = open_panel(qtbot, make_window, suggest__n=2, suggest__max_new_tokens=10)
     finished(qtbot, panel, panel.suggest)
     before = list(panel.texts())
-    tokens = with_tokens(panel)
-    assert len(tokens) >= 2
-    hover(qtbot, panel, 0, 1)
+    tokens = panel.batches[-1].items[0].tokens  # as the engine reported them
+    index = next(i for i, t in enumerate(tokens) if i > 0 and t.text.strip()
+                 and any(a.text != t.text and a.text.strip() for a in t.alternatives))
+    choice = next(i for i, a in enumerate(tokens[index].alternatives)
+                  if a.text != tokens[index].text and a.text.strip())
+    alternative = tokens[index].alternatives[choice]
+    hover(qtbot, panel, 0, index)
     popup = panel.list.popup
     streamed: list[str] = []
     panel.streamed.connect(lambda *_: streamed.append(panel.texts()[0]))
     with qtbot.waitSignal(panel.suggestionsFinished, timeout=TIMEOUT):
-        qtbot.mouseClick(popup.buttons[1], Qt.MouseButton.LeftButton)  # " lanterns"
-    start = before[0][:tokens[1].start] + " lanterns"
+        qtbot.mouseClick(popup.buttons[choice], Qt.MouseButton.LeftButton)
+    start = before[0][:tokens[index].start] + alternative.text
     text = panel.texts()[0]
-    assert text.startswith(start) and len(text) > len(start)  # the alternative, then a new rest
+    assert text.startswith(start) and text != before[0]  # the alternative, then a new rest
     assert streamed and all(s.startswith(start) for s in streamed)  # streamed into the card
     assert panel.texts()[1] == before[1]  # the other card is untouched
     assert panel.list.cards[0].body.text() == text.strip()
-    request = panel.batches[-1]
-    assert request.items[0].tokens[1].text == " lanterns" and request.items[0].tokens[1].prob == 0.07
+    batch = panel.batches[-1]
+    rewritten = batch.items[0].tokens
+    assert rewritten[index].text == alternative.text and rewritten[index].prob == alternative.prob
+    assert "".join(t.text for t in rewritten) == text  # the new rest has its tokens too: hover works on it
 
     qtbot.keyClick(window.editor, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     assert window.editor.toPlainText() == PROMPT + text
     [span] = window.provenance.tracker().spans  # machine-written, all of it
-    assert (span.start, span.end) == (len(PROMPT), len(PROMPT + text)) and span.seed == request.seed
+    assert (span.start, span.end) == (len(PROMPT), len(PROMPT + text)) and span.seed == batch.seed

@@ -118,20 +118,17 @@ class FirstPaint(QObjectBase):  # type: ignore[misc,valid-type]
     def __init__(self) -> None:
         super().__init__()
         self.at = 0.0
-        self.bodies: set[object] = set()
 
     def watch(self, panel: object) -> None:
         """Watch the cards of the batch just asked for (before the event loop can paint them)."""
         self.at = 0.0
         for card in panel.list.cards:  # type: ignore[attr-defined]
-            if card.body not in self.bodies:
-                self.bodies.add(card.body)
-                card.body.installEventFilter(self)
+            card.body.installEventFilter(self)  # once per object: Qt does not add a filter twice
 
     def eventFilter(self, watched: object, event: object) -> bool:
         from PySide6.QtCore import QEvent
 
-        if not self.at and event.type() == QEvent.Type.Paint and watched in self.bodies:  # type: ignore[attr-defined]
+        if not self.at and event.type() == QEvent.Type.Paint:  # type: ignore[attr-defined]
             text = watched.text()  # type: ignore[attr-defined]
             if text.strip() and not text.endswith("…"):
                 self.at = time.perf_counter()

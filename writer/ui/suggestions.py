@@ -7,10 +7,16 @@ also sets the running request's cancel event, so the model stops at the next tok
 
 For other features (the copy check):
 
-* ``suggestionsFinished(request_id, texts)`` — a batch is complete; ``texts`` in card order.
+* ``suggestionsFinished(request_id, texts)`` — a batch is complete; ``texts`` in card order
+  (again with the batch's id when one card was rewritten from a word: the token view).
 * :meth:`SuggestionsPanel.set_badge` ``(row, text, tooltip, request_id=None)`` — mark a card;
   the badge stays with its batch when the writer pages through earlier batches.
 * ``suggestionAccepted(text, model, seed)`` — text went into the draft.
+
+The job's typed events are applied by the Qt-free :class:`~writer.generation.batches.Batch`;
+the panel paints what they changed. The token view (:mod:`writer.ui.suggestions_tokens`) shows
+what the pack weighed at each word of a finished card; :meth:`SuggestionsPanel.regenerate_from`
+rewrites a card from a chosen alternative.
 
 Each draft has a memory note (the field under the controls), stored with the draft
 (``Store.set_memory``) and placed before the text in every prompt; it is never published.

@@ -423,7 +423,7 @@ def tokens_scene(app: object, store: object) -> None:
     settings.set("suggest.auto", False)
     settings.set("suggest.token_shading", True)
     window = MainWindow(store, settings)  # type: ignore[arg-type]
-    window.resize(1400, 860)
+    window.resize(1280, 800)  # the whole screen: the popup is kept on it
     window.show()
     panel = window.suggestions  # type: ignore[attr-defined]
     wait(lambda: panel.picker.count() > 0)
@@ -433,7 +433,7 @@ def tokens_scene(app: object, store: object) -> None:
     panel.suggest()
     wait(lambda: bool(finished))
     wait(lambda: False, 0.3)  # laid out
-    body = panel.list.cards[0].body
+    body = max((card.body for card in panel.list.cards), key=lambda b: len(b.tokens))
     unsure = [i for i, t in enumerate(body.tokens) if i > 0 and t.text.strip() and len(t.alternatives) > 2]
     index = min(unsure or [0], key=lambda i: body.tokens[i].prob)  # the word the model was least sure of
     QTest.mouseMove(body, body.token_rect(index).center())

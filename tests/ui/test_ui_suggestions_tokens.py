@@ -14,7 +14,7 @@ from writer.generation import engines
 from writer.generation.token_info import Alternative, TokenInfo
 from writer.settings import Settings
 from writer.ui.suggestions import SuggestionsPanel
-from writer.ui.suggestions_tokens import percent
+from writer.ui.suggestions_tokens import percent, words
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
@@ -42,7 +42,7 @@ def hover(qtbot: QtBot, panel: SuggestionsPanel, row: int, token: int) -> None:
     qtbot.waitUntil(lambda: body.height() == body.heightForWidth(body.width()))  # laid out
     rect = body.token_rect(token)
     assert rect.isValid(), "the token is on screen"
-    assert body.token_at(QPointF(rect.center())) == token, (rect, body.text(), body.width())
+    assert body.word(body.token_at(QPointF(rect.center()))).start == token, (rect, body.text(), body.width())
     qtbot.mouseMove(body, QPoint(0, 0))
     qtbot.mouseMove(body, rect.center())
     qtbot.waitUntil(lambda: panel.list.popup.isVisible() and panel.list.popup.target == (row, token), timeout=2000)
@@ -63,6 +63,23 @@ def test_hovering_a_word_shows_its_probability_and_alternatives(qtbot: QtBot, ma
     qtbot.waitUntil(lambda: not popup.isVisible(), timeout=2000)  # leaving the word hides it
 
 
+def test_a_word_of_several_tokens_is_hovered_as_one(qtbot: QtBot, make_window: Any) -> None:
+    _, panel = open_panel(qtbot, make_window, suggest__n=1, suggest__max_new_tokens=12)
+    finished(qtbot, panel, panel.suggest)
+    item = panel.batches[-1].items[0]
+    alternatives = (Alternative(" lantern", 0.3), Alternative(" tr", 0.1))
+    item.text = " trampled papers."
+    item.tokens = (TokenInfo(" tr", 0, 0.1, alternatives), TokenInfo("ampled", 3, 0.5, ()),
+                   TokenInfo(" papers", 9, 0.8, ()), TokenInfo(".", 16, 0.9, ()))
+    panel.show_batch(panel.shown)
+    hover(qtbot, panel, 0, 0)
+    popup = panel.list.popup
+    assert popup.title.text() == "“trampled”  5%"  # the whole word, at the odds of both its tokens
+    assert popup.alternatives() == ["lantern   30%", "tr   10%"]
+    body = panel.list.cards[0].body
+    assert body.token_rect(1) == body.token_rect(0)  # pointing at its second part is pointing at the word
+
+
 def test_the_token_view_shows_what_the_engine_reported(qtbot: QtBot, make_window: Any) -> None:
     """The token view's probabilities match the engine's: the same request, run by the engine
     itself, reports the same tokens, probabilities and alternatives the popup shows."""
@@ -76,7 +93,7 @@ def test_the_token_view_shows_what_the_engine_reported(qtbot: QtBot, make_window
     assert [item.text for item in batch.items] == result.texts
     assert [list(item.tokens) for item in batch.items] == result.tokens
     row = result.tokens[0]
-    index = next(i for i, t in enumerate(row) if i > 0 and t.text.strip())  # a word after the first
+    index = next(w.start for w in words(tuple(row)) if w.start > 0 and len(w) == 1 and row[w.start].text.strip())
     hover(qtbot, panel, 0, index)
     popup = panel.list.popup
     assert popup.token == row[index]
@@ -115,8 +132,8 @@ def test_clicking_an_alternative_rewrites_the_rest_and_accept_inserts_it(qtbot: 
     finished(qtbot, panel, panel.suggest)
     before = list(panel.texts())
     tokens = panel.batches[-1].items[0].tokens  # as the engine reported them
-    index = next(i for i, t in enumerate(tokens) if i > 0 and t.text.strip()
-                 and any(a.text != t.text and a.text.strip() for a in t.alternatives))
+    index = next(w.start for w in words(tokens) if w.start > 0 and tokens[w.start].text.strip()
+                 and any(a.text != tokens[w.start].text and a.text.strip() for a in tokens[w.start].alternatives))
     choice = next(i for i, a in enumerate(tokens[index].alternatives)
                   if a.text != tokens[index].text and a.text.strip())
     alternative = tokens[index].alternatives[choice]

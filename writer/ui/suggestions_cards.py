@@ -175,8 +175,8 @@ class SuggestionList(QWidget):
             card.body.set_shading(on)
 
     def _on_token_hovered(self, row: int, token: int, at: QPoint) -> None:
-        tokens = self.cards[row].body.tokens if 0 <= row < len(self.cards) else ()
-        if 0 <= token < len(tokens):
-            self.popup.show_token(row, token, tokens[token], at)
+        body = self.cards[row].body if 0 <= row < len(self.cards) else None
+        if body is not None and 0 <= token < len(body.tokens):
+            self.popup.show_token(row, token, body.tokens[token], at, body.word_text(token), body.word_prob(token))
         else:
             self.popup.hide_soon()

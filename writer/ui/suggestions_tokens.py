@@ -5,9 +5,15 @@ weighed there (:class:`AlternativesPopup`); clicking one of those regenerates th
 suggestion from that point. With shading on, every token is tinted by how unlikely it was, so a
 writer sees at a glance where the model guessed. The text is laid out once per width with
 :class:`QTextLayout` (the same layout paints, sizes and hit-tests it).
+
+The unit a writer points at is a word, not a token: "trampled" may be the tokens " tr" and
+"ampled". A word's probability is its tokens' product (the pack's odds of the whole word there),
+and its alternatives are those at its first token, where the pack chose it.
 """
 
 from __future__ import annotations
+
+import math
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -25,6 +31,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolButton, QVBoxLay
 
 from writer.generation.token_info import TokenInfo
 
+SURE, UNSURE = 0.5, 0.005  # a word this likely is not shaded at all; this unlikely, fully
 SHADE_ALPHA = 110  # the tint of a token the pack thought all but impossible (a sure one gets none): the
 # theme's link colour at this strength keeps the text ≥ 4.5:1 in the light and the dark theme
 HIDE_MS = 350  # time to move the mouse from a word onto its popup
@@ -38,10 +45,24 @@ def percent(prob: float) -> str:
 
 
 def shade(base: QColor, prob: float) -> QColor:
-    """``base`` tinted in proportion to how surprising the token was (1 − prob)."""
+    """``base`` tinted by how surprising the word was, on a log scale between :data:`SURE` and
+    :data:`UNSURE` (most words of a sampled text are below 50%: a linear scale shades them all alike)."""
+    surprise = math.log(SURE / max(prob, 1e-9)) / math.log(SURE / UNSURE)
     color = QColor(base)
-    color.setAlpha(round(SHADE_ALPHA * min(1.0, max(0.0, 1.0 - prob))))
+    color.setAlpha(round(SHADE_ALPHA * min(1.0, max(0.0, surprise))))
     return color
+
+
+def words(tokens: tuple[TokenInfo, ...]) -> list[range]:
+    """The tokens grouped into words: a word starts at a space, at punctuation, or after either."""
+    groups: list[range] = []
+    for i, token in enumerate(tokens):
+        first = token.text[:1]
+        if groups and first.isalnum() and tokens[i - 1].text[-1:].isalnum():
+            groups[-1] = range(groups[-1].start, i + 1)
+        else:
+            groups.append(range(i, i + 1))
+    return groups
 
 
 class TokenText(QWidget):
@@ -57,6 +78,7 @@ class TokenText(QWidget):
         self._text = ""
         self._offset = 0  # characters of the suggestion stripped before the shown text
         self.tokens: tuple[TokenInfo, ...] = ()
+        self._words: list[range] = []
         self.shading = False
         self._layout: QTextLayout | None = None
         self._laid_width = -1
@@ -83,6 +105,7 @@ class TokenText(QWidget):
         if tokens == self.tokens and offset == self._offset:
             return
         self.tokens, self._offset = tokens, offset
+        self._words = words(tokens)
         self._hover = -1
         self._laid_width = -1
         self.update()
@@ -109,6 +132,17 @@ class TokenText(QWidget):
                 return self._token_of(line.xToCursor(pos.x(), QTextLine.CursorPosition.CursorOnCharacter))
         return -1
 
+    def word(self, index: int) -> range:
+        """The tokens of the word token ``index`` belongs to."""
+        return next((w for w in self._words if index in w), range(index, index + 1))
+
+    def word_text(self, index: int) -> str:
+        return "".join(self.tokens[i].text for i in self.word(index)).strip()
+
+    def word_prob(self, index: int) -> float:
+        """The pack's probability of the whole word (its tokens' product)."""
+        return math.prod(self.tokens[i].prob for i in self.word(index))
+
     def _token_of(self, char: int) -> int:
         for i in range(len(self.tokens)):
             start, end = self.span(i)
@@ -117,8 +151,11 @@ class TokenText(QWidget):
         return -1
 
     def token_rect(self, index: int) -> QRect:
-        """Where token ``index`` is drawn (its first line's part), for placing its popup."""
-        start, end = self.span(index)
+        """Where the word of token ``index`` is drawn (its first line's part), for placing its popup."""
+        word = self.word(index)
+        start, end = self.span(word.start)[0], self.span(word[-1])[1]
+        while start < end - 1 and self._text[start].isspace():  # the word, not the space before it
+            start += 1
         layout = self._laid_out(self.width())
         line = layout.lineForTextPosition(start)
         if not line.isValid():
@@ -162,12 +199,13 @@ class TokenText(QWidget):
             return []
         base = self.palette().color(QPalette.ColorRole.Link)
         ranges = []
-        for i, token in enumerate(self.tokens):
-            _, end = self.span(i)
-            start = max(0, token.start + len(token.text) - len(token.text.lstrip()) - self._offset)  # not the space
+        for word in self._words:
+            first = self.tokens[word.start]
+            _, end = self.span(word[-1])
+            start = max(0, first.start + len(first.text) - len(first.text.lstrip()) - self._offset)  # not the space
             if end > start:
                 fmt = QTextCharFormat()
-                fmt.setBackground(shade(base, token.prob))
+                fmt.setBackground(shade(base, self.word_prob(word.start)))
                 rng = QTextLayout.FormatRange()
                 rng.start, rng.length, rng.format = start, end - start, fmt
                 ranges.append(rng)
@@ -206,6 +244,7 @@ class TokenText(QWidget):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         index = self.token_at(event.position()) if self.tokens else -1
+        index = self.word(index).start if index >= 0 else -1  # a word is what the writer points at
         if index != self._hover:
             self._hover = index
             self.update()
@@ -262,11 +301,14 @@ class AlternativesPopup(QFrame):
         self._hide = QTimer(self, singleShot=True, interval=HIDE_MS)
         self._hide.timeout.connect(self._hide_unless_hovered)
 
-    def show_token(self, row: int, index: int, token: TokenInfo, at: QPoint) -> None:
-        """Show what the pack weighed at token ``index`` of card ``row``, below ``at`` (global)."""
+    def show_token(self, row: int, index: int, token: TokenInfo, at: QPoint, word: str = "",
+                   prob: float | None = None) -> None:
+        """Show what the pack weighed at token ``index`` of card ``row``, below ``at`` (global);
+        ``word`` and ``prob``: the whole word it starts and its probability (default: the token's)."""
         self._hide.stop()
         self.target, self.token = (row, index), token
-        self.title.setText(f"“{token.text.strip() or token.text}”  {percent(token.prob)}")
+        self.title.setText(f"“{word or token.text.strip() or token.text}”  "
+                           f"{percent(token.prob if prob is None else prob)}")
         for button in self.buttons:
             self._layout.removeWidget(button)
             button.deleteLater()
@@ -288,7 +330,13 @@ class AlternativesPopup(QFrame):
             self._layout.addWidget(self.hint)
         self.hint.setVisible(bool(token.alternatives))
         self.adjustSize()
-        self.move(at + QPoint(0, 2))
+        place = at + QPoint(0, 2)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:  # all of it on screen, even for a word at the right edge
+            place.setX(max(screen.left(), min(place.x(), screen.right() - self.width())))
+            if place.y() + self.height() > screen.bottom():
+                place.setY(at.y() - self.height() - 24)  # above the word
+        self.move(place)
         self.show()
 
     def alternatives(self) -> list[str]:

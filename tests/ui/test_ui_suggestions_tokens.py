@@ -23,7 +23,7 @@ def word_tokens(text: str) -> tuple[TokenInfo, ...]:
     """``text`` cut at its words, each with made-up odds and alternatives (a tiny pack says the same kind)."""
     tokens = []
     for i, match in enumerate(re.finditer(r"\s*\S+", text)):
-        prob = 0.9 / (i + 1)
+        prob = 0.3 / (i + 1)  # below 50%: every word is shaded
         alternatives = (Alternative(match.group(), prob), Alternative(" lanterns", 0.07), Alternative(" gulls", 0.02))
         tokens.append(TokenInfo(match.group(), match.start(), prob, alternatives))
     return tuple(tokens)

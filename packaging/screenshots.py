@@ -101,6 +101,8 @@ def scenes(data: Path) -> None:
         help_scenes(app, store, data)
     if want("suggestions", "compare", "ghost"):
         suggestion_scenes(app, store, shot)
+    if want("tokens"):
+        tokens_scene(app, store)
     if want("history"):
         history_scene(app, store)
     if want("tags"):
@@ -408,6 +410,54 @@ def suggestion_scenes(app: object, store: object, shot: object) -> None:
         panel.suggest()
         wait(lambda: len(finished) == 6)
         shot(window, "ghost-normal.png")  # type: ignore[operator]
+    window.close()
+
+
+def tokens_scene(app: object, store: object) -> None:
+    """The token view: real suggestions shaded by probability, one word hovered with its alternatives."""
+    import time
+
+    from PySide6.QtGui import QPainter, QTextCursor
+    from PySide6.QtTest import QTest
+
+    from writer.settings import Settings
+    from writer.ui.main_window import MainWindow
+
+    def wait(done: object, limit: float = 120) -> None:
+        end = time.monotonic() + limit
+        while not done() and time.monotonic() < end:  # type: ignore[operator]
+            app.processEvents()  # type: ignore[attr-defined]
+            time.sleep(0.01)
+
+    store.create_draft("# The lantern\n\nThe boats came in before dawn, low in the water, and the gulls "  # type: ignore[attr-defined]
+                       "knew it before we did. When the last boat was in, Martha closed the ledger and")
+    settings = Settings.load()
+    settings.set("suggest.auto", False)
+    settings.set("suggest.token_shading", True)
+    window = MainWindow(store, settings)  # type: ignore[arg-type]
+    window.resize(1280, 800)  # the whole screen: the popup is kept on it
+    window.show()
+    panel = window.suggestions  # type: ignore[attr-defined]
+    wait(lambda: panel.picker.count() > 0)
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    finished: list[object] = []
+    panel.suggestionsFinished.connect(lambda *args: finished.append(args))
+    panel.suggest()
+    wait(lambda: bool(finished))
+    wait(lambda: False, 0.3)  # laid out
+    body = max((card.body for card in panel.list.cards), key=lambda b: len(b.tokens))
+    unsure = [i for i, t in enumerate(body.tokens) if i > 0 and t.text.strip() and len(t.alternatives) > 2]
+    index = min(unsure or [0], key=lambda i: body.tokens[i].prob)  # the word the model was least sure of
+    QTest.mouseMove(body, body.token_rect(index).center())
+    wait(lambda: panel.list.popup.isVisible(), 5)
+    picture = window.grab()
+    popup = panel.list.popup
+    if popup.isVisible():  # a tool-tip window of its own: drawn onto the window's picture where it is
+        painter = QPainter(picture)
+        painter.drawPixmap(window.mapFromGlobal(popup.pos()), popup.grab())
+        painter.end()
+    picture.save(str(OUT / "tokens.png"), "PNG")
+    print(f"wrote {OUT / 'tokens.png'}")
     window.close()
 
 

@@ -142,6 +142,8 @@ SETTINGS: list[Setting] = [
     Setting("suggest.compare_parallel", bool, False,
             "Compare mode runs the models at the same time (faster, but the editor may stutter on 2 cores).",
             label="Run compared models at once"),
+    Setting("suggest.token_shading", bool, False, "Shade each word of a suggestion by how unlikely the model "
+            "thought it (Ctrl+Shift+T); hover a word for the model's alternatives.", label="Shade by probability"),
     # first run (writer.ui.welcome)
     Setting("welcome.created", bool, False,
             "Writer has made its welcome draft (once, on a first start with no drafts)."),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from writer.errors import WriterError
@@ -21,6 +21,7 @@ from writer.generation.packs import Pack
 from writer.generation.polish import Polish
 from writer.generation.sampler_settings import SamplerSettings
 from writer.generation.streaming import Stop
+from writer.generation.token_info import TokenInfo
 
 
 class EngineLike(Protocol):
@@ -35,7 +36,6 @@ class EngineLike(Protocol):
 
 
 EngineFor = Callable[[Pack], EngineLike]
-Progress = Callable[[object], None]
 
 
 def default_engine_for(pack: Pack) -> EngineLike:
@@ -66,51 +66,60 @@ class Request:
     parallel: bool = False  # columns in threads at once (see the module docstring)
     memory: str = ""  # the draft's memory note, read before the text
     polish: Polish | None = None  # the decoder's care (healing, clean ends, names, best of several)
+    alternatives: int = 0  # the pack's top choices reported per token (the token view); 0: none
 
 
-@dataclass
-class Item:
-    """One suggestion as the panel shows it."""
+@dataclass(frozen=True)
+class Loading:
+    """Column ``col``'s model is being loaded (its first use)."""
 
-    model: str
-    display: str
-    text: str = ""
-    state: str = "waiting"  # waiting, loading, generating, done, error
-    error: str = ""
-    score: float | None = None  # mean log-probability per token, the pack's own
+    col: int
 
 
-@dataclass
-class Batch:
-    """A request's suggestions; kept in the panel's history for ← / →."""
+@dataclass(frozen=True)
+class Generating:
+    """Column ``col``'s model has started writing."""
 
-    request_id: int
-    request: Request
-    items: list[Item] = field(default_factory=list)
-    error: str = ""
+    col: int
 
-    @property
-    def seed(self) -> int:
-        return self.request.seed
 
-    @property
-    def done(self) -> bool:
-        return all(item.state in ("done", "error") for item in self.items)
+@dataclass(frozen=True)
+class Step:
+    """New text for column ``col`` at token ``step``: ``deltas[row]`` is that row's addition ("" for none)."""
 
-    def index(self, column: int, row: int) -> int:
-        return column * self.request.n + row
+    col: int
+    step: int
+    deltas: tuple[str, ...]
 
-    @classmethod
-    def start(cls, request_id: int, request: Request) -> Batch:
-        items = [Item(c.pack.name, c.pack.display_name) for c in request.columns for _ in range(request.n)]
-        return cls(request_id, request, items)
+
+@dataclass(frozen=True)
+class Done:
+    """Column ``col`` finished: its final texts (best first), their scores and, when asked for, each
+    text's tokens with what the pack weighed there (the token view)."""
+
+    col: int
+    texts: tuple[str, ...]
+    scores: tuple[float, ...] = ()
+    tokens: tuple[tuple[TokenInfo, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Column ``col``'s model failed; ``message`` is the one line the writer reads."""
+
+    col: int
+    message: str
+
+
+Event = Loading | Generating | Step | Done | Failed
+Progress = Callable[[Event], None]
 
 
 def run_request(request: Request, cancel: threading.Event, engine_for: EngineFor, progress: Progress) -> bool:
     """Generate every column of ``request``; events go to ``progress``. Returns False if cancelled.
 
-    Events: ``("loading", col)``, ``("generating", col)``, ``("step", col, step, deltas)``,
-    ``("done", col, texts, scores)`` and ``("error", col, message)``. One failing model never stops
+    Events (:data:`Event`): :class:`Loading`, :class:`Generating`, :class:`Step` per token batch,
+    then :class:`Done` or :class:`Failed`, each for one column. One failing model never stops
     the others. Several columns run in parallel threads when ``request.parallel``.
     """
     columns = list(enumerate(request.columns))
@@ -132,24 +141,26 @@ def _run_column(request: Request, col: int, column: Column, cancel: threading.Ev
     try:
         engine = engine_for(column.pack)
         if not engine.loaded:
-            progress(("loading", col))
+            progress(Loading(col))
             engine.load()
-        progress(("generating", col))
+        progress(Generating(col))
 
         def on_step(step: int, deltas: list[str]) -> None:
             if any(deltas):
-                progress(("step", col, step, list(deltas)))
+                progress(Step(col, step, tuple(deltas)))
 
+        extra = {"alternatives": request.alternatives} if request.alternatives else {}
         result = engine.generate(request.prompt, n=request.n, settings=column.settings, seed=request.seed,
                                  stop=request.stop, on_step=on_step, cancel=cancel, memory=request.memory,
-                                 polish=request.polish)
+                                 polish=request.polish, **extra)
     except WriterError as exc:
-        progress(("error", col, str(exc)))
+        progress(Failed(col, str(exc)))
         return True
     except Exception as exc:  # a broken pack must not take the panel down with it
-        progress(("error", col, f"Model pack '{column.pack.name}' failed: {exc}"))
+        progress(Failed(col, f"Model pack '{column.pack.name}' failed: {exc}"))
         return True
     if result.cancelled:
         return False
-    progress(("done", col, list(result.texts), list(getattr(result, "scores", None) or [])))
+    progress(Done(col, tuple(result.texts), tuple(getattr(result, "scores", None) or ()),
+                  tuple(tuple(row) for row in getattr(result, "tokens", None) or ())))
     return True

@@ -7,10 +7,16 @@ also sets the running request's cancel event, so the model stops at the next tok
 
 For other features (the copy check):
 
-* ``suggestionsFinished(request_id, texts)`` — a batch is complete; ``texts`` in card order.
+* ``suggestionsFinished(request_id, texts)`` — a batch is complete; ``texts`` in card order
+  (again with the batch's id when one card was rewritten from a word: the token view).
 * :meth:`SuggestionsPanel.set_badge` ``(row, text, tooltip, request_id=None)`` — mark a card;
   the badge stays with its batch when the writer pages through earlier batches.
 * ``suggestionAccepted(text, model, seed)`` — text went into the draft.
+
+The job's typed events are applied by the Qt-free :class:`~writer.generation.batches.Batch`;
+the panel paints what they changed. The token view (:mod:`writer.ui.suggestions_tokens`) shows
+what the pack weighed at each word of a finished card; :meth:`SuggestionsPanel.regenerate_from`
+rewrites a card from a chosen alternative.
 
 Each draft has a memory note (the field under the controls), stored with the draft
 (``Store.set_memory``) and placed before the text in every prompt; it is never published.
@@ -21,7 +27,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor, QTextDocument
@@ -40,9 +46,20 @@ from PySide6.QtWidgets import (
 )
 
 from writer.errors import WriterError
+from writer.generation.batches import Batch
 from writer.generation.packs import Pack
 from writer.generation.polish import Polish
-from writer.generation.requests import Batch, Column, EngineFor, Request, default_engine_for, run_request
+from writer.generation.requests import (
+    Column,
+    EngineFor,
+    Event,
+    Generating,
+    Loading,
+    Request,
+    Step,
+    default_engine_for,
+    run_request,
+)
 from writer.ui.provenance import ProvenanceView
 from writer.ui.suggestions_cards import SuggestionList
 from writer.ui.suggestions_controls import AdvancedDrawer, ModelPicker
@@ -56,6 +73,7 @@ PREFILL_MS = 200  # a pause between words: long enough not to run on every keyst
 PROMPT_CHARS = 6000  # the models see at most 512 tokens; this is comfortably more text than that
 MAX_ROWS = 8
 MODEL_KEYS = 9  # Ctrl+Alt+1…9 pick the first nine usable models
+TOKEN_ALTERNATIVES = 5  # what the token view lists when a word is hovered
 PAINT_MS = 33  # after the first text of a batch, which is painted at once
 MEMORY_SAVE_MS = 600
 MEMORY_HINT = "Memory note: characters, setting, tone… Suggestions read it first; it is never published."
@@ -65,9 +83,13 @@ IDLE_HINT = ("Pause, or press Ctrl+Space or Tab at the end of a word, and sugges
 PANEL_QSS = """
 #suggestionCard { background: palette(base); border: 1px solid palette(mid); border-radius: 8px; }
 #suggestionCard:hover { border: 1px solid palette(link); }
-#suggestionCard[state="pending"] QLabel#suggestionText { color: palette(placeholder-text); font-style: italic; }
+#suggestionCard[state="pending"] #suggestionText { color: palette(placeholder-text); font-style: italic; }
 #suggestionCard[state="error"] { border: 1px solid @error; }
-#suggestionCard[state="error"] QLabel#suggestionText { color: @error; }
+#suggestionCard[state="error"] #suggestionText { color: @error; }
+#alternativesPopup { background: palette(tool-tip-base); border: 1px solid palette(mid); }
+#alternativesTitle { font-weight: 600; }
+#alternativesHint { color: palette(placeholder-text); }
+#alternativeButton { text-align: left; padding: 1px 4px; }
 #suggestionNumber { color: palette(link); font-weight: 600; }
 #suggestionSource, #batchLabel, #suggestionsHint { color: palette(placeholder-text); }
 #suggestionBadge { background: palette(highlight); border-radius: 6px; padding: 1px 6px; }
@@ -181,8 +203,17 @@ class SuggestionsPanel(QWidget):
         self.surprise_button.setText("Surprise me")
         self.surprise_button.setToolTip("Text from the model with no prompt at all")
         self.surprise_button.clicked.connect(self.surprise)
+        self.shading_button = QToolButton(self)
+        self.shading_button.setObjectName("shadingButton")
+        self.shading_button.setText("Shade")
+        self.shading_button.setCheckable(True)
+        self.shading_button.setChecked(bool(self.settings.get("suggest.token_shading")))
+        self.shading_button.setToolTip("Shade each word by how unlikely the model thought it (Ctrl+Shift+T); "
+                                       "hover a word for its alternatives")
+        self.shading_button.toggled.connect(self._on_shading_toggled)
         top.addWidget(self.compare_button)
         top.addWidget(self.surprise_button)
+        top.addWidget(self.shading_button)
         top.addStretch(1)
         self.comparing = QLabel("Every model, side by side", self)  # in the picker's place while comparing
         self.comparing.setObjectName("comparingLabel")
@@ -216,6 +247,10 @@ class SuggestionsPanel(QWidget):
 
         self.list = SuggestionList(self)
         self.list.activated.connect(self.accept)
+        self.list.alternativeChosen.connect(self.regenerate_from)
+        self.list.set_shading(self.shading_button.isChecked())
+        # the cards exist before the first request, so asking only fills them in (first words sooner)
+        QTimer.singleShot(0, self, lambda: self.list.prepare(int(self.settings.get("suggest.n"))))
         self.idle = QLabel(IDLE_HINT, self)
         self.idle.setObjectName("suggestionsHint")
         self.idle.setWordWrap(True)
@@ -273,6 +308,11 @@ class SuggestionsPanel(QWidget):
         self.compare_action = self._add_action("&Compare Models", ["Ctrl+Shift+C"], self.compare_button.toggle)
         self.compare_action.setCheckable(True)
         self.compare_button.toggled.connect(self.compare_action.setChecked)
+        self.shading_action = self._add_action("S&hade Suggestions by Probability", ["Ctrl+Shift+T"],
+                                               self.shading_button.toggle)
+        self.shading_action.setCheckable(True)
+        self.shading_action.setChecked(self.shading_button.isChecked())
+        self.shading_button.toggled.connect(self.shading_action.setChecked)
         self.accept_actions = [self._add_action(f"Insert Suggestion {i + 1}", [f"Alt+{i + 1}"],
                                                 lambda i=i: self.accept(i)) for i in range(MAX_ROWS)]
         # Ctrl+1 and Ctrl+2 already go to the drafts list and the editor
@@ -283,7 +323,8 @@ class SuggestionsPanel(QWidget):
                               for i in range(MODEL_KEYS)]
         menu = self.window_.menus["edit"]  # type: ignore[attr-defined]
         menu.addSeparator()
-        for action in (self.suggest_action, self.reroll_action, self.surprise_action, self.compare_action):
+        for action in (self.suggest_action, self.reroll_action, self.surprise_action, self.compare_action,
+                       self.shading_action):
             menu.addAction(action)
         self.models_menu = menu.addMenu("Suggestion M&odel")
         for action in self.model_actions:
@@ -313,6 +354,8 @@ class SuggestionsPanel(QWidget):
         """A default model chosen elsewhere (Preferences, the Models window) is picked here too."""
         if key == "suggest.default_model" and self.current_model() != self.settings.get(key):
             self.reload_packs()
+        elif key == "suggest.token_shading":
+            self.shading_button.setChecked(bool(self.settings.get(key)))
 
     def _label_model_actions(self) -> None:
         usable = self.picker.available()
@@ -375,6 +418,15 @@ class SuggestionsPanel(QWidget):
         if self.batches or self.running:
             self.suggest()
 
+    def _on_shading_toggled(self, on: bool) -> None:
+        self.list.set_shading(on)
+        if bool(self.settings.get("suggest.token_shading")) != on:
+            self.settings.set("suggest.token_shading", on)
+            try:
+                self.settings.save()  # a view choice survives a crash too, as the drafts' sort order does
+            except OSError as exc:
+                self.set_state(f"Could not save settings: {exc}", error=True)
+
     # -- triggering ------------------------------------------------------------------------
     def _prompt(self) -> tuple[str, int] | None:
         if self.window_.current_draft_id is None or self.editor.isReadOnly():  # type: ignore[attr-defined]
@@ -433,13 +485,9 @@ class SuggestionsPanel(QWidget):
         request = Request(kind, "" if kind == "surprise" else text, columns, min(n, MAX_ROWS),
                           seed if seed is not None else secrets.randbelow(2**31),
                           parallel=kind == "compare" and bool(self.settings.get("suggest.compare_parallel")),
-                          memory="" if kind == "surprise" else self.memory_text(), polish=self.polish())
-        self.cancel_running()
-        self._stop_prefill()
-        cancel = threading.Event()
-        self._cancels.append(cancel)
-        request_id = self.worker.submit(run_request, request, cancel, self.engine_for, channel=CHANNEL)
-        self.running = (request_id, cancel)
+                          memory="" if kind == "surprise" else self.memory_text(), polish=self.polish(),
+                          alternatives=TOKEN_ALTERNATIVES)
+        request_id = self._submit(request)
         self._anchor = (self.editor.document(), position)
         batch = Batch.start(request_id, request)
         if not keep_history:
@@ -450,6 +498,46 @@ class SuggestionsPanel(QWidget):
         self.show_batch(len(self.batches) - 1)
         self.set_state("Writing suggestions…", busy=True)
         self.suggestionsStarted.emit(request_id)
+        return request_id
+
+    def _submit(self, request: Request) -> int:
+        """Run ``request`` on the worker as the one running request (any other stops)."""
+        self.cancel_running()
+        self._stop_prefill()
+        cancel = threading.Event()
+        self._cancels.append(cancel)
+        request_id = self.worker.submit(run_request, request, cancel, self.engine_for, channel=CHANNEL)
+        self.running = (request_id, cancel)
+        return request_id
+
+    def regenerate_from(self, row: int, token: int, choice: int) -> int | None:
+        """Rewrite card ``row`` from its token ``token``, with alternative ``choice`` there: one new
+        continuation of the draft, the card's text up to that token and the alternative, streamed
+        into the card. Returns the request id, or None when there is nothing to rewrite."""
+        if self.shown < 0 or self._anchor is None:
+            return None
+        batch = self.batches[self.shown]
+        if not 0 <= row < len(batch.items) or batch.items[row].state != "done":
+            return None
+        if self.running is not None:
+            self.set_state("Wait for the suggestions being written, then choose a word.")
+            return None
+        item = batch.items[row]
+        if not 0 <= token < len(item.tokens) or not 0 <= choice < len(item.tokens[token].alternatives):
+            return None
+        old = item.tokens[token]
+        alternative = old.alternatives[choice]
+        base = batch.request
+        prompt = base.prompt + item.text[:old.start] + alternative.text
+        request = replace(base, kind="branch", prompt=prompt, columns=(base.columns[batch.column_of(row)],), n=1,
+                          parallel=False)
+        request_id = self._submit(request)
+        batch.branch(request_id, row, token, alternative)
+        self._badges.pop((batch.request_id, row), None)  # the copy check looks at the new text when it is done
+        self.list.set_badge(row, "")
+        self._paint(batch, range(row, row + 1))
+        self.ghost.refresh()
+        self.set_state("Writing suggestions…", busy=True)
         return request_id
 
     def cancel_running(self) -> None:
@@ -480,48 +568,27 @@ class SuggestionsPanel(QWidget):
     def _current(self, channel: str, request_id: int) -> Batch | None:
         if channel != CHANNEL or self.running is None or self.running[0] != request_id:
             return None
-        return next((b for b in self.batches if b.request_id == request_id), None)
+        return next((b for b in self.batches if b.owns(request_id)), None)
 
     def _on_progress(self, channel: str, request_id: int, event: object) -> None:
         batch = self._current(channel, request_id)
-        if batch is None or not isinstance(event, tuple):
+        if batch is None or not isinstance(event, Event):
             return
-        kind, col = event[0], event[1]
-        rows = range(batch.index(col, 0), batch.index(col + 1, 0))
-        if kind == "loading":
-            for i in rows:
-                batch.items[i].state = "loading"
-            self.set_state(f"Loading {batch.request.columns[col].pack.display_name} (first use)…", busy=True)
-        elif kind == "generating":
-            for i in rows:
-                batch.items[i].state = "generating"
+        update = batch.apply(request_id, event)
+        if isinstance(event, Loading):
+            self.set_state(f"Loading {batch.request.columns[event.col].pack.display_name} (first use)…", busy=True)
+        elif isinstance(event, Generating):
             self.set_state("Writing suggestions…", busy=True)
-        elif kind == "step":
-            deltas = event[3]
-            first = not any(batch.items[i].text for i in rows)
-            for row, delta in enumerate(deltas):
-                if delta:
-                    batch.items[batch.index(col, row)].text += delta
-        elif kind == "done":
-            scores = event[3] if len(event) > 3 else []
-            for row, text in enumerate(event[2]):
-                item = batch.items[batch.index(col, row)]
-                item.text, item.state = text, "done"
-                item.score = scores[row] if row < len(scores) else None
-        elif kind == "error":
-            for i in rows:
-                batch.items[i].state, batch.items[i].error = "error", str(event[2])
         if self.shown >= 0 and self.batches[self.shown] is batch:
-            if kind == "step" and not first:
-                self._dirty.update(rows)
+            if update.urgent:
+                self._paint(batch, update.rows)
+            else:
+                self._dirty.update(update.rows)
                 if not self._repaint.isActive():
                     self._repaint.start()
-            else:
-                self._paint(batch, rows)
-        if self.shown >= 0 and self.batches[self.shown] is batch:
             self.ghost.refresh()
-        if kind == "step":
-            self.streamed.emit(request_id, col, event[2])  # after the first text is on screen
+        if isinstance(event, Step):
+            self.streamed.emit(request_id, event.col, event.step)  # after the first text is on screen
 
     def _flush_paint(self) -> None:
         """Tokens arrive faster than anyone reads: repaint at most every :data:`PAINT_MS`."""
@@ -545,8 +612,8 @@ class SuggestionsPanel(QWidget):
             self.set_state(f"{len({e for e in errors})} model(s) failed; the others worked.", error=True)
         else:
             self.set_state("")
-        if completed:
-            self.suggestionsFinished.emit(request_id, [item.text for item in batch.items])
+        if completed:  # a rewritten card (a branch) is checked again with its batch
+            self.suggestionsFinished.emit(batch.request_id, [item.text for item in batch.items])
 
     def _on_failed(self, channel: str, request_id: int, exc: object) -> None:
         batch = self._current(channel, request_id)

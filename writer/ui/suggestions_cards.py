@@ -1,16 +1,19 @@
 """The suggestion cards: one per continuation, stacked (or side by side when comparing models).
 
 A card is clicked to accept it; :meth:`SuggestionList.set_badge` lets other features (the
-copy check) mark a card without knowing how it is drawn.
+copy check) mark a card without knowing how it is drawn. A finished card's words show what the
+pack weighed there when hovered (the token view, :mod:`writer.ui.suggestions_tokens`);
+``alternativeChosen(row, token, alternative)`` asks for the rest to be rewritten from there.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from writer.generation.requests import Item
+from writer.generation.batches import Item
+from writer.ui.suggestions_tokens import AlternativesPopup, TokenText
 
 STATE_TEXT = {"waiting": "Waiting…", "loading": "Loading the model…", "generating": "Writing…"}
 
@@ -19,6 +22,7 @@ class SuggestionCard(QFrame):
     """One suggestion: its number and shortcut, where it came from, a badge and the growing text."""
 
     clicked = Signal(int)
+    tokenHovered = Signal(int, int, QPoint)  # card, token (-1: none), where (global)
 
     def __init__(self, index: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,12 +49,8 @@ class SuggestionCard(QFrame):
         header.addWidget(self.source, 1)
         header.addWidget(self.badge)
         layout.addLayout(header)
-        self.body = QLabel(self)
-        self.body.setObjectName("suggestionText")
-        self.body.setWordWrap(True)
-        self.body.setTextFormat(Qt.TextFormat.PlainText)
-        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.body = TokenText(self)
+        self.body.hovered.connect(lambda token, at: self.tokenHovered.emit(self.index, token, at))
         layout.addWidget(self.body)
         self.text = ""
 
@@ -68,6 +68,8 @@ class SuggestionCard(QFrame):
             state = "pending"
         if body != self.body.text():
             self.body.setText(body)
+        done = state == "done"
+        self.body.set_tokens(item.tokens if done else (), len(item.text) - len(item.text.lstrip()) if done else 0)
         if state != self.property("state"):  # re-styling is the costly part: only when it changes
             self.setProperty("state", state)
             self.setToolTip(self._tip(item, state))
@@ -103,10 +105,15 @@ class SuggestionList(QWidget):
     """The cards of the shown batch; ``activated(index)`` when one is clicked."""
 
     activated = Signal(int)
+    alternativeChosen = Signal(int, int, int)  # card, token, alternative
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.cards: list[SuggestionCard] = []
+        self.cards: list[SuggestionCard] = []  # the shown batch's, in order
+        self._spare: list[SuggestionCard] = []  # hidden, for the next batch (last one first)
+        self.shading = False
+        self.popup = AlternativesPopup(self)
+        self.popup.chosen.connect(self.alternativeChosen)
         self._side_by_side = False
         self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -118,7 +125,7 @@ class SuggestionList(QWidget):
         self._side_by_side = side_by_side
         self._layout.setDirection(QBoxLayout.Direction.LeftToRight if side_by_side
                                   else QBoxLayout.Direction.TopToBottom)
-        for card in self.cards:
+        for card in self.cards + self._spare:
             self._place(card)
         self._layout.setStretch(self._layout.count() - 1, 0 if side_by_side else 1)  # the trailing stretch
 
@@ -131,17 +138,45 @@ class SuggestionList(QWidget):
         self._layout.setStretchFactor(card, 1 if side_by_side else 0)
 
     def resize_to(self, count: int) -> None:
+        """Show ``count`` cards. Cards are kept (hidden) rather than deleted: making three cards
+        took ~9 ms of the GUI thread on every request, while the model wrote its first words."""
         while len(self.cards) < count:
-            card = SuggestionCard(len(self.cards), self)
-            card.clicked.connect(self.activated)
-            self._layout.insertWidget(len(self.cards), card)
+            card = self._spare.pop() if self._spare else self._new_card()
             self.cards.append(card)
-            self._place(card)
+            card.show()
         while len(self.cards) > count:
             card = self.cards.pop()
-            self._layout.removeWidget(card)
-            card.deleteLater()
+            card.hide()
+            self._spare.append(card)
+
+    def prepare(self, count: int) -> None:
+        """Make ``count`` cards ahead of the first request (hidden until a batch needs them)."""
+        shown = len(self.cards)
+        self.resize_to(max(shown, count))
+        self.resize_to(shown)
+
+    def _new_card(self) -> SuggestionCard:
+        card = SuggestionCard(len(self.cards), self)
+        card.clicked.connect(self.activated)
+        card.tokenHovered.connect(self._on_token_hovered)
+        card.body.set_shading(self.shading)
+        self._layout.insertWidget(len(self.cards), card)
+        self._place(card)
+        return card
 
     def set_badge(self, row: int, text: str, tooltip: str = "") -> None:
         if 0 <= row < len(self.cards):
             self.cards[row].set_badge(text, tooltip)
+
+    def set_shading(self, on: bool) -> None:
+        """Tint every token of the finished cards by how unlikely the pack thought it."""
+        self.shading = on
+        for card in self.cards + self._spare:
+            card.body.set_shading(on)
+
+    def _on_token_hovered(self, row: int, token: int, at: QPoint) -> None:
+        body = self.cards[row].body if 0 <= row < len(self.cards) else None
+        if body is not None and 0 <= token < len(body.tokens):
+            self.popup.show_token(row, token, body.tokens[token], at, body.word_text(token), body.word_prob(token))
+        else:
+            self.popup.hide_soon()

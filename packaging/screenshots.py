@@ -421,7 +421,7 @@ def tokens_scene(app: object, store: object) -> None:
     from PySide6.QtTest import QTest
 
     from writer.settings import Settings
-    from writer.ui.main_window import MainWindow
+    from writer.ui.features import build_window
 
     def wait(done: object, limit: float = 120) -> None:
         end = time.monotonic() + limit
@@ -434,10 +434,10 @@ def tokens_scene(app: object, store: object) -> None:
     settings = Settings.load()
     settings.set("suggest.auto", False)
     settings.set("suggest.token_shading", True)
-    window = MainWindow(store, settings)  # type: ignore[arg-type]
+    window, panels = build_window(store, settings)  # type: ignore[arg-type]
     window.resize(1280, 800)  # the whole screen: the popup is kept on it
     window.show()
-    panel = window.suggestions  # type: ignore[attr-defined]
+    panel = panels.suggestions
     wait(lambda: panel.picker.count() > 0)
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     finished: list[object] = []

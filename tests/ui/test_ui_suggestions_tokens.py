@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
+from tests.ui.panels import panels_of
 from tests.ui.test_ui_suggestions import CTRL, PROMPT, TIMEOUT, finished, open_panel
 from writer.generation import engines
 from writer.generation.token_info import Alternative, TokenInfo
@@ -156,5 +157,5 @@ def test_clicking_an_alternative_rewrites_the_rest_and_accept_inserts_it(qtbot: 
 
     qtbot.keyClick(window.editor, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     assert window.editor.toPlainText() == PROMPT + text
-    [span] = window.provenance.tracker().spans  # machine-written, all of it
+    [span] = panels_of(window).provenance.tracker().spans  # machine-written, all of it
     assert (span.start, span.end) == (len(PROMPT), len(PROMPT + text)) and span.seed == batch.seed

@@ -331,10 +331,15 @@ class AlternativesPopup(QFrame):
         self.hint.setVisible(bool(token.alternatives))
         self.adjustSize()
         place = at + QPoint(0, 2)
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        if screen is not None:  # all of it on screen, even for a word at the right edge
-            place.setX(max(screen.left(), min(place.x(), screen.right() - self.width())))
-            if place.y() + self.height() > screen.bottom():
+        bounds = self.screen().availableGeometry() if self.screen() is not None else None
+        owner = self.parentWidget().window() if self.parentWidget() is not None else None
+        if bounds is not None and owner is not None:  # inside the app's window too, where it fits
+            inside = bounds.intersected(owner.frameGeometry())
+            if inside.width() >= self.width():
+                bounds = inside
+        if bounds is not None:  # all of it visible, even for a word at the right edge
+            place.setX(max(bounds.left(), min(place.x(), bounds.right() - self.width())))
+            if place.y() + self.height() > bounds.bottom():
                 place.setY(at.y() - self.height() - 24)  # above the word
         self.move(place)
         self.show()

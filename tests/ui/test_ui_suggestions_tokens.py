@@ -125,7 +125,7 @@ def test_shading_toggles_the_painting_and_is_remembered(qtbot: QtBot, make_windo
     assert Settings.load().get("suggest.token_shading") is False
     qtbot.keyClick(window.editor, Qt.Key.Key_T, CTRL | SHIFT)
     again = make_window()
-    assert again.suggestions.shading_button.isChecked() and again.suggestions.list.shading
+    assert panels_of(again).suggestions.shading_button.isChecked() and panels_of(again).suggestions.list.shading
 
 
 def test_clicking_an_alternative_rewrites_the_rest_and_accept_inserts_it(qtbot: QtBot, make_window: Any) -> None:

@@ -797,8 +797,10 @@ class SuggestionsPanel(QWidget):
         self._stop_prefill()
         cancel = self._prefill_cancel = threading.Event()
         self._cancels.append(cancel)
+        polish = self.polish()
+        rows = int(self.settings.get("suggest.n")) * polish.best_of  # the row caches the request will use
         self.worker.submit(_prefill_job, self.engine_for(pack), prompt[0],
-                           self.drawer.settings_for(pack).max_new_tokens, cancel, self.memory_text(), self.polish(),
+                           self.drawer.settings_for(pack).max_new_tokens, cancel, self.memory_text(), polish, rows,
                            channel=PREFILL_CHANNEL)
 
     def _stop_prefill(self) -> None:
@@ -911,7 +913,7 @@ class SuggestionsPanel(QWidget):
 
 
 def _prefill_job(engine: object, text: str, max_new_tokens: int, cancel: threading.Event, memory: str = "",
-                 polish: Polish | None = None) -> None:
+                 polish: Polish | None = None, rows: int = 0) -> None:
     """Worker side of :meth:`SuggestionsPanel._prefill`: load the model if needed, warm its cache."""
     prefill = getattr(engine, "prefill_prompt", None)  # test doubles may lack it
     if prefill is None or cancel.is_set():
@@ -920,7 +922,7 @@ def _prefill_job(engine: object, text: str, max_new_tokens: int, cancel: threadi
         if not engine.loaded:  # type: ignore[attr-defined]
             engine.load()  # type: ignore[attr-defined]
         if not cancel.is_set():
-            prefill(text, max_new_tokens=max_new_tokens, cancel=cancel, memory=memory, polish=polish)
+            prefill(text, max_new_tokens=max_new_tokens, cancel=cancel, memory=memory, polish=polish, rows=rows)
     except WriterError:
         return  # a broken pack is reported by the request itself, not by its warm-up
 

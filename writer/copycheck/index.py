@@ -43,13 +43,16 @@ from typing import Any
 
 import numpy as np
 
+from writer.copycheck.fusefilter import FuseParams, contains
 from writer.errors import WriterError
 
 FORMAT = "writer-copyindex"
-VERSION = 1
+VERSION = 2  # 2 adds the window filter; an index without one is still written and read as version 1
+READS = (1, 2)
 META_FILE = "index.json"
 ENTRIES_FILE = "entries.npy"
 CHECKS_FILE = "checks.npy"
+FILTER_FILE = "filter.npy"
 CHECK_MASK = 0xFFFF
 FILTER_BITS = 24
 
@@ -65,11 +68,17 @@ class Work:
     words: int
 
 
-def guarantee_text(mode: str, k: int, winnow: int | None) -> str:
+def guarantee_text(mode: str, k: int, winnow: int | None, filter_bits: int = 0) -> str:
     if mode == "exact":
         return (f"exact: every span of at least {k} words that occurs verbatim (after normalisation) "
                 f"in an indexed work is found, with its exact extent and every occurrence")
     assert winnow is not None
+    if filter_bits:
+        return (f"filtered (k={k}, {filter_bits}-bit fuse filter over every {k}-word window) and winnowed "
+                f"(w={winnow}): every verbatim span of at least {k + 1} words is found at its full length; "
+                f"its work is named for every span of at least {winnow + k - 1} words and for shorter ones "
+                f"when they contain a kept window, else it is reported as from the training books; "
+                f"{k}-word spans are found when they contain a kept window")
     return (f"winnowed (w={winnow}, k={k}): every verbatim span of at least {winnow + k - 1} words is "
             f"found; shorter spans of {k}+ words are found when they contain a kept window "
             f"(about {200 / (winnow + 1):.0f}% of windows); a reported extent may be short by up to "
@@ -80,7 +89,8 @@ class CopyIndex:
     """A loaded index: the entries are memory-mapped, so opening one costs milliseconds."""
 
     def __init__(self, path: Path, meta: dict[str, Any], entries: np.ndarray,
-                 checks: np.ndarray | None = None) -> None:
+                 checks: np.ndarray | None = None,
+                 window_filter: tuple[FuseParams, np.ndarray] | None = None) -> None:
         self.path = path
         self.meta = meta
         self.entries = entries
@@ -96,6 +106,8 @@ class CopyIndex:
         self._mask = np.uint64((1 << self.position_bits) - 1)
         self._shift = np.uint64(self.position_bits)
         self._filter: np.ndarray | None = None
+        #: every k-word window of the corpus, as a fuse filter (None: an index built before it, or exact)
+        self.window_filter = window_filter
 
     @classmethod
     def load(cls, path: str | Path) -> CopyIndex:
@@ -111,8 +123,9 @@ class CopyIndex:
                 raise ValueError("not a JSON object")
             if meta.get("format") != FORMAT:
                 raise ValueError(f"not a {FORMAT} file")
-            if meta.get("version") != VERSION:
-                raise ValueError(f"format version {meta.get('version')}, this Writer reads {VERSION}")
+            if meta.get("version") not in READS:
+                raise ValueError(f"format version {meta.get('version')}, this Writer reads "
+                                 f"{' and '.join(map(str, READS))}")
             for key in ("name", "k", "mode", "position_bits", "words", "entries", "works"):
                 if key not in meta:
                     raise ValueError(f"missing key '{key}'")
@@ -124,11 +137,22 @@ class CopyIndex:
             works = [Work(**w) for w in meta["works"]]
             if sum(w.words for w in works) != meta["words"]:
                 raise ValueError("works table does not add up to the word count")
+            params = FuseParams.from_dict(meta["filter"]) if meta.get("filter") is not None else None
+            probes = meta["filter"].get("probes", []) if params is not None else []
+            if not isinstance(probes, list) or not all(type(x) is int and 0 <= x < 1 << 64 for x in probes):
+                raise ValueError("filter 'probes' must be a list of 64-bit whole numbers")
         except (ValueError, TypeError, UnicodeDecodeError) as exc:
             raise WriterError(f"corrupt copy index {meta_file}: {exc}; rebuild it") from None
         entries = _load_array(path / ENTRIES_FILE, np.uint64, meta["entries"])
         checks = _load_array(path / CHECKS_FILE, np.uint16, meta["entries"]) if meta.get("check_bits") else None
-        return cls(path, meta, entries, checks)
+        window_filter = None
+        if params is not None:
+            table = _load_array(path / FILTER_FILE, np.uint8 if params.bits == 8 else np.uint16, params.array_length)
+            if not contains(table, params, np.array(probes, np.uint64)).all():
+                raise WriterError(f"corrupt copy index {path / FILTER_FILE}: it has lost windows it was built "
+                                  "with (garbled); rebuild it")
+            window_filter = (params, table)
+        return cls(path, meta, entries, checks, window_filter)
 
     def _prefix_filter(self) -> np.ndarray:
         """A 2 MB bitmap of the entries' top 24 bits, built on first use (tens of ms).
@@ -171,6 +195,13 @@ class CopyIndex:
             qidx, pos = qidx[ok], pos[ok]
         return qidx.astype(np.int64), pos
 
+    def in_filter(self, windows: np.ndarray) -> np.ndarray | None:
+        """Per window: may it occur in the corpus? None when the index has no filter."""
+        if self.window_filter is None:
+            return None
+        params, table = self.window_filter
+        return contains(table, params, windows)
+
     def locate(self, position: int) -> tuple[Work, int]:
         """The work holding corpus word ``position`` and the word offset within it."""
         work = self.works[max(0, bisect_right(self._starts, position) - 1)]
@@ -179,6 +210,13 @@ class CopyIndex:
     @property
     def guarantee(self) -> str:
         return str(self.meta.get("guarantees", guarantee_text(self.mode, self.k, self.winnow)))
+
+    @property
+    def shortest_sure(self) -> int:
+        """The shortest span this index always finds (at its full length with a filter)."""
+        if self.window_filter is not None:
+            return self.k + 1
+        return self.k if self.mode == "exact" else self.k + int(self.winnow or 1) - 1
 
 
 def _load_array(file: Path, dtype: type, count: int) -> np.ndarray:
@@ -194,8 +232,13 @@ def _load_array(file: Path, dtype: type, count: int) -> np.ndarray:
     return array
 
 
-def write_index(out_dir: Path, meta: dict[str, Any], entries: np.ndarray, checks: np.ndarray | None = None) -> None:
-    """Write atomically: a half-written index never replaces a good one."""
+def write_index(out_dir: Path, meta: dict[str, Any], entries: np.ndarray, checks: np.ndarray | None = None,
+                window_filter: tuple[FuseParams, np.ndarray] | None = None, probes: list[int] | None = None) -> None:
+    """Write atomically: a half-written index never replaces a good one.
+
+    ``probes`` are some windows the filter holds: loading checks they are still found, so a
+    garbled filter (which would silently miss copies) is an error instead.
+    """
     tmp = out_dir.with_name(out_dir.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -203,7 +246,10 @@ def write_index(out_dir: Path, meta: dict[str, Any], entries: np.ndarray, checks
     np.save(tmp / ENTRIES_FILE, entries, allow_pickle=False)
     if checks is not None:
         np.save(tmp / CHECKS_FILE, checks, allow_pickle=False)
-    meta = {**meta, "format": FORMAT, "version": VERSION,
+    if window_filter is not None:
+        np.save(tmp / FILTER_FILE, window_filter[1], allow_pickle=False)
+        meta = {**meta, "filter": {**window_filter[0].to_dict(), "probes": probes or []}}
+    meta = {**meta, "format": FORMAT, "version": VERSION if window_filter is not None else 1,
             "bytes": sum(p.stat().st_size for p in tmp.iterdir())}
     (tmp / META_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if out_dir.exists():

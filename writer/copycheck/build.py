@@ -18,8 +18,8 @@ from writer.textfiles import read_text
 DEFAULT_K = 8  # the shortest flag (an echo); shorter spans are common phrases, not copies
 DEFAULT_WINNOW = 8  # w <= k keeps sampled windows of one match touching, so spans stay verified
 MODES = ("exact", "winnow")
-FILTER_BITS = (0, 8, 16)  # 0: no window filter (an exact index needs none)
-DEFAULT_FILTER_BITS = 8
+FILTER_BITS = (0, 8, 12, 16)  # 0: no window filter (an exact index needs none)
+DEFAULT_FILTER_BITS = 12
 PROBES = 64
 
 
@@ -28,9 +28,10 @@ class IndexBuilder:
 
     def __init__(self, name: str, *, mode: str = "exact", k: int = DEFAULT_K, winnow: int = DEFAULT_WINNOW,
                  filter_bits: int | None = None) -> None:
-        """``filter_bits`` (8 or 16; default 8 when winnowed) adds, to a winnowed index, a fuse filter
-        over every window: every span of ``k + 1`` words is then found at its full length (about
-        1.13 bytes a word at 8 bits). 0 writes the older filterless index."""
+        """``filter_bits`` (8, 12 or 16; default 12 when winnowed) adds, to a winnowed index, a fuse
+        filter over every window: every span of ``k + 1`` words is then found at its full length
+        (1.13 × bits / 8 bytes a word; a false flag needs two false positives in a row, 2**-24 a
+        word at 12 bits, 2**-16 at 8). 0 writes the older filterless index."""
         if filter_bits is None:
             filter_bits = DEFAULT_FILTER_BITS if mode == "winnow" else 0
         if mode not in MODES:

@@ -166,7 +166,7 @@ class Checker:
         """Spans from the filter: each run of consecutive windows it holds is one span, at full length.
 
         A run of two or more windows (``k + 1`` words) is a flag: a false one needs two
-        consecutive false positives (1 in 65,536 positions at 8 bits). A single window is one
+        consecutive false positives (one word in 16.8M at 12 bits). A single window is one
         only when a kept window confirms it, as before. Kept windows found inside the run (only
         where the filter agrees, which rules out the entries' own rare collisions) name the
         work, shifted back to the run's first word; a run with none is "from the training books".

@@ -24,15 +24,16 @@ Structure, and why (numbers from ``benchmarks/copycheck.py`` on the 2-core build
   windows overlap or touch, within one work, so a reported span is verified word-for-word
   contiguous in one place, never stitched from two.
 
-* A winnowed index alone misses most short echoes (41% of 9-word and 85% of 12-word passages
+* A winnowed index alone misses most short echoes (35% of 9-word and 82% of 12-word passages
   planted from the general corpus were found) and reports copies short (a 15-word passage
   as 10 words on average). So it also keeps a **binary fuse filter over every window**
-  (:mod:`writer.copycheck.fusefilter`, 8 bits a window, 1.13 bytes a word: 9.5 MB for the
-  general corpus, in place of the 3.8 MB of check bits it makes unneeded): a run of windows the
-  filter holds is a span at its full length, so every span of ``k + 1`` = 9 words is found
-  (``benchmarks/copyrecall.py``: 100% at 9–20 words, full extent 98.5–100%). A false flag
-  needs two false positives in a row (2**-16 a word). Kept windows inside the run name the
-  work; a run with none is reported as from "the training books of NAME", never guessed.
+  (:mod:`writer.copycheck.fusefilter`, 12 bits a window, 1.69 bytes a word: 14.3 MB for the
+  general corpus, in place of the 3.8 MB of check bits it makes unneeded; 29.3 MB in all): a
+  run of windows the filter holds is a span at its full length, so every span of ``k + 1`` = 9
+  words is found (``benchmarks/copyrecall.py``: 100% at 9–20 words, at full extent 98–100%).
+  A false flag needs two false positives in a row (2**-24 a word; 8 bits would save 4.8 MB but
+  gave 18 false 9-word flags in a million words of shuffled prose). Kept windows inside the
+  run name the work; a run with none is reported as from "the training books of NAME".
 
 False positives: a window matches a wrong entry only if its ``64 - p`` fingerprint bits
 (plus 16 check bits when winnowed) collide, so the expected number of false hits per checked
@@ -53,7 +54,7 @@ from typing import Any
 
 import numpy as np
 
-from writer.copycheck.fusefilter import FuseParams, contains
+from writer.copycheck.fusefilter import FuseParams, contains, storage
 from writer.errors import WriterError
 
 FORMAT = "writer-copyindex"
@@ -85,9 +86,10 @@ def guarantee_text(mode: str, k: int, winnow: int | None, filter_bits: int = 0) 
     assert winnow is not None
     if filter_bits:
         return (f"filtered and winnowed (k={k}, w={winnow}, {filter_bits}-bit fuse filter over every {k}-word "
-                f"window): every verbatim span of at least {k + 1} words is found at its full length (one word "
-                f"long in about 1 flag in {2 ** (filter_bits - 1)}); a false {k + 1}-word flag comes about once "
-                f"in {2 ** (2 * filter_bits):,} words; the work is named for spans of {winnow + k - 1}+ words "
+                f"window): every verbatim span of at least {k + 1} words is found at its full length (a word "
+                f"too long where the filter errs beside it, 1 flag in {2 ** (filter_bits - 1):,}); a false "
+                f"{k + 1}-word flag comes about once in {_count(2 ** (2 * filter_bits))} words; "
+                f"the work is named for spans of {winnow + k - 1}+ words "
                 f"and for shorter ones holding a kept window, else the flag says 'the training books'; "
                 f"{k}-word spans are found when they hold a kept window "
                 f"(about {200 / (winnow + 1):.0f}%)")
@@ -95,6 +97,10 @@ def guarantee_text(mode: str, k: int, winnow: int | None, filter_bits: int = 0) 
             f"found; shorter spans of {k}+ words are found when they contain a kept window "
             f"(about {200 / (winnow + 1):.0f}% of windows); a reported extent may be short by up to "
             f"{winnow - 1} words at each end")
+
+
+def _count(n: int) -> str:
+    return f"{n / 1e6:.0f} million" if n >= 10**7 else f"{n:,}"
 
 
 class CopyIndex:
@@ -159,7 +165,7 @@ class CopyIndex:
         checks = _load_array(path / CHECKS_FILE, np.uint16, meta["entries"]) if meta.get("check_bits") else None
         window_filter = None
         if params is not None:
-            table = _load_array(path / FILTER_FILE, np.uint8 if params.bits == 8 else np.uint16, params.array_length)
+            table = _load_array(path / FILTER_FILE, *storage(params))
             if not contains(table, params, np.array(probes, np.uint64)).all():
                 raise WriterError(f"corrupt copy index {path / FILTER_FILE}: it has lost windows it was built "
                                   "with (garbled); rebuild it")

@@ -153,3 +153,20 @@ def test_odd_filter_settings_are_a_clear_error(filtered: Corpus, tmp_path: Path,
     meta_file.write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(WriterError, match=r"corrupt copy index .*index\.json.*filter"):
         CopyIndex.load(path)
+
+
+def test_a_book_named_by_another_index_comes_first(filtered: Corpus, tmp_path: Path,
+                                                   filler_vocab: list[str]) -> None:
+    exact = build_corpus(tmp_path, seed=11, works=3, words=6000, mode="exact")
+    assert exact.texts == filtered.texts
+    exact.index.name = "zzz"  # sorts after "synthetic": the order of names must not decide
+    both = Checker([filtered.index, exact.index])
+    rng = random.Random(5)
+    seen_unlocated = 0
+    for _ in range(40):
+        work, first, passage = filtered.passage(rng, 9)
+        draft = prose(rng, filler_vocab, 10) + " " + passage
+        seen_unlocated += not Checker([filtered.index]).check(draft)[0].source.located
+        flag = both.check(draft)[0]
+        assert (flag.source.located, flag.source.title, flag.source.word) == (True, filtered.titles[work], first)
+    assert seen_unlocated

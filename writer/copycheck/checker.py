@@ -125,7 +125,8 @@ class Checker:
             s, e = int(starts[first]), int(ends[end - 1])
             n = end - first
             level = "copy" if n + slack[(first, end)] >= self.copy_words else "echo"
-            sources = sorted(found[(first, end)], key=lambda src: (src.corpus, src.title, src.word))
+            # a book named by any index comes before "the training books of NAME"
+            sources = sorted(found[(first, end)], key=lambda src: (not src.located, src.corpus, src.title, src.word))
             flags.append(Flag(s, e, n, text[s:e], level, tuple(sources[:MAX_SOURCES])))
         return flags
 

@@ -7,6 +7,8 @@ on (the ``library`` set minus every card's works), and checked against:
 * ``after``  — the pack's shipped ``copyindex/`` (what Writer uses);
 * ``before`` — the same works indexed the way they were before the window filter (a winnowed
   index with 16 check bits, no filter), built in this run; exact packs are the same index;
+* ``sketch`` (winnowed packs) — the same works as a sketch, what ``auto`` builds for a corpus
+  too large to locate within the budget (general + library);
 * the truth — an exact index of every 8-word window, built in this run, which gives each
   passage's true maximal extent (filler can extend it by chance) and tells real echoes from
   false flags.
@@ -115,7 +117,10 @@ def main() -> int:
             truth = build(name, texts, tmp / name / "truth", mode="exact")
             before = (build(name, texts, tmp / name / "before", mode="winnow", winnow=after.winnow or 8,
                             filter_bits=0) if after.mode == "winnow" else truth)
-            checkers = {"before": Checker([before]), "after": Checker([after])}
+            indexes = {"before": before, "after": after}
+            if after.mode == "winnow":  # what a corpus too large to locate gets: the same works, sketched
+                indexes["sketch"] = build(name, texts, tmp / name / "sketch", mode="sketch", winnow=after.winnow)
+            checkers = {key: Checker([index]) for key, index in indexes.items()}
             exact = Checker([truth])
             toks = [tokenise(t) for _, t in texts]
             weights = [len(t) for t in toks]
@@ -169,7 +174,7 @@ def main() -> int:
                         false_words.append(f.words)
                 fresh = Checker(checker.indexes)  # no paragraph cache carried over
                 ms = median_ms(lambda: fresh.check(unseen), 3)  # noqa: B023 (called at once)
-                size = sum(p.stat().st_size for p in (after if key == "after" else before).path.iterdir())
+                size = sum(p.stat().st_size for p in indexes[key].path.iterdir())
                 per = 1e4 / unseen_n
                 print(f"unseen   {key:6} {len(flags) * per:5.2f} flags/10k words (truth {len(truth_flags) * per:.2f}): "
                       f"exact extent {kinds['exact']}, short {kinds['short']}, overlong {kinds['long']}, "

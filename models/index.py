@@ -2,8 +2,8 @@
 
 The index holds only hashes and positions (see :mod:`writer.copycheck.index`), never text,
 so it can ship inside the pack. Small corpora are indexed exactly; large ones (the general
-corpus, ≈ 8.6M words) are winnowed, with a fuse filter over every window, to stay within
-the packs' size budget.
+corpus, ≈ 8.5M words) are winnowed, with a fuse filter over every window, and very large ones
+(general + library, ≈ 46M words) sketched, to stay within the packs' size budget.
 
 ``python -m models.index PACK_DIR...`` rebuilds the copy index of an installed pack from the
 works its card says it was trained on (a recipe may have moved on since: the vanilla recipe now
@@ -28,6 +28,10 @@ from writer.copycheck.locate import INDEX_DIR
 from writer.errors import WriterError
 
 EXACT_MAX_WORDS = 2_000_000  # "auto": exact below this (8 bytes/word ⇒ ≤ 16 MB), winnowed above
+#: "auto": a sketch above this. Winnowed with its 12-bit filter an index costs 3.5 bytes a word (29 MB for
+#: the general corpus, 8.5M words); general + library (about 46M words) would take 160 MB, so it is
+#: sketched (0.5 bytes a word, about 23 MB): every 15-word span still found, but no book named.
+SKETCH_MIN_WORDS = 12_000_000
 
 
 def build_index(recipe: dict[str, Any], run_dir: Path, *, corpus_dir: Path | None = None) -> dict[str, Any]:
@@ -50,8 +54,11 @@ def index_works(name: str, works: list[corpus_mod.Work], cfg: dict[str, Any], co
     mode = cfg["mode"]
     if mode == "auto":
         approx_words = sum(len(t.split()) for _, t in texts)
-        mode = "exact" if approx_words <= EXACT_MAX_WORDS else "winnow"
-    builder = IndexBuilder(name, mode=mode, winnow=cfg["winnow"], filter_bits=cfg["filter_bits"])
+        mode = ("exact" if approx_words <= EXACT_MAX_WORDS else
+                "winnow" if approx_words < SKETCH_MIN_WORDS else "sketch")
+    # the recipe's filter_bits sizes a winnowed index's filter; a sketch keeps its own 16 bits
+    bits = cfg["filter_bits"] if mode == "winnow" else None
+    builder = IndexBuilder(name, mode=mode, winnow=cfg["winnow"], filter_bits=bits)
     for work, text in texts:
         builder.add(text, title=work.title, author=work.author, gutenberg_id=work.gutenberg_id)
     summary = builder.write(out_dir)

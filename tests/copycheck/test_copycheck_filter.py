@@ -170,3 +170,45 @@ def test_a_book_named_by_another_index_comes_first(filtered: Corpus, tmp_path: P
         flag = both.check(draft)[0]
         assert (flag.source.located, flag.source.title, flag.source.word) == (True, filtered.titles[work], first)
     assert seen_unlocated
+
+
+@pytest.fixture(scope="module")
+def sketched(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    return build_corpus(tmp_path_factory.mktemp("sketched"), seed=11, works=3, words=6000, mode="sketch")
+
+
+def test_a_sketch_finds_every_15_word_span_in_half_a_byte_a_word(sketched: Corpus, filler_vocab: list[str]) -> None:
+    """For a corpus too large to locate within the budget: the current guarantee, without names."""
+    index = sketched.index
+    meta = index.meta
+    assert meta["mode"] == "sketch" and meta["filter"]["bits"] == 16 and meta["entries"] == 0
+    size = sum(p.stat().st_size for p in index.path.iterdir() if p.suffix == ".npy")
+    assert size < 0.65 * meta["words"]  # 2/(w+1) of the windows, 2.25 bytes each
+    assert index.shortest_sure == 15 and "every verbatim span of at least 15 words is found" in index.guarantee
+    checker = Checker([index])
+    rng = random.Random(4)
+    short_found = 0
+    for _ in range(80):
+        n = rng.randint(8, 30)
+        _work, _first, passage = sketched.passage(rng, n)
+        draft = prose(rng, filler_vocab, 20) + " " + passage + " " + prose(rng, filler_vocab, 20)
+        at = draft.index(passage)
+        flags = checker.check(draft)
+        assert len(flags) <= 1
+        if n >= 15:
+            assert len(flags) == 1
+        for flag in flags:  # inside the passage, short by at most w - 1 words at each end
+            assert at <= flag.start < flag.end <= at + len(passage) and n - 14 <= flag.words <= n
+            assert not flag.source.located and flag.source.title == "the training books of synthetic"
+            short_found += n < 15
+    assert short_found
+    assert checker.check(prose(rng, filler_vocab, 100_000)) == []
+
+
+def test_a_sketch_without_its_filter_is_a_clear_error(sketched: Corpus, tmp_path: Path) -> None:
+    path = damaged_copy(sketched, tmp_path)
+    meta = json.loads((path / "index.json").read_text(encoding="utf-8"))
+    del meta["filter"]
+    (path / "index.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(WriterError, match=r"corrupt copy index .*sketch index needs its 'filter'"):
+        CopyIndex.load(path)

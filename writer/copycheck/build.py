@@ -17,9 +17,9 @@ from writer.textfiles import read_text
 
 DEFAULT_K = 8  # the shortest flag (an echo); shorter spans are common phrases, not copies
 DEFAULT_WINNOW = 8  # w <= k keeps sampled windows of one match touching, so spans stay verified
-MODES = ("exact", "winnow")
+MODES = ("exact", "winnow", "sketch")
 FILTER_BITS = (0, 8, 12, 16)  # 0: no window filter (an exact index needs none)
-DEFAULT_FILTER_BITS = 12
+DEFAULT_FILTER_BITS = {"exact": 0, "winnow": 12, "sketch": 16}
 PROBES = 64
 
 
@@ -31,17 +31,23 @@ class IndexBuilder:
         """``filter_bits`` (8, 12 or 16; default 12 when winnowed) adds, to a winnowed index, a fuse
         filter over every window: every span of ``k + 1`` words is then found at its full length
         (1.13 × bits / 8 bytes a word; a false flag needs two false positives in a row, 2**-24 a
-        word at 12 bits, 2**-16 at 8). 0 writes the older filterless index."""
-        if filter_bits is None:
-            filter_bits = DEFAULT_FILTER_BITS if mode == "winnow" else 0
+        word at 12 bits, 2**-16 at 8). 0 writes the older filterless index.
+
+        ``mode="sketch"`` keeps only a filter of the windows winnowing keeps (16 bits each, about
+        0.5 bytes a word): for a corpus too large to locate within the size budget, every span of
+        ``w + k - 1`` words is still found, but no book or place is kept."""
         if mode not in MODES:
             raise WriterError(f"unknown index mode '{mode}'; use one of {', '.join(MODES)}")
+        if filter_bits is None:
+            filter_bits = DEFAULT_FILTER_BITS[mode]
+        if mode == "sketch" and not filter_bits:
+            raise WriterError("a sketch index is its filter: filter_bits must be 8, 12 or 16")
         if k < 2 or not 1 <= winnow <= k:
             raise WriterError(f"index window k={k} and winnow w={winnow} need k >= 2 and 1 <= w <= k")
         if filter_bits not in FILTER_BITS:
             raise WriterError(f"filter_bits must be one of {', '.join(map(str, FILTER_BITS))}, not {filter_bits}")
         self.name, self.mode, self.k, self.w = name, mode, k, winnow
-        self.filter_bits = filter_bits if mode == "winnow" else 0
+        self.filter_bits = filter_bits if mode != "exact" else 0
         self._all: list[np.ndarray] = []
         self.works: list[Work] = []
         self._hashes: list[np.ndarray] = []
@@ -53,11 +59,14 @@ class IndexBuilder:
         """Index one work's text; returns its word count."""
         hashes = tokenise(text).hashes
         windows = window_hashes(hashes, self.k)
-        picked = winnow(windows, self.w) if self.mode == "winnow" else np.arange(len(windows))
-        if self.filter_bits:
-            self._all.append(windows)
-        self._hashes.append(windows[picked])
-        self._positions.append(picked.astype(np.int64) + self._words)
+        picked = winnow(windows, self.w) if self.mode != "exact" else np.arange(len(windows))
+        if self.mode == "sketch":
+            self._all.append(windows[picked])
+        else:
+            if self.filter_bits:
+                self._all.append(windows)
+            self._hashes.append(windows[picked])
+            self._positions.append(picked.astype(np.int64) + self._words)
         self.works.append(Work(title, author, gutenberg_id, self._words, len(hashes)))
         self._words += len(hashes)
         return len(hashes)
@@ -70,7 +79,7 @@ class IndexBuilder:
         if pbits > 40:
             raise WriterError(f"corpus too large to index ({self._words} words)")
         hashes = np.concatenate(self._hashes) if self._hashes else np.zeros(0, np.uint64)
-        positions = np.concatenate(self._positions).astype(np.uint64)
+        positions = (np.concatenate(self._positions) if self._positions else np.zeros(0, np.int64)).astype(np.uint64)
         shift = np.uint64(pbits)
         entries = ((hashes >> shift) << shift) | positions
         order = np.argsort(entries, kind="stable")
@@ -94,15 +103,16 @@ class IndexBuilder:
                   + (window_filter[1].nbytes if window_filter is not None else 0))
         meta = {
             "name": self.name, "mode": self.mode, "k": self.k,
-            "winnow": self.w if self.mode == "winnow" else None,
+            "winnow": self.w if self.mode != "exact" else None,
             "position_bits": pbits, "fingerprint_bits": 64 - pbits,
             "words": self._words, "entries": len(entries),
             "check_bits": check_bits,
             "bytes_per_word": round(nbytes / max(1, self._words), 3),
             "false_hits_per_window": len(entries) / 2.0 ** (64 - pbits + check_bits) * filter_false,
             **({"filter_false_per_window": filter_false,
-                "false_spans_per_position": filter_false ** 2} if self.filter_bits else {}),
-            "guarantees": guarantee_text(self.mode, self.k, self.w if self.mode == "winnow" else None,
+                "false_spans_per_position": filter_false * 2 / (self.w + 1) if self.mode == "sketch"
+                else filter_false ** 2} if self.filter_bits else {}),
+            "guarantees": guarantee_text(self.mode, self.k, self.w if self.mode != "exact" else None,
                                          self.filter_bits),
             "normalisation": "v1: words = letter/digit runs, casefold + NFKD, marks stripped; splitmix64 hashes",
             "build_seconds": round(seconds, 2),

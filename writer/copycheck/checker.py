@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from writer.copycheck.hashing import window_hashes
+from writer.copycheck.hashing import window_hashes, winnow
 from writer.copycheck.index import CopyIndex
 from writer.copycheck.matching import chain_hits, maximal
 from writer.copycheck.normalise import tokenise
@@ -110,6 +110,10 @@ class Checker:
         done = 0
         for index in self.indexes:
             windows = window_hashes(tokens.hashes, index.k)
+            if index.mode == "sketch":
+                self._sketched_spans(index, windows, found, slack)
+                done += len(windows)
+                continue
             hits = self._lookup(index, windows, progress, done, total)
             done += len(windows)
             maybe = index.in_filter(windows)
@@ -192,6 +196,33 @@ class Checker:
                 sources.append(self._source(index, cpos - shift))
             found.setdefault((first, end), []).extend(dict.fromkeys(sources) or [unlocated(index.name)])
             slack[(first, end)] = 0
+
+    def _sketched_spans(self, index: CopyIndex, windows: np.ndarray, found: dict[tuple[int, int], list[Source]],
+                        slack: dict[tuple[int, int], int]) -> None:
+        """Spans from a sketch: the text's own kept windows that the corpus kept too.
+
+        Winnowing picks the same windows inside any shared run of ``w + k - 1`` words, so only
+        those are looked up (2/(w+1) of them: fewer chances of a false hit). Hits whose windows
+        overlap or touch make one span; no place is known, so the source is the corpus itself.
+        """
+        if not len(windows):
+            return
+        picked = winnow(windows, int(index.winnow or 1))
+        held = index.in_filter(windows[picked])
+        assert held is not None  # loading refuses a sketch without its filter
+        hits = picked[held]
+        if not len(hits):
+            return
+        new = np.ones(len(hits), bool)
+        new[1:] = np.diff(hits) > index.k
+        starts = np.flatnonzero(new)
+        ends = np.concatenate((starts[1:], [len(hits)])) - 1
+        missed = (int(index.winnow or 1) + 1) // 2
+        for first, last in zip(hits[starts].tolist(), hits[ends].tolist(), strict=True):
+            span = (first, last + index.k)
+            if span[1] - span[0] >= self.echo_words:
+                found.setdefault(span, []).append(unlocated(index.name))
+                slack[span] = min(missed, slack.get(span, missed))
 
     def check_paragraphs(self, paragraphs: Sequence[str]) -> list[list[Flag]]:
         """Flags per paragraph (offsets within it); unchanged paragraphs come from the cache.

@@ -84,6 +84,13 @@ def guarantee_text(mode: str, k: int, winnow: int | None, filter_bits: int = 0) 
         return (f"exact: every span of at least {k} words that occurs verbatim (after normalisation) "
                 f"in an indexed work is found, with its exact extent and every occurrence")
     assert winnow is not None
+    if mode == "sketch":
+        return (f"sketched (k={k}, w={winnow}, {filter_bits}-bit fuse filter over the kept windows only, for a "
+                f"corpus too large to locate within the size budget): every verbatim span of at least "
+                f"{winnow + k - 1} words is found, shorter spans of {k}+ words when they hold a kept window; a "
+                f"reported extent may be short by up to {winnow - 1} words at each end; flags say 'the training "
+                f"books' (no book or place is kept); a false {k}-word flag comes about once in "
+                f"{_count(2 ** filter_bits * (winnow + 1) // 2)} words")
     if filter_bits:
         return (f"filtered and winnowed (k={k}, w={winnow}, {filter_bits}-bit fuse filter over every {k}-word "
                 f"window): every verbatim span of at least {k + 1} words is found at its full length (a word "
@@ -150,12 +157,14 @@ class CopyIndex:
             for key in ("k", "position_bits", "words", "entries", *(("winnow",) if meta.get("winnow") else ())):
                 if type(meta[key]) is not int or meta[key] < 0:
                     raise ValueError(f"'{key}' must be a whole number, not {meta[key]!r}")
-            if not isinstance(meta["name"], str) or meta["mode"] not in ("exact", "winnow"):
-                raise ValueError("'name' must be text and 'mode' exact or winnow")
+            if not isinstance(meta["name"], str) or meta["mode"] not in ("exact", "winnow", "sketch"):
+                raise ValueError("'name' must be text and 'mode' exact, winnow or sketch")
             works = [Work(**w) for w in meta["works"]]
             if sum(w.words for w in works) != meta["words"]:
                 raise ValueError("works table does not add up to the word count")
             params = FuseParams.from_dict(meta["filter"]) if meta.get("filter") is not None else None
+            if meta["mode"] == "sketch" and (params is None or not meta.get("winnow")):
+                raise ValueError("a sketch index needs its 'filter' and 'winnow'")
             probes = meta["filter"].get("probes", []) if params is not None else []
             if not isinstance(probes, list) or not all(type(x) is int and 0 <= x < 1 << 64 for x in probes):
                 raise ValueError("filter 'probes' must be a list of 64-bit whole numbers")
@@ -232,6 +241,8 @@ class CopyIndex:
     @property
     def shortest_sure(self) -> int:
         """The shortest span this index always finds (at its full length with a filter)."""
+        if self.mode == "sketch":
+            return self.k + int(self.winnow or 1) - 1
         if self.window_filter is not None:
             return self.k + 1
         return self.k if self.mode == "exact" else self.k + int(self.winnow or 1) - 1

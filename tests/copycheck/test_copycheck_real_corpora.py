@@ -138,3 +138,21 @@ def test_reindexing_without_the_books_is_a_clear_error(tmp_path: Path, capsys: p
     assert reindex_main([str(pack), "--corpus-dir", str(tmp_path / "corpus")]) == 2
     assert "MANIFEST.tsv" in capsys.readouterr().err
     assert not (pack / "copyindex").exists()
+
+
+@pytest.mark.parametrize(("sketch_above", "mode"), [(10**9, "winnow"), (50_000, "sketch")])
+def test_auto_mode_fits_the_index_to_the_corpus(shared_corpora: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                sketch_above: int, mode: str) -> None:
+    """The thresholds scaled down to PKD: above the first a filtered winnowed index, above the second a sketch."""
+    from models import index as factory
+
+    monkeypatch.setattr(factory, "EXACT_MAX_WORDS", 1000)
+    monkeypatch.setattr(factory, "SKETCH_MIN_WORDS", sketch_above)
+    summary = build_index(recipe("pkd", ["pkd"]), tmp_path, corpus_dir=shared_corpora)
+    index = CopyIndex.load(tmp_path / "pack" / "copyindex")
+    assert summary["mode"] == index.mode == mode and summary["bytes"] < 4 * summary["words"]
+    assert index.meta["filter"]["bits"] == (16 if mode == "sketch" else 12)
+    sentence = variable_man_sentence(shared_corpora, min_words=16)
+    flags = Checker([index]).check("My draft begins here. " + sentence + " And it ends here.")
+    assert len(flags) == 1
+    assert flags[0].source.title == ("the training books of pkd" if mode == "sketch" else "The Variable Man")

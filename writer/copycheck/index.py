@@ -34,6 +34,10 @@ Structure, and why (numbers from ``benchmarks/copycheck.py`` on the 2-core build
   A false flag needs two false positives in a row (2**-24 a word; 8 bits would save 4.8 MB but
   gave 18 false 9-word flags in a million words of shuffled prose). Kept windows inside the
   run name the work; a run with none is reported as from "the training books of NAME".
+* General + library (≈ 46M words) would take 160 MB that way, so ``mode="sketch"`` keeps only a
+  16-bit filter of the windows winnowing keeps (0.5 bytes a word, ≈ 23 MB): the text's own kept
+  windows are looked up, every 15-word span is found (short by up to w - 1 words at each end,
+  as before), but no book is named (4.2 MB for the general corpus; see the benchmark).
 
 False positives: a window matches a wrong entry only if its ``64 - p`` fingerprint bits
 (plus 16 check bits when winnowed) collide, so the expected number of false hits per checked

@@ -57,12 +57,13 @@ class Corpus:
         return w, first, self.texts[w][tok.starts[first]:tok.ends[first + n_words - 1]]
 
 
-def build_corpus(tmp: Path, seed: int = 7, *, works: int = 4, words: int = 4000, mode: str = "exact") -> Corpus:
+def build_corpus(tmp: Path, seed: int = 7, *, works: int = 4, words: int = 4000, mode: str = "exact",
+                 filter_bits: int | None = None) -> Corpus:
     rng = random.Random(seed)
     vocab = vocabulary(rng, 3000)
     titles = [f"Work {i}" for i in range(works)]
     texts = [prose(rng, vocab, words) for _ in range(works)]
-    builder = IndexBuilder("synthetic", mode=mode)
+    builder = IndexBuilder("synthetic", mode=mode, filter_bits=filter_bits)
     for i, (title, text) in enumerate(zip(titles, texts, strict=True)):
         builder.add(text, title=title, author="A. Writer", gutenberg_id=1000 + i)
     builder.write(tmp / "copyindex")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from pathlib import Path
 
@@ -96,3 +97,62 @@ def test_shuffled_real_text_and_other_authors_do_not_flag(pkd: tuple[CopyIndex, 
     assert checker.check(" ".join(shuffled)) == []
     # Persuasion (83,000 words) against PKD: 8-word echoes of 1950s SF in Austen are chance phrases
     assert len(checker.check(austen_text)) <= 2
+
+
+def test_reindexing_a_pack_uses_the_works_its_card_lists(shared_corpora: Path, tmp_path: Path) -> None:
+    """``python -m models.index PACK``: the PKD recipe now holds two stories out, but the shipped
+    pack was trained on them, so its index must keep them; only the card's copy-index lines change."""
+    import json
+    import shutil
+
+    from models.index import main as reindex_main
+    from writer import paths
+
+    pack = tmp_path / "pkd"
+    shutil.copytree(paths.resources_dir() / "models" / "pkd", pack)
+    card_before = json.loads((pack / "card.json").read_text(encoding="utf-8"))
+    md_before = (pack / "CARD.md").read_text(encoding="utf-8").split("\n")
+    (pack / "copyindex" / "entries.npy").write_bytes(b"garbled")
+    assert reindex_main([str(pack), "--corpus-dir", str(shared_corpora)]) == 0
+    index = CopyIndex.load(pack / "copyindex")
+    assert {w.gutenberg_id for w in index.works} == {w["gutenberg_id"] for w in card_before["works"]} >= {32832, 30255}
+    card = json.loads((pack / "card.json").read_text(encoding="utf-8"))
+    for name in ("entries.npy", "index.json"):
+        file = pack / "copyindex" / name
+        assert card["files"][f"copyindex/{name}"] == file.stat().st_size
+        assert card["sha256"][f"copyindex/{name}"] == hashlib.sha256(file.read_bytes()).hexdigest()
+    assert {k: v for k, v in card.items() if k not in ("files", "sha256", "copy_index")} == \
+        {k: v for k, v in card_before.items() if k not in ("files", "sha256", "copy_index")}
+    md = (pack / "CARD.md").read_text(encoding="utf-8").split("\n")
+    changed = [(a, b) for a, b in zip(md_before, md, strict=True) if a != b]
+    assert all(b.startswith(("- Copy index", "- Files:")) for _a, b in changed)
+
+
+def test_reindexing_without_the_books_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from models.index import main as reindex_main
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "card.json").write_text('{"works": [{"gutenberg_id": 99999999}]}', encoding="utf-8")
+    (tmp_path / "corpus").mkdir()
+    assert reindex_main([str(pack), "--corpus-dir", str(tmp_path / "corpus")]) == 2
+    assert "MANIFEST.tsv" in capsys.readouterr().err
+    assert not (pack / "copyindex").exists()
+
+
+@pytest.mark.parametrize(("sketch_above", "mode"), [(10**9, "winnow"), (50_000, "sketch")])
+def test_auto_mode_fits_the_index_to_the_corpus(shared_corpora: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                sketch_above: int, mode: str) -> None:
+    """The thresholds scaled down to PKD: above the first a filtered winnowed index, above the second a sketch."""
+    from models import index as factory
+
+    monkeypatch.setattr(factory, "EXACT_MAX_WORDS", 1000)
+    monkeypatch.setattr(factory, "SKETCH_MIN_WORDS", sketch_above)
+    summary = build_index(recipe("pkd", ["pkd"]), tmp_path, corpus_dir=shared_corpora)
+    index = CopyIndex.load(tmp_path / "pack" / "copyindex")
+    assert summary["mode"] == index.mode == mode and summary["bytes"] < 4 * summary["words"]
+    assert index.meta["filter"]["bits"] == (16 if mode == "sketch" else 12)
+    sentence = variable_man_sentence(shared_corpora, min_words=16)
+    flags = Checker([index]).check("My draft begins here. " + sentence + " And it ends here.")
+    assert len(flags) == 1
+    assert flags[0].source.title == ("the training books of pkd" if mode == "sketch" else "The Variable Man")

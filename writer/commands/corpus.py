@@ -21,8 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     index.add_argument("--name", required=True, help="the corpus name for 'writer check --corpus NAME'")
     index.add_argument("--out", type=Path, help="write the copyindex folder here instead of the user data folder")
     index.add_argument("--winnow", type=int_between(0, 1000), metavar="W", default=0,
-                       help=f"keep about 2/(W+1) of the windows (smaller, finds every copy of W+7+ words; "
-                            f"e.g. {DEFAULT_WINNOW}); default: exact")
+                       help=f"keep about 2/(W+1) of the windows and a filter over all of them (smaller; finds "
+                            f"every copy of 9+ words, names its book for W+7+; e.g. {DEFAULT_WINNOW}); default: exact")
     index.set_defaults(func=run_index)
     listing = sub.add_parser("list", help="list the corpora built with 'writer corpus index'")
     listing.set_defaults(func=run_list)

@@ -84,7 +84,8 @@ class Badge:
 
     @property
     def html(self) -> str:
-        return f"{self.words} words from <i>{_escape(self.title)}</i>"
+        title = _escape(self.title)
+        return f"{self.words} words from {f'<i>{title}</i>' if self.top.source.located else title}"
 
 
 def _escape(text: str) -> str:
@@ -113,9 +114,11 @@ def describe(flag: Flag) -> str:
     by = f" — {_escape(src.author)}" if src.author else ""
     more = len({(s.corpus, s.title) for s in flag.sources}) - 1
     also = f"<br>and {more} more work{'s' if more != 1 else ''}" if more > 0 else ""
+    where = (f"<i>{_escape(src.title)}</i>{by}, {src.percent:.0f}% through" if src.located
+             else f"{_escape(src.title)} (which book is not recorded for a span this short)")
     # nowrap: Qt wraps rich-text tooltips at a narrow width, which broke the line mid-title
     return (f"<p style='white-space:nowrap'><b>{flag.level.capitalize()}</b> · {flag.words} words from "
-            f"<i>{_escape(src.title)}</i>{by}, {src.percent:.0f}% through{also}</p>")
+            f"{where}{also}</p>")
 
 
 def summary(flags: Sequence[Flag], copies: int | None = None, echoes: int | None = None) -> str:

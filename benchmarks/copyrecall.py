@@ -79,6 +79,91 @@ def covering(flags: list[Flag], start: int, end: int) -> Flag | None:
     return max(over, key=lambda f: f.words) if over else None
 
 
+
+def _unseen_corpus(corpus_dir: Path, works: list, words: int) -> str:
+    """About ``words`` words of cleaned text from ``works``, whole books at a time."""
+    parts, taken = [], 0
+    for work in works:
+        if taken >= words:
+            break
+        text = cleaned(corpus_dir, work)
+        parts.append(text)
+        taken += len(text.split())
+    return "\n\n".join(parts)
+
+
+def _planted(texts: list, indexes: dict[str, CopyIndex], exact: Checker, rng: random.Random,
+             filler_words: list[str], per_length: int) -> dict:
+    """Passages of each length cut from the pack's books, planted in unseen prose: what each index finds."""
+    checkers = {key: Checker([index]) for key, index in indexes.items()}
+    toks = [tokenise(t) for _, t in texts]
+    weights = [len(t) for t in toks]
+    results: dict = {}
+    for n in LENGTHS:
+        tallies = {k: Tally() for k in checkers}
+        for _ in range(per_length):
+            w = rng.choices(range(len(texts)), weights)[0]
+            tok, text = toks[w], texts[w][1]
+            first = rng.randrange(len(tok) - n)
+            passage = " ".join(text[tok.starts[first]:tok.ends[first + n - 1]].split())
+            at = rng.randrange(len(filler_words) - 2 * FILLER_WORDS)
+            before_words = " ".join(filler_words[at:at + FILLER_WORDS])
+            after_words = " ".join(filler_words[at + FILLER_WORDS:at + 2 * FILLER_WORDS])
+            para = f"{before_words} {passage} {after_words}"
+            ps = len(before_words) + 1
+            pe = ps + len(passage)
+            true = covering(exact.check(para), ps, pe)
+            true_words = true.words if true else n
+            for key, checker in checkers.items():
+                t = tallies[key]
+                t.planted += 1
+                flag = covering(checker.check(para), ps, pe)
+                if flag is None:
+                    continue
+                t.found += 1
+                t.true_words += true_words
+                t.words += flag.words
+                t.exact_extent += true is not None and (flag.start, flag.end) == (true.start, true.end)
+                t.named += any(s.located and s.title == texts[w][0].title for s in flag.sources)
+        for key, t in tallies.items():
+            print(f"{n:3} words  {key:6} {t.row()}")
+        results[n] = {k: vars(t) for k, t in tallies.items()}
+    return results
+
+
+def _unseen_flags(indexes: dict[str, CopyIndex], exact: Checker, unseen: str, unseen_n: int) -> dict:
+    """What each index flags in prose no pack saw, sorted against the exact index's real echoes."""
+    truth_flags = exact.check(unseen)
+    real = [(f.start, f.end) for f in truth_flags]
+    results: dict = {}
+    for key, index in indexes.items():
+        checker = Checker([index])
+        flags = checker.check(unseen)
+        kinds = {"exact": 0, "short": 0, "long": 0, "false": 0}
+        false_words = []
+        for f in flags:
+            if (f.start, f.end) in real:
+                kinds["exact"] += 1
+            elif any(s <= f.start and f.end <= e for s, e in real):
+                kinds["short"] += 1  # inside a real echo: reported short
+            elif any(f.start <= s and e <= f.end for s, e in real):
+                kinds["long"] += 1  # a real echo and a word or more beside it
+            else:
+                kinds["false"] += 1  # no 8 words of it are in the corpus in that order
+                false_words.append(f.words)
+        fresh = Checker(checker.indexes)  # no paragraph cache carried over
+        ms = median_ms(lambda: fresh.check(unseen), 3)  # noqa: B023 (called at once)
+        size = sum(p.stat().st_size for p in index.path.iterdir())
+        per = 1e4 / unseen_n
+        print(f"unseen   {key:6} {len(flags) * per:5.2f} flags/10k words (truth {len(truth_flags) * per:.2f}): "
+              f"exact extent {kinds['exact']}, short {kinds['short']}, overlong {kinds['long']}, "
+              f"false {kinds['false']} ({kinds['false'] * per:.3f}/10k, words {sorted(false_words)}); "
+              f"{ms * 1000 / unseen_n:.2f} ms per 1,000 words; index {size / 1e6:.1f} MB")
+        results[f"unseen_{key}"] = {"flags": len(flags), **kinds, "words": unseen_n, "truth": len(truth_flags),
+                                    "ms_per_1000": ms * 1000 / unseen_n, "bytes": size}
+    return results
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--per-length", type=int, default=200)
@@ -96,17 +181,9 @@ def main() -> int:
     rng = random.Random(11)
     rng.shuffle(unseen_works)
     filler_words = cleaned(corpus_dir, unseen_works[0]).split() + cleaned(corpus_dir, unseen_works[1]).split()
-    unseen_text, taken = [], 0
-    for work in unseen_works[2:]:
-        if taken >= args.unseen_words:
-            break
-        text = cleaned(corpus_dir, work)
-        unseen_text.append(text)
-        taken += len(text.split())
-    unseen = "\n\n".join(unseen_text)
+    unseen = _unseen_corpus(corpus_dir, unseen_works[2:], args.unseen_words)
     unseen_n = len(tokenise(unseen))
-    print(f"unseen text: {unseen_n:,} words from {len(unseen_text)} library books no pack trained on; "
-          f"filler from 2 more")
+    print(f"unseen text: {unseen_n:,} words from library books no pack trained on; filler from 2 more")
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
@@ -120,69 +197,11 @@ def main() -> int:
             indexes = {"before": before, "after": after}
             if after.mode == "winnow":  # what a corpus too large to locate gets: the same works, sketched
                 indexes["sketch"] = build(name, texts, tmp / name / "sketch", mode="sketch", winnow=after.winnow)
-            checkers = {key: Checker([index]) for key, index in indexes.items()}
             exact = Checker([truth])
-            toks = [tokenise(t) for _, t in texts]
-            weights = [len(t) for t in toks]
-            print(f"\n== {name}: {len(works)} works, {sum(weights):,} words; after = shipped "
-                  f"({after.mode}{', filter' if after.window_filter else ''}) ==")
-            results[name] = {}
-            for n in LENGTHS:
-                tallies = {k: Tally() for k in checkers}
-                for _ in range(args.per_length):
-                    w = rng.choices(range(len(texts)), weights)[0]
-                    tok, text = toks[w], texts[w][1]
-                    first = rng.randrange(len(tok) - n)
-                    passage = " ".join(text[tok.starts[first]:tok.ends[first + n - 1]].split())
-                    at = rng.randrange(len(filler_words) - 2 * FILLER_WORDS)
-                    before_words = " ".join(filler_words[at:at + FILLER_WORDS])
-                    after_words = " ".join(filler_words[at + FILLER_WORDS:at + 2 * FILLER_WORDS])
-                    para = f"{before_words} {passage} {after_words}"
-                    ps = len(before_words) + 1
-                    pe = ps + len(passage)
-                    true = covering(exact.check(para), ps, pe)
-                    true_words = true.words if true else n
-                    for key, checker in checkers.items():
-                        t = tallies[key]
-                        t.planted += 1
-                        flag = covering(checker.check(para), ps, pe)
-                        if flag is None:
-                            continue
-                        t.found += 1
-                        t.true_words += true_words
-                        t.words += flag.words
-                        t.exact_extent += true is not None and (flag.start, flag.end) == (true.start, true.end)
-                        t.named += any(s.located and s.title == works[w].title for s in flag.sources)
-                for key, t in tallies.items():
-                    print(f"{n:3} words  {key:6} {t.row()}")
-                results[name][n] = {k: vars(t) for k, t in tallies.items()}
-            truth_flags = exact.check(unseen)
-            real = [(f.start, f.end) for f in truth_flags]
-            for key, checker in checkers.items():
-                flags = checker.check(unseen)
-                kinds = {"exact": 0, "short": 0, "long": 0, "false": 0}
-                false_words = []
-                for f in flags:
-                    if (f.start, f.end) in real:
-                        kinds["exact"] += 1
-                    elif any(s <= f.start and f.end <= e for s, e in real):
-                        kinds["short"] += 1  # inside a real echo: reported short
-                    elif any(f.start <= s and e <= f.end for s, e in real):
-                        kinds["long"] += 1  # a real echo and a word or more beside it
-                    else:
-                        kinds["false"] += 1  # no 8 words of it are in the corpus in that order
-                        false_words.append(f.words)
-                fresh = Checker(checker.indexes)  # no paragraph cache carried over
-                ms = median_ms(lambda: fresh.check(unseen), 3)  # noqa: B023 (called at once)
-                size = sum(p.stat().st_size for p in indexes[key].path.iterdir())
-                per = 1e4 / unseen_n
-                print(f"unseen   {key:6} {len(flags) * per:5.2f} flags/10k words (truth {len(truth_flags) * per:.2f}): "
-                      f"exact extent {kinds['exact']}, short {kinds['short']}, overlong {kinds['long']}, "
-                      f"false {kinds['false']} ({kinds['false'] * per:.3f}/10k, words {sorted(false_words)}); "
-                      f"{ms * 1000 / unseen_n:.2f} ms per 1,000 words; index {size / 1e6:.1f} MB")
-                results[name][f"unseen_{key}"] = {"flags": len(flags), **kinds, "words": unseen_n,
-                                                  "truth": len(truth_flags), "ms_per_1000": ms * 1000 / unseen_n,
-                                                  "bytes": size}
+            print(f"\n== {name}: {len(works)} works, {sum(len(tokenise(t)) for _, t in texts):,} words; "
+                  f"after = shipped ({after.mode}{', filter' if after.window_filter else ''}) ==")
+            results[name] = _planted(texts, indexes, exact, rng, filler_words, args.per_length)
+            results[name].update(_unseen_flags(indexes, exact, unseen, unseen_n))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0

@@ -148,30 +148,7 @@ class CopyIndex:
                               f"or 'python -m models index NAME')")
         try:
             meta = json.loads(meta_file.read_text(encoding="utf-8"))
-            if not isinstance(meta, dict):
-                raise ValueError("not a JSON object")
-            if meta.get("format") != FORMAT:
-                raise ValueError(f"not a {FORMAT} file")
-            if meta.get("version") not in READS:
-                raise ValueError(f"format version {meta.get('version')}, this Writer reads "
-                                 f"{' and '.join(map(str, READS))}")
-            for key in ("name", "k", "mode", "position_bits", "words", "entries", "works"):
-                if key not in meta:
-                    raise ValueError(f"missing key '{key}'")
-            for key in ("k", "position_bits", "words", "entries", *(("winnow",) if meta.get("winnow") else ())):
-                if type(meta[key]) is not int or meta[key] < 0:
-                    raise ValueError(f"'{key}' must be a whole number, not {meta[key]!r}")
-            if not isinstance(meta["name"], str) or meta["mode"] not in ("exact", "winnow", "sketch"):
-                raise ValueError("'name' must be text and 'mode' exact, winnow or sketch")
-            works = [Work(**w) for w in meta["works"]]
-            if sum(w.words for w in works) != meta["words"]:
-                raise ValueError("works table does not add up to the word count")
-            params = FuseParams.from_dict(meta["filter"]) if meta.get("filter") is not None else None
-            if meta["mode"] == "sketch" and (params is None or not meta.get("winnow")):
-                raise ValueError("a sketch index needs its 'filter' and 'winnow'")
-            probes = meta["filter"].get("probes", []) if params is not None else []
-            if not isinstance(probes, list) or not all(type(x) is int and 0 <= x < 1 << 64 for x in probes):
-                raise ValueError("filter 'probes' must be a list of 64-bit whole numbers")
+            params, probes = _checked_meta(meta)
         except (ValueError, TypeError, UnicodeDecodeError) as exc:
             raise WriterError(f"corrupt copy index {meta_file}: {exc}; rebuild it") from None
         entries = _load_array(path / ENTRIES_FILE, np.uint64, meta["entries"])
@@ -251,6 +228,34 @@ class CopyIndex:
             return self.k + 1
         return self.k if self.mode == "exact" else self.k + int(self.winnow or 1) - 1
 
+
+
+def _checked_meta(meta: object) -> tuple[FuseParams | None, list[int]]:
+    """The filter's parameters and probe keys of a ``meta.json`` whose every field has its right
+    shape; a ValueError or TypeError says which is wrong."""
+    if not isinstance(meta, dict):
+        raise ValueError("not a JSON object")
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"not a {FORMAT} file")
+    if meta.get("version") not in READS:
+        raise ValueError(f"format version {meta.get('version')}, this Writer reads {' and '.join(map(str, READS))}")
+    for key in ("name", "k", "mode", "position_bits", "words", "entries", "works"):
+        if key not in meta:
+            raise ValueError(f"missing key '{key}'")
+    for key in ("k", "position_bits", "words", "entries", *(("winnow",) if meta.get("winnow") else ())):
+        if type(meta[key]) is not int or meta[key] < 0:
+            raise ValueError(f"'{key}' must be a whole number, not {meta[key]!r}")
+    if not isinstance(meta["name"], str) or meta["mode"] not in ("exact", "winnow", "sketch"):
+        raise ValueError("'name' must be text and 'mode' exact, winnow or sketch")
+    if sum(Work(**w).words for w in meta["works"]) != meta["words"]:
+        raise ValueError("works table does not add up to the word count")
+    params = FuseParams.from_dict(meta["filter"]) if meta.get("filter") is not None else None
+    if meta["mode"] == "sketch" and (params is None or not meta.get("winnow")):
+        raise ValueError("a sketch index needs its 'filter' and 'winnow'")
+    probes = meta["filter"].get("probes", []) if params is not None else []
+    if not isinstance(probes, list) or not all(type(x) is int and 0 <= x < 1 << 64 for x in probes):
+        raise ValueError("filter 'probes' must be a list of 64-bit whole numbers")
+    return params, probes
 
 def _load_array(file: Path, dtype: type, count: int) -> np.ndarray:
     try:

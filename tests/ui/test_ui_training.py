@@ -27,6 +27,7 @@ def test_the_child_is_this_writer_on_this_data_folder_with_the_allowed_threads(d
     cmd = training.command("mine", ["/texts"], "vanilla", 15, 1)
     assert cmd[:3] == [sys.executable, "-m", "writer"] and str(paths.data_dir()) in cmd
     assert cmd[cmd.index("--threads") + 1] == "1" and cmd[-2:] == ["--from", "/texts"] and "--json" in cmd
+    assert "--low-priority" in cmd  # typing in the app wins the cores over training
 
 
 def test_progress_reads_as_words_and_a_bar(dialog) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--max-minutes", type=float, default=15.0, help="training time (default: 15)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads training may use (default: all)")
     p.add_argument("--json", action="store_true", help="print one JSON object per progress event")
+    p.add_argument("--low-priority", action="store_true",
+                   help="give way to other programs for the CPU (the app trains this way, so typing stays smooth)")
     p.set_defaults(func=_train)
 
     p = sub.add_parser("remove", help="delete one of your packs (the shipped ones stay)")
@@ -70,6 +73,8 @@ def _train(args: argparse.Namespace) -> int:
         raise WriterError("--max-minutes must be more than 0.")
     if args.threads is not None:
         torch.set_num_threads(max(1, args.threads))
+    if args.low_priority and hasattr(os, "nice"):
+        os.nice(10)  # the editor's thread wins the cores whenever both want them
 
     def show(event: dict[str, Any]) -> None:
         if args.json:

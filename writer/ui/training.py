@@ -55,7 +55,7 @@ def unfinished() -> list[str]:
 def command(name: str, sources: list[str], base: str, minutes: float, threads: int) -> list[str]:
     """The child's command line: the same ``writer`` as this app, on the same data folder."""
     args = ["-m", "writer", "--data-dir", str(paths.data_dir()), "models", "train", name, "--base", base,
-            "--max-minutes", f"{minutes:g}", "--threads", str(threads), "--json"]
+            "--max-minutes", f"{minutes:g}", "--threads", str(threads), "--json", "--low-priority"]
     if sources:
         args += ["--from", *sources]
     return [sys.executable, *args]

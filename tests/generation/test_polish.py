@@ -113,6 +113,14 @@ def test_rank_drops_junk_and_near_duplicates_before_the_score() -> None:
     assert order == [0, 3]
 
 
+def test_cards_filled_from_the_weaker_candidates_never_repeat_one_another() -> None:
+    # "…I may be mistake" + "n." four times: the best-scored copies filled two cards before
+    texts = ['n."', 'n."', 'n: he must have become a gentleman."', 'n."', 'n, Mr Elliot."', 'n."']
+    order = rank(texts, [-1.68, -1.68, -2.55, -1.7, -2.9, -1.7], 3, unwanted=lambda t: "Elliot" in t)
+    assert order == [2, 0, 4]
+    assert len({texts[i] for i in rank(['n."', 'n."'], [-1.0, -1.0], 2)}) == 1  # nothing else: the copy fills
+
+
 def test_a_candidate_with_a_borrowed_name_ranks_after_the_others() -> None:
     from writer.generation.names import Name, NameGuard
 

@@ -59,4 +59,12 @@ def rank(texts: list[str], scores: list[float], n: int, *, clean: bool = True,
             spare.append(i)
         else:
             chosen.append(i)
+    shown = {_norm(texts[i]) for i in chosen}
+    for i in list(spare):  # a short or unwanted one may still fill a card, but never a copy of another
+        if len(chosen) >= n:
+            break
+        if _norm(texts[i]) not in shown:
+            chosen.append(i)
+            spare.remove(i)
+            shown.add(_norm(texts[i]))
     return (chosen + spare)[:n]

@@ -52,8 +52,8 @@ class FuseParams:
         values = {}
         for key in ("seed", "bits", "segment_length", "segment_count_length", "array_length", "keys"):
             value = meta.get(key)
-            if type(value) is not int or value < 0:
-                raise ValueError(f"filter '{key}' must be a whole number, not {value!r}")
+            if type(value) is not int or not 0 <= value < 1 << 64:  # numpy's uint64 takes no more
+                raise ValueError(f"filter '{key}' must be a whole number below 2**64, not {value!r}")
             values[key] = value
         params = cls(**values)
         seg = params.segment_length

@@ -1,8 +1,8 @@
 """A binary fuse filter (Graf & Lemire 2022) over 64-bit window hashes, in numpy.
 
 Why here and not a library: ``pyfusefilter`` (FastFilter, Apache-2.0, cp311 wheels) hashes
-each key as ``str(key)`` and answers one key per Python call (≈ 1 µs, so 10 ms for a
-10,000-word draft per index), and its ``deserialize`` trusts the bytes it is given: a damaged
+each key as ``str(key)`` and answers one key per Python call (a Python call per window of a
+draft, per index), and its ``deserialize`` trusts the bytes it is given: a damaged
 file in a user's pack could crash the app. ``binaryfuse`` (0.1) saves only through ``pickle``,
 which runs code from the file it loads. This module is a memory-mappable ``uint8``/``uint16``
 array, queried a whole draft at a time with three gathers, and checked when loaded.

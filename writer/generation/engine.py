@@ -1,6 +1,7 @@
 """The generation engine: runs a GPT-2 ONNX pack with its KV cache and streams K continuations.
 
-Design, and why:
+Design, and why (the measured figures behind each choice, with the script and machine that gave
+them, are in ``docs/benchmarks.md``):
 
 * One prefill, shared. The prompt is encoded and run once at batch 1; its key/value cache is
   then repeated to the K rows, which only differ from the first sampled token on.
@@ -10,50 +11,43 @@ Design, and why:
   from the chunk where it first differs. Fixed chunk boundaries also keep results exact: int8
   dynamic quantisation scales depend on what is run together, and aligned chunks make the
   prompt's cache the same whatever ran before, so a seed always reproduces its suggestion.
-  Chunked cold prefill costs nothing measurable against one pass (benchmark: 203 vs 191 ms on
-  the pack's architecture, 1445 vs 1577 ms at GPT-2 small size). A cold 200-token prompt takes
-  100-200 ms to its first token on 2 shared cores; the ≤ 30 ms target is met after an edit,
-  when only the changed chunk is recomputed (22 ms measured).
-* Own decode loop in numpy rather than onnxruntime-genai 0.18. Measured in one process on the
-  vanilla pack (int8), 201-token prompt, 3 × 40 tokens, 2 threads, on a 2-core CPU shared with
-  other jobs (load 5-6): genai 2.3-3.0 s per batch (first token 0.6-0.75 s), this engine
-  0.7-1.0 s (first token 0.15-0.26 s cold), 2.3-4.2× faster. genai has to prefill the prompt
-  once per row, needs a hand-written ``genai_config.json`` passing optimum's GPT-2 export off as
-  ``llama`` with ``past_present_share_buffer: false``, and brings a second native runtime; it
-  offers neither the shared prefill nor the prefix reuse nor per-row stop rules used here. The
-  time is in ``session.run`` (95 % in a profile); the Python around it is ~1 ms a step. The
-  loop itself, one generation's state step by step, is :mod:`writer.generation.decoding`.
+  Chunking costs a cold prefill nothing measurable against one pass (``benchmarks/generation.py``);
+  a cold prompt misses the first-token target on shared cores, which is met after an edit, when
+  only the changed chunk is recomputed.
+* Own decode loop in numpy rather than onnxruntime-genai, which measured several times slower
+  on the vanilla pack: genai has to prefill the prompt once per row, needs a hand-written
+  ``genai_config.json`` passing optimum's GPT-2 export off as ``llama`` with
+  ``past_present_share_buffer: false``, and brings a second native runtime; it offers neither
+  the shared prefill nor the prefix reuse nor per-row stop rules used here. The time is in
+  ``session.run`` (nearly all of it in a profile); the Python around it is small. The loop
+  itself, one generation's state step by step, is :mod:`writer.generation.decoding`.
 * Session options: graph optimisation ALL; ``session.disable_quant_qdq`` lets constant folding
-  dequantise the tied int8 embedding once at load instead of on every step (profiled: 26.9 →
-  17.8 ms a step at batch 3, past 200); thread spinning off, because the cores are shared with
-  the UI and other work (under load, spinning 2 threads made steps slower than 1 thread); CPU
-  arena on (arena on/off: no difference beyond noise). I/O binding (present outputs bound as
-  the next step's inputs, no numpy copies) was measured at 14-22 ms a step against 14-18 ms
-  without, i.e. no gain: the graph concatenates past and new keys itself, so every step
-  allocates fresh outputs anyway. Plain ``run`` is kept for optimum graphs.
+  dequantise the tied int8 embedding once at load instead of on every step (faster steps in a
+  profile); thread spinning off, because the cores are shared with the UI and other work (under
+  load, spinning 2 threads made steps slower than 1 thread); CPU arena on (no difference beyond
+  noise). I/O binding for optimum graphs (present outputs bound as the next step's inputs)
+  gained nothing: the graph concatenates past and new keys itself, so every step allocates
+  fresh outputs anyway. Plain ``run`` is kept for them.
 * Compact graphs (``models/optimize.py``: fused SkipLayerNorm / GroupQueryAttention / FastGelu,
   ~60 nodes instead of ~600, int8). Their key/value buffers are preallocated for the whole
   generation and bound with I/O binding as both ``past`` and ``present``, so a step writes one
   position in place instead of copying the cache, and they compute logits for the last
-  position only. CPU time on one thread, vanilla pack, batch 3 at 201 cached tokens: 3.8 ms a
-  step against 7.7-8.2 for optimum's int8 graph; 200-token prefill 62-67 ms against 92;
-  a 3 × 40 batch 248 ms against 446. Benchmark (2 threads, shared cores): 511 vs 948 ms.
+  position only: about half the time of optimum's int8 graph a step, a prefill and a batch
+  (``benchmarks/generation.py``).
 * Background prefill: :meth:`Engine.prefill_prompt` fills the prefix cache while the writer
   types (the suggestions panel calls it on a worker), so the trigger only computes the last
-  chunk: 12 ms to the first token against 116 ms cold (benchmark, pack architecture). It also
-  copies the prompt into the row caches the next generation will use (kept from the last one;
-  a prompt's cache depends only on its tokens, so the chunks already there stay) and makes the
-  names guard, so the trigger copies one chunk instead of ~36 MB and builds nothing: first
-  words of the panel's request 61.5 → 25.4 ms engine side (load 6-7 on 2 cores; 11 ms at load 3).
+  chunk. It also copies the prompt into the row caches the next generation will use (kept from
+  the last one; a prompt's cache depends only on its tokens, so the chunks already there stay)
+  and makes the names guard, so the trigger copies one chunk instead of the whole cache and
+  builds nothing (``benchmarks/responsiveness.py``'s first words).
 * Polish (:class:`~writer.generation.polish.Polish`, on in the panel and ``writer suggest``):
   the prompt is backed up over the word at the cursor and the first tokens re-spell it
   (:mod:`~writer.generation.healing`); rows end cleanly (:mod:`~writer.generation.streaming`),
   junk is cut, the books' names are down-weighted (:mod:`~writer.generation.names`), and 2K
   candidates run in the one batch, of which the best K by the pack's own mean log-probability
   are returned, those with an invented word at the cursor (:mod:`~writer.generation.words`)
-  or a borrowed name last. The extra rows ride on the same forward passes: 466 ms for 3 polished
-  suggestions, best of 6, against 265 ms for plain 3 × 40 (benchmark, vanilla pack, cold
-  200-token prompt, 2 shared cores).
+  or a borrowed name last. The extra rows ride on the same forward passes, so best of 2K costs
+  far less than twice plain K (``benchmarks/generation.py``).
 """
 
 from __future__ import annotations

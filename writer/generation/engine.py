@@ -21,7 +21,8 @@ them, are in ``docs/benchmarks.md``):
   the shared prefill nor the prefix reuse nor per-row stop rules used here. The time is in
   ``session.run`` (nearly all of it in a profile); the Python around it is small. The loop
   itself, one generation's state step by step, is :mod:`writer.generation.decoding`.
-* Session options: graph optimisation ALL; ``session.disable_quant_qdq`` lets constant folding
+* Session options (:mod:`~writer.generation.graph`, which runs both kinds of graph): graph
+  optimisation ALL; ``session.disable_quant_qdq`` lets constant folding
   dequantise the tied int8 embedding once at load instead of on every step (faster steps in a
   profile); thread spinning off, because the cores are shared with the UI and other work (under
   load, spinning 2 threads made steps slower than 1 thread); CPU arena on (no difference beyond
@@ -65,6 +66,7 @@ import numpy as np
 from writer.errors import WriterError
 from writer.generation import names as names_mod
 from writer.generation.decoding import Decoding, OnStep
+from writer.generation.graph import Graph
 from writer.generation.healing import TokenIndex, back_up
 from writer.generation.junk import junk_token_ids
 from writer.generation.packs import EOS, MODEL_FILE, Pack, load_tokenizer
@@ -105,19 +107,16 @@ class Generation:
         }
 
 
-class Engine:
+class Engine(Graph):
     """One loaded pack. Create through :class:`EngineCache`; safe to share between threads."""
 
     def __init__(self, pack: Pack, threads: int = 2, *, arena: bool = True, spin: bool = False,
                  chunk: int = CHUNK) -> None:
         pack.require_available()
+        super().__init__(threads, arena=arena, spin=spin)
         self.pack = pack
-        self.threads = max(1, int(threads))
-        self.arena = arena
-        self.spin = spin
         self.chunk = max(1, chunk)
         self._lock = threading.Lock()  # guards loading and the prefix cache, never a whole generation
-        self._session: Any = None
         self._prefix: tuple[list[int], list[np.ndarray], np.ndarray] | None = None
         # the last generation's row caches, reused by the next: fresh 36 MB arrays page-fault on first
         # write, which cost 10-30 ms before the second token (compact graphs only)
@@ -137,8 +136,6 @@ class Engine:
         return self
 
     def _load(self) -> None:
-        import onnxruntime as ort
-
         name = self.pack.name
         try:
             self.tokenizer = load_tokenizer(self.pack.path)
@@ -147,38 +144,7 @@ class Engine:
         # "<|endoftext|>" typed in a draft is text, not the end of a document (that is
         # inserted by id where a document starts)
         self.tokenizer.encode_special_tokens = True
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = self.threads
-        so.inter_op_num_threads = 1
-        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        so.enable_cpu_mem_arena = self.arena
-        so.log_severity_level = 3
-        so.add_session_config_entry("session.disable_quant_qdq", "1")
-        so.add_session_config_entry("session.intra_op.allow_spinning", "1" if self.spin else "0")
-        try:
-            session = ort.InferenceSession(str(self.pack.path / MODEL_FILE), so, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own exception types for bad files
-            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-            raise WriterError(f"Model pack '{name}': {MODEL_FILE} could not be loaded ({first}).") from None
-        inputs = {i.name: i for i in session.get_inputs()}
-        self.past_names = sorted((n for n in inputs if n.startswith("past_key_values.")),
-                                 key=lambda n: (int(n.split(".")[1]), n.endswith(".value")))
-        if "input_ids" not in inputs or not self.past_names:
-            raise WriterError(f"Model pack '{name}': {MODEL_FILE} is not a GPT-2 export with past key values "
-                              "(export it with --task text-generation-with-past).")
-        shape = inputs[self.past_names[0]].shape
-        self.n_head, self.head_dim = int(shape[1]), int(shape[3])
-        self.int_type = np.int32 if inputs["input_ids"].type == "tensor(int32)" else np.int64
-        self.has_positions = "position_ids" in inputs
-        self.has_mask = "attention_mask" in inputs
-        # a compact graph (models/optimize.py) attends over preallocated buffers written in place
-        self.compact = {"total_sequence_length", "seqlens_k", "logits_from"} <= set(inputs)
-        outputs = [o.name for o in session.get_outputs()]
-        self.present_names = [n.replace("past_key_values.", "present.") for n in self.past_names]
-        if "logits" not in outputs or any(n not in outputs for n in self.present_names):
-            raise WriterError(f"Model pack '{name}': {MODEL_FILE} lacks the logits/present outputs of a "
-                              "text-generation-with-past export.")
-        self.output_names = ["logits", *self.present_names]
+        session = self._open(self.pack.path / MODEL_FILE, f"Model pack '{name}': {MODEL_FILE}")
         self.vocab_size = int(self.pack.config.get("vocab_size") or self.tokenizer.get_vocab_size())
         self.n_positions = self.pack.n_positions
         eos = self.tokenizer.token_to_id(EOS)
@@ -202,26 +168,6 @@ class Engine:
             self.load()
 
     # -- model calls -----------------------------------------------------------------------
-    def empty_past(self, batch: int, capacity: int = 0) -> list[np.ndarray]:
-        """A cache holding nothing; a compact graph's has room for ``capacity`` positions."""
-        size = capacity if self.compact else 0
-        return [np.zeros((batch, self.n_head, size, self.head_dim), np.float32) for _ in self.past_names]
-
-    def with_room(self, past: Sequence[np.ndarray], start: int, capacity: int,
-                  rows: int | None = None) -> list[np.ndarray]:
-        """Fresh arrays holding the first ``start`` positions of ``past`` (repeated to ``rows``).
-
-        For a compact graph they have room for ``capacity`` positions, since the graph writes
-        new keys in place; an optimum graph returns a grown copy itself, so it gets exact sizes.
-        """
-        size = max(capacity, start) if self.compact else start
-        out = []
-        for p in past:
-            buf = np.empty((rows or p.shape[0], self.n_head, size, self.head_dim), np.float32)
-            buf[:, :, :start] = p[:, :, :start]
-            out.append(buf)
-        return out
-
     def row_caches(self, ids: list[int], past: Sequence[np.ndarray], capacity: int,
                    rows: int) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
         """``rows`` caches each holding the prompt ``ids``' cache ``past`` (batch 1), with room for
@@ -275,53 +221,9 @@ class Engine:
         self._sync(spare, held, ids, past)
         self.give_back(spare, ids)
 
-    def run(self, ids: np.ndarray, past: Sequence[np.ndarray], start: int,
-            last_only: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
-        """One forward pass of ``ids`` [batch, new] after the first ``start`` positions of ``past``.
-
-        Returns logits (with ``last_only``, a compact graph computes the last position's alone,
-        so only ``[:, -1]`` may be used) and the cache including ``ids``. A compact graph writes into ``past``
-        itself (grown first when it lacks room), so callers pass arrays nobody else reads.
-        """
-        batch, new = ids.shape
-        positions = np.broadcast_to(np.arange(start, start + new, dtype=self.int_type), (batch, new)).copy()
-        try:
-            if self.compact:
-                return self._run_compact(ids, positions, list(past), start, new - 1 if last_only else 0)
-            feed: dict[str, np.ndarray] = {"input_ids": ids.astype(self.int_type, copy=False)}
-            if self.has_mask:
-                feed["attention_mask"] = np.ones((batch, start + new), self.int_type)
-            if self.has_positions:
-                feed["position_ids"] = positions
-            for name, value in zip(self.past_names, past, strict=True):
-                feed[name] = value
-            out = self._session.run(self.output_names, feed)
-        except Exception as exc:
-            raise WriterError(f"Model pack '{self.pack.name}' failed while generating: "
-                              f"{str(exc).splitlines()[0][:300]}") from None
-        return out[0], out[1:]
-
-    def _run_compact(self, ids: np.ndarray, positions: np.ndarray, past: list[np.ndarray],
-                     start: int, logits_from: int) -> tuple[np.ndarray, list[np.ndarray]]:
-        import onnxruntime as ort
-
-        batch, new = ids.shape
-        end = start + new
-        if past[0].shape[2] < end:
-            past = self.with_room(past, start, end)
-        binding = self._session.io_binding()
-        binding.bind_cpu_input("input_ids", np.ascontiguousarray(ids, dtype=self.int_type))
-        binding.bind_cpu_input("position_ids", positions)
-        binding.bind_cpu_input("seqlens_k", np.full(batch, end - 1, np.int32))
-        binding.bind_cpu_input("total_sequence_length", np.array(end, np.int32))
-        binding.bind_cpu_input("logits_from", np.array([logits_from], np.int64))
-        binding.bind_output("logits")
-        for name, out_name, buf in zip(self.past_names, self.present_names, past, strict=True):
-            value = ort.OrtValue.ortvalue_from_numpy(buf)  # shares the array's memory
-            binding.bind_ortvalue_input(name, value)
-            binding.bind_ortvalue_output(out_name, value)
-        self._session.run_with_iobinding(binding)
-        return binding.get_outputs()[0].numpy(), past
+    def _failed(self, exc: Exception) -> WriterError:
+        return WriterError(f"Model pack '{self.pack.name}' failed while generating: "
+                           f"{str(exc).splitlines()[0][:300]}")
 
     def logits(self, ids: np.ndarray) -> np.ndarray:
         """Logits for every position of ``ids`` [batch, length] from an empty cache (for scoring)."""

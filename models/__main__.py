@@ -10,6 +10,7 @@ from pathlib import Path
 
 from models import build
 from models.corpus import default_corpus_dir
+from models.paths import RUNS_DIR, SHIPPED_PACKS
 from models.recipe import load_recipe
 from writer.errors import WriterError
 
@@ -37,8 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("step", choices=STEPS, help="one step, or 'build' for the whole chain")
     p.add_argument("recipe", help="a recipe file or the name of one in models/recipes/")
     p.add_argument("--corpus-dir", type=Path, default=None, help="where MANIFEST.tsv and the books are")
-    p.add_argument("--runs-dir", type=Path, default=build.RUNS_DIR, help="intermediate products (runs/)")
-    p.add_argument("--pack-dir", type=Path, default=None, help="where the pack goes (resources/models/NAME)")
+    p.add_argument("--runs-dir", type=Path, default=RUNS_DIR, help="intermediate products (runs/)")
+    p.add_argument("--pack-dir", type=Path, default=None,
+                   help="where the card step copies the finished pack (default: it stays in RUNS/NAME/pack)")
+    p.add_argument("--install", action="store_true",
+                   help="the card step installs the pack among the app's shipped packs (resources/models/NAME)")
     p.add_argument("--max-minutes", type=float, default=None, help="training time budget (overrides recipe)")
     p.add_argument("--cpu", action="store_true", help="train on the CPU even where a GPU is present")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -48,10 +52,13 @@ def main(argv: list[str] | None = None) -> int:
         recipe = load_recipe(args.recipe, _overrides(args.set))
         rd = build.run_dir(recipe, args.runs_dir)
         corpus_dir = args.corpus_dir or default_corpus_dir()
+        if args.install and args.pack_dir is not None:
+            raise WriterError("give --install or --pack-dir, not both")
+        pack_dir = SHIPPED_PACKS / recipe["name"] if args.install else args.pack_dir
         todo = STEPS[:-1] if args.step == "build" else (args.step,)
         for step in todo:
             result = build.run_step(step, recipe, rd, corpus_dir=corpus_dir, runs_dir=args.runs_dir,
-                                    pack_dir=args.pack_dir, max_minutes=args.max_minutes, cpu=args.cpu)
+                                    pack_dir=pack_dir, max_minutes=args.max_minutes, cpu=args.cpu)
             print(f"[{recipe['name']}] {step}: {json.dumps(result, default=str)[:300]}", flush=True)
     except WriterError as exc:
         print(f"models: {exc}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """The chain of steps for one recipe, each resumable, each also a command of its own.
 
-A run folder ``runs/<name>/`` holds every intermediate product; the finished pack is copied
-to ``resources/models/<name>/`` (or ``--pack-dir``).
+A run folder ``runs/<name>/`` holds every intermediate product and the finished pack
+(``runs/<name>/pack``); the card step copies it elsewhere only when asked: ``--pack-dir`` or
+``--install`` (into the app's shipped packs, ``resources/models/<name>/``).
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from models import corpus as corpus_mod
+from models.paths import RUNS_DIR
 from models.tokenizer import encode_file, load_tokenizer, train_tokenizer
 from writer.errors import WriterError
-
-REPO = Path(__file__).resolve().parent.parent
-RUNS_DIR = REPO / "runs"
 
 
 def run_dir(recipe: dict[str, Any], runs_dir: Path = RUNS_DIR) -> Path:
@@ -94,9 +93,10 @@ def run_step(step: str, recipe: dict[str, Any], rd: Path, *, corpus_dir: Path, r
         from models.card import write_card
 
         card = write_card(recipe, rd, runs_dir=runs_dir, pack_dir=pack_dir, corpus_dir=corpus_dir)
-        installed = Path(card["installed"])
-        return {**card, "names": names.for_recipe(recipe, corpus_dir, installed),
-                "words": words.for_recipe(recipe, corpus_dir, installed)}
+        pack = Path(card["pack"])
+        print(f"[{recipe['name']}] the pack is in {pack}", flush=True)
+        return {**card, "names": names.for_recipe(recipe, corpus_dir, pack),
+                "words": words.for_recipe(recipe, corpus_dir, pack)}
     if step == "index":
         from models.index import build_index
 

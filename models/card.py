@@ -1,4 +1,5 @@
-"""Step 6: the model card (``card.json`` for the app, ``CARD.md`` for people), then install the pack.
+"""Step 6: the model card (``card.json`` for the app, ``CARD.md`` for people), written into the run's pack;
+copied to ``pack_dir`` only when one is given (``--pack-dir``, or ``--install`` for the app's shipped packs).
 
 Every number in a card is measured by this step or recorded by the steps before it: the works
 and word counts from the corpus step, tokens/steps/time from training, sizes from the files,
@@ -145,8 +146,6 @@ def parameters(model_dir: Path) -> int:
 
 def write_card(recipe: dict[str, Any], rd: Path, *, runs_dir: Path, pack_dir: Path | None = None,
                corpus_dir: Path | None = None) -> dict[str, Any]:
-    from models.build import REPO
-
     pack = rd / PACK
     for stale in ("card.json", "CARD.md"):  # the old card describes the files before this build
         (pack / stale).unlink(missing_ok=True)
@@ -192,10 +191,10 @@ def write_card(recipe: dict[str, Any], rd: Path, *, runs_dir: Path, pack_dir: Pa
     card["sha256"] = hashes(pack)
     (pack / "card.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (pack / "CARD.md").write_text(render_markdown(card), encoding="utf-8")
-    target = pack_dir or REPO / "resources" / "models" / recipe["name"]
+    target = pack_dir or pack
     if target.resolve() != pack.resolve():
         shutil.copytree(pack, target, dirs_exist_ok=True)
-    return {"installed": str(target), "evaluation": card["evaluation"]}
+    return {"pack": str(target), "evaluation": card["evaluation"]}
 
 
 def hashes(pack: Path) -> dict[str, str]:

@@ -20,33 +20,17 @@ from writer.errors import WriterError
 PACK = "pack"
 
 
-def _session(path: Path):
-    import onnxruntime as ort
+def onnx_logits(path: Path, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Logits for ``ids`` (batch 1) in one call, then for one more token through the cache, run by
+    the app's own :class:`~writer.generation.graph.Graph` (optimum's export or the compact graph alike)."""
+    from writer.generation.graph import Graph
 
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 2
-    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-
-
-def onnx_logits(path: Path, ids: np.ndarray, config: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Logits for ``ids`` (batch 1) in one call, then for one more token through the cache."""
-    sess = _session(path)
-    head = config.n_embd // config.n_head
-    empty = np.zeros((1, config.n_head, 0, head), dtype=np.float32)
-    feed = {"input_ids": ids, "attention_mask": np.ones_like(ids),
-            "position_ids": np.arange(ids.shape[1], dtype=np.int64)[None]}
-    for i in range(config.n_layer):
-        feed[f"past_key_values.{i}.key"] = feed[f"past_key_values.{i}.value"] = empty
-    names = [o.name for o in sess.get_outputs()]
-    out = dict(zip(names, sess.run(None, feed), strict=True))
-    nxt = np.array([[int(out["logits"][0, -1].argmax())]], dtype=np.int64)
-    step = {"input_ids": nxt, "attention_mask": np.ones((1, ids.shape[1] + 1), dtype=np.int64),
-            "position_ids": np.array([[ids.shape[1]]], dtype=np.int64)}
-    for i in range(config.n_layer):
-        step[f"past_key_values.{i}.key"] = out[f"present.{i}.key"]
-        step[f"past_key_values.{i}.value"] = out[f"present.{i}.value"]
-    out2 = dict(zip(names, sess.run(None, step), strict=True))
-    return out["logits"][0], out2["logits"][0, -1]
+    graph = Graph.from_file(path)
+    length = ids.shape[1]
+    first, past = graph.run(ids, graph.empty_past(1, length + 1), 0)
+    nxt = np.array([[int(first[0, -1].argmax())]], dtype=np.int64)
+    step, _ = graph.run(nxt, past, length)
+    return first[0], step[0, -1]
 
 
 def parity(model_dir: Path, onnx_path: Path, atol: float) -> float:
@@ -61,7 +45,7 @@ def parity(model_dir: Path, onnx_path: Path, atol: float) -> float:
         ref = model(torch.from_numpy(ids)).logits[0].numpy()
         nxt = int(ref[-1].argmax())
         ref2 = model(torch.from_numpy(np.append(ids, [[nxt]], axis=1))).logits[0, -1].numpy()
-    got, got2 = onnx_logits(onnx_path, ids, model.config)
+    got, got2 = onnx_logits(onnx_path, ids)
     diff = float(max(np.abs(ref - got).max(), np.abs(ref2 - got2).max()))
     if not diff <= atol:
         raise WriterError(f"ONNX export differs from PyTorch by {diff:.2e} (tolerance {atol:.0e}); not shipping it")
@@ -69,7 +53,7 @@ def parity(model_dir: Path, onnx_path: Path, atol: float) -> float:
 
 
 def mean_loss_onnx(path: Path, tokens: np.ndarray, config: Any, windows: int = 8, length: int = 256) -> float:
-    """Held-out loss of an ONNX graph on a few fixed windows: the int8 gate's yardstick."""
+    """Held-out loss of an ONNX graph (either kind) on a few fixed windows: the int8 gates' yardstick."""
     length = min(length, len(tokens) - 2, config.n_positions - 1)
     if length < 2:
         raise WriterError("the held-out text is too short to measure the model on")
@@ -77,7 +61,7 @@ def mean_loss_onnx(path: Path, tokens: np.ndarray, config: Any, windows: int = 8
     losses = []
     for s in starts:
         ids = tokens[s:s + length + 1].astype(np.int64)
-        logits, _ = onnx_logits(path, ids[None, :-1], config)
+        logits, _ = onnx_logits(path, ids[None, :-1])
         logits = logits - logits.max(-1, keepdims=True)
         logp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
         losses.append(-logp[np.arange(length), ids[1:]].mean())

@@ -156,6 +156,7 @@ def for_files(files: Iterable[Path], pack_dir: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from models.paths import SHIPPED_PACKS
     from models.recipe import load_recipe
 
     parser = argparse.ArgumentParser(prog="python -m models.names", description=__doc__.splitlines()[0])
@@ -165,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         recipe = load_recipe(args.recipe)
-        out = args.out or Path(__file__).resolve().parent.parent / "resources" / "models" / recipe["name"]
+        out = args.out or SHIPPED_PACKS / recipe["name"]
         print(json.dumps(for_recipe(recipe, args.corpus_dir, out)))
     except WriterError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from models.export import mean_loss_onnx, onnx_logits
 from writer.errors import WriterError
 
 PACK = "pack"
@@ -135,54 +136,6 @@ def quantize(fp32_path: Path, out_path: Path) -> None:
                      op_types_to_quantize=["MatMul", "Gather"], extra_options={"DefaultTensorType": TensorProto.FLOAT})
 
 
-def graph_logits(path: Path, ids: np.ndarray, n_head: int, head: int, n_layer: int,
-                 extra: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """Like :func:`models.export.onnx_logits` for the compact graph: prompt logits, then one cached step."""
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 2
-    sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-    length = ids.shape[1]
-    cache = [np.zeros((1, n_head, length + extra, head), np.float32) for _ in range(2 * n_layer)]
-
-    def run(piece: np.ndarray, start: int) -> np.ndarray:
-        end = start + piece.shape[1]
-        binding = sess.io_binding()
-        binding.bind_cpu_input("input_ids", piece.astype(np.int64))
-        binding.bind_cpu_input("position_ids", np.arange(start, end, dtype=np.int64)[None])
-        binding.bind_cpu_input("seqlens_k", np.array([end - 1], np.int32))
-        binding.bind_cpu_input("total_sequence_length", np.array(end, np.int32))
-        binding.bind_cpu_input("logits_from", np.zeros(1, np.int64))
-        binding.bind_output("logits")
-        for j, buf in enumerate(cache):
-            name = f"{j // 2}.{'key' if j % 2 == 0 else 'value'}"
-            value = ort.OrtValue.ortvalue_from_numpy(buf)
-            binding.bind_ortvalue_input(f"past_key_values.{name}", value)
-            binding.bind_ortvalue_output(f"present.{name}", value)
-        sess.run_with_iobinding(binding)
-        return binding.copy_outputs_to_cpu()[0][0]
-
-    first = run(ids, 0)
-    nxt = np.array([[int(first[-1].argmax())]], dtype=np.int64)
-    return first, run(nxt, length)[-1]
-
-
-def _loss(path: Path, tokens: np.ndarray, config: Any, windows: int = 8, length: int = 256) -> float:
-    """Held-out loss of the compact graph on :func:`models.export.mean_loss_onnx`'s windows."""
-    length = min(length, len(tokens) - 2, config.n_positions - 1)
-    starts = np.linspace(0, len(tokens) - length - 1, windows).astype(int)
-    head = config.n_embd // config.n_head
-    losses = []
-    for s in starts:
-        ids = tokens[s:s + length + 1].astype(np.int64)
-        logits, _ = graph_logits(path, ids[None, :-1], config.n_head, head, config.n_layer)
-        logits = logits - logits.max(-1, keepdims=True)
-        logp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
-        losses.append(-logp[np.arange(length), ids[1:]].mean())
-    return float(np.mean(losses))
-
-
 def parity(model_dir: Path, onnx_path: Path, atol: float) -> float:
     """Largest absolute logit difference between PyTorch and the compact float graph."""
     import torch
@@ -196,7 +149,7 @@ def parity(model_dir: Path, onnx_path: Path, atol: float) -> float:
         ref = model(torch.from_numpy(ids)).logits[0].numpy()
         nxt = int(ref[-1].argmax())
         ref2 = model(torch.from_numpy(np.append(ids, [[nxt]], axis=1))).logits[0, -1].numpy()
-    got, got2 = graph_logits(onnx_path, ids, cfg.n_head, cfg.n_embd // cfg.n_head, cfg.n_layer)
+    got, got2 = onnx_logits(onnx_path, ids)
     diff = float(max(np.abs(ref - got).max(), np.abs(ref2 - got2).max()))
     if not diff <= atol:
         raise WriterError(f"the compact graph differs from PyTorch by {diff:.2e} (tolerance {atol:.0e}); "
@@ -224,8 +177,6 @@ def optimize_pack(recipe: dict[str, Any], rd: Path) -> dict[str, Any]:
     """The factory step: ``runs/<name>/pack/model.onnx`` becomes the compact int8 graph."""
     from transformers import GPT2Config
 
-    from models.export import mean_loss_onnx
-
     model_dir, pack = rd / "model", rd / PACK
     fp32_export = rd / "onnx" / "model.onnx"
     if not (model_dir / "config.json").is_file() or not fp32_export.is_file():
@@ -235,7 +186,7 @@ def optimize_pack(recipe: dict[str, Any], rd: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="writer-optimize-") as tmp:
         out = Path(tmp) / "model.onnx"
         diff = write_compact(model_dir, out, atol=recipe["export"]["parity_atol"])
-        loss32, loss8 = mean_loss_onnx(fp32_export, tokens, config), _loss(out, tokens, config)
+        loss32, loss8 = mean_loss_onnx(fp32_export, tokens, config), mean_loss_onnx(out, tokens, config)
         if loss8 > loss32 * (1 + recipe["export"]["int8_gate"]):
             raise WriterError(f"the compact int8 graph raised held-out loss from {loss32:.3f} to {loss8:.3f}; "
                               "not shipping it")

@@ -49,4 +49,4 @@ carry=$( (du -sb "$RUNS" .devcarry/whl 2>/dev/null || true) | awk '{s+=$1} END {
 echo "travels: $(( (tree + carry) / 1048576 )) MiB of 64 (tree without resources/models, $RUNS, wheels)"
 echo "after the GPU call, for each NAME: python -m models.transport expand \$OUT/NAME.q8.safetensors $PREP/NAME/model;"
 echo "cp \$OUT/NAME.summary.json $PREP/NAME/train_summary.json; then (base first)"
-echo "python -m models export|optimize|index|card NAME --runs-dir $PREP"
+echo "python -m models export|optimize|index NAME --runs-dir $PREP; python -m models card NAME --runs-dir $PREP --install"

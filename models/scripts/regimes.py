@@ -30,6 +30,7 @@ from models import build
 from models import corpus as corpus_mod
 from models.__main__ import _overrides
 from models.card import unseen_text
+from models.paths import RUNS_DIR
 from models.recipe import load_recipe
 
 
@@ -64,7 +65,7 @@ def main() -> int:
     p.add_argument("recipe")
     p.add_argument("--tag", required=True)
     p.add_argument("--minutes", type=float, default=8.0)
-    p.add_argument("--runs-dir", type=Path, default=build.REPO / "runs" / "shipped")
+    p.add_argument("--runs-dir", type=Path, default=RUNS_DIR / "shipped")
     p.add_argument("--pack", type=Path, help="score this pack instead of training")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = p.parse_args()

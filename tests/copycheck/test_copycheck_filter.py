@@ -144,7 +144,8 @@ def test_damaged_filter_file_is_a_clear_error(filtered: Corpus, tmp_path: Path, 
 
 
 @pytest.mark.parametrize("change", [{"bits": 7}, {"kind": "bloom"}, {"array_length": 5}, {"probes": "x"},
-                                    {"probes": [-1]}, {"seed": None}])
+                                    {"probes": [-1]}, {"seed": None}, {"seed": 1 << 64},
+                                    {"keys": 1 << 70}])
 def test_odd_filter_settings_are_a_clear_error(filtered: Corpus, tmp_path: Path, change: dict) -> None:
     path = damaged_copy(filtered, tmp_path)
     meta_file = path / "index.json"

@@ -141,3 +141,23 @@ def test_optimize_step_refuses_a_worse_graph_and_keeps_the_pack(tiny_build: dict
     (rd / "onnx" / "model.onnx").unlink()
     with pytest.raises(WriterError, match="run the train and export steps"):
         optimize.optimize_pack({"export": {"parity_atol": 1e-3, "int8_gate": 0.02}}, rd)
+
+
+def test_the_factory_measures_either_kind_of_graph_the_way_the_app_runs_it(compact_build: dict[str, Path],
+                                                                         fp32_pack: Pack) -> None:
+    """The export and optimize steps' held-out loss gate and parity check read both graphs through the
+    app's own runner: the compact graph scores as optimum's export of the same weights."""
+    from types import SimpleNamespace
+
+    from models.export import mean_loss_onnx, onnx_logits
+
+    tokenizer = packs.load_tokenizer(fp32_pack.path)
+    tokens = np.array(tokenizer.encode(" ".join(TEXT) * 3).ids, dtype=np.uint16)
+    config = SimpleNamespace(n_positions=fp32_pack.n_positions)
+    plain = mean_loss_onnx(fp32_pack.path / "model.onnx", tokens, config, windows=3, length=48)
+    compact = mean_loss_onnx(compact_build["c32"] / "model.onnx", tokens, config, windows=3, length=48)
+    assert 0 < compact == pytest.approx(plain, rel=1e-4)
+    ids = tokens[None, :20].astype(np.int64)
+    for got, want in zip(onnx_logits(compact_build["c32"] / "model.onnx", ids),
+                         onnx_logits(fp32_pack.path / "model.onnx", ids), strict=True):
+        assert np.abs(got - want).max() < 1e-3

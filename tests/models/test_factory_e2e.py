@@ -127,3 +127,29 @@ def test_a_shipped_pack_rebuilds_into_a_pytorch_model_that_scores_as_the_pack(bu
     shutil.copyfile(pack / "config.json", plain / "config.json")
     with pytest.raises(WriterError, match="not the compact graph"):
         rebuild(plain, tmp_path / "nope")
+
+
+def test_the_card_step_leaves_the_shipped_packs_alone_unless_told_to_install(
+        built: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from models import __main__ as cli
+    from models.paths import SHIPPED_PACKS
+
+    shipped = SHIPPED_PACKS / "tinybase"
+    assert not shipped.exists()
+    args = ["card", str(built["base"]), "--corpus-dir", str(built["corpus"]), "--runs-dir", str(built["runs"]), "--cpu"]
+    try:
+        assert cli.main(args) == 0
+        assert not shipped.exists(), "a plain card step must not write into resources/models"
+    finally:
+        shutil.rmtree(shipped, ignore_errors=True)  # what the old default left in the checkout
+    run_pack = built["runs"] / "tinybase" / "pack"
+    assert f"the pack is in {run_pack}" in capsys.readouterr().out
+    assert (run_pack / "card.json").is_file() and (run_pack / "names.json").is_file()
+    monkeypatch.setattr(cli, "SHIPPED_PACKS", tmp_path / "shipped")
+    assert cli.main([*args, "--install"]) == 0
+    assert (tmp_path / "shipped" / "tinybase" / "card.json").is_file()
+    assert f"the pack is in {tmp_path / 'shipped' / 'tinybase'}" in capsys.readouterr().out
+    assert cli.main([*args, "--install", "--pack-dir", str(tmp_path / "x")]) == 2

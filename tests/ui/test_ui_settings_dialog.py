@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.ui.panels import panels_of
+from writer import paths
 from writer.publishing.credentials import Credentials
 from writer.publishing.publisher import Publisher
 from writer.settings import SETTINGS, Setting, Settings
@@ -176,6 +177,16 @@ def test_model_choice_lists_the_installed_packs(window: MainWindow) -> None:
     names = {combo.itemData(i) for i in range(combo.count())}
     assert window.settings.get("suggest.default_model") in names
     assert len(names) >= 2
+
+
+def test_model_choice_before_the_panel_lists_packs_names_every_pack_a_damaged_one_too(window: MainWindow) -> None:
+    broken = paths.data_dir() / "models" / "broken"
+    broken.mkdir(parents=True)
+    (broken / "model.onnx").write_bytes(b"not a model")
+    combo = _widget(Preferences(window, None).show(), "suggest.default_model")
+    assert isinstance(combo, QComboBox)
+    labels = {combo.itemData(i): combo.itemText(i) for i in range(combo.count())}
+    assert labels["broken"] == "broken" and labels["vanilla"] == "Vanilla"  # the card's name, as the panel shows it
 
 
 def test_publish_targets_button_opens_the_target_setup(window: MainWindow, qtbot: QtBot) -> None:

@@ -1,8 +1,8 @@
 """A binary fuse filter (Graf & Lemire 2022) over 64-bit window hashes, in numpy.
 
 Why here and not a library: ``pyfusefilter`` (FastFilter, Apache-2.0, cp311 wheels) hashes
-each key as ``str(key)`` and answers one key per Python call (≈ 1 µs, so 10 ms for a
-10,000-word draft per index), and its ``deserialize`` trusts the bytes it is given: a damaged
+each key as ``str(key)`` and answers one key per Python call (a Python call per window of a
+draft, per index), and its ``deserialize`` trusts the bytes it is given: a damaged
 file in a user's pack could crash the app. ``binaryfuse`` (0.1) saves only through ``pickle``,
 which runs code from the file it loads. This module is a memory-mappable ``uint8``/``uint16``
 array, queried a whole draft at a time with three gathers, and checked when loaded.
@@ -52,8 +52,8 @@ class FuseParams:
         values = {}
         for key in ("seed", "bits", "segment_length", "segment_count_length", "array_length", "keys"):
             value = meta.get(key)
-            if type(value) is not int or value < 0:
-                raise ValueError(f"filter '{key}' must be a whole number, not {value!r}")
+            if type(value) is not int or not 0 <= value < 1 << 64:  # numpy's uint64 takes no more
+                raise ValueError(f"filter '{key}' must be a whole number below 2**64, not {value!r}")
             values[key] = value
         params = cls(**values)
         seg = params.segment_length

@@ -1,6 +1,7 @@
 """The generation engine: runs a GPT-2 ONNX pack with its KV cache and streams K continuations.
 
-Design, and why:
+Design, and why (the measured figures behind each choice, with the script and machine that gave
+them, are in ``docs/benchmarks.md``):
 
 * One prefill, shared. The prompt is encoded and run once at batch 1; its key/value cache is
   then repeated to the K rows, which only differ from the first sampled token on.
@@ -10,50 +11,44 @@ Design, and why:
   from the chunk where it first differs. Fixed chunk boundaries also keep results exact: int8
   dynamic quantisation scales depend on what is run together, and aligned chunks make the
   prompt's cache the same whatever ran before, so a seed always reproduces its suggestion.
-  Chunked cold prefill costs nothing measurable against one pass (benchmark: 203 vs 191 ms on
-  the pack's architecture, 1445 vs 1577 ms at GPT-2 small size). A cold 200-token prompt takes
-  100-200 ms to its first token on 2 shared cores; the ≤ 30 ms target is met after an edit,
-  when only the changed chunk is recomputed (22 ms measured).
-* Own decode loop in numpy rather than onnxruntime-genai 0.18. Measured in one process on the
-  vanilla pack (int8), 201-token prompt, 3 × 40 tokens, 2 threads, on a 2-core CPU shared with
-  other jobs (load 5-6): genai 2.3-3.0 s per batch (first token 0.6-0.75 s), this engine
-  0.7-1.0 s (first token 0.15-0.26 s cold), 2.3-4.2× faster. genai has to prefill the prompt
-  once per row, needs a hand-written ``genai_config.json`` passing optimum's GPT-2 export off as
-  ``llama`` with ``past_present_share_buffer: false``, and brings a second native runtime; it
-  offers neither the shared prefill nor the prefix reuse nor per-row stop rules used here. The
-  time is in ``session.run`` (95 % in a profile); the Python around it is ~1 ms a step. The
-  loop itself, one generation's state step by step, is :mod:`writer.generation.decoding`.
-* Session options: graph optimisation ALL; ``session.disable_quant_qdq`` lets constant folding
-  dequantise the tied int8 embedding once at load instead of on every step (profiled: 26.9 →
-  17.8 ms a step at batch 3, past 200); thread spinning off, because the cores are shared with
-  the UI and other work (under load, spinning 2 threads made steps slower than 1 thread); CPU
-  arena on (arena on/off: no difference beyond noise). I/O binding (present outputs bound as
-  the next step's inputs, no numpy copies) was measured at 14-22 ms a step against 14-18 ms
-  without, i.e. no gain: the graph concatenates past and new keys itself, so every step
-  allocates fresh outputs anyway. Plain ``run`` is kept for optimum graphs.
+  Chunking costs a cold prefill nothing measurable against one pass (``benchmarks/generation.py``);
+  a cold prompt misses the first-token target on shared cores, which is met after an edit, when
+  only the changed chunk is recomputed.
+* Own decode loop in numpy rather than onnxruntime-genai, which measured several times slower
+  on the vanilla pack: genai has to prefill the prompt once per row, needs a hand-written
+  ``genai_config.json`` passing optimum's GPT-2 export off as ``llama`` with
+  ``past_present_share_buffer: false``, and brings a second native runtime; it offers neither
+  the shared prefill nor the prefix reuse nor per-row stop rules used here. The time is in
+  ``session.run`` (nearly all of it in a profile); the Python around it is small. The loop
+  itself, one generation's state step by step, is :mod:`writer.generation.decoding`.
+* Session options (:mod:`~writer.generation.graph`, which runs both kinds of graph): graph
+  optimisation ALL; ``session.disable_quant_qdq`` lets constant folding
+  dequantise the tied int8 embedding once at load instead of on every step (faster steps in a
+  profile); thread spinning off, because the cores are shared with the UI and other work (under
+  load, spinning 2 threads made steps slower than 1 thread); CPU arena on (no difference beyond
+  noise). I/O binding for optimum graphs (present outputs bound as the next step's inputs)
+  gained nothing: the graph concatenates past and new keys itself, so every step allocates
+  fresh outputs anyway. Plain ``run`` is kept for them.
 * Compact graphs (``models/optimize.py``: fused SkipLayerNorm / GroupQueryAttention / FastGelu,
   ~60 nodes instead of ~600, int8). Their key/value buffers are preallocated for the whole
   generation and bound with I/O binding as both ``past`` and ``present``, so a step writes one
   position in place instead of copying the cache, and they compute logits for the last
-  position only. CPU time on one thread, vanilla pack, batch 3 at 201 cached tokens: 3.8 ms a
-  step against 7.7-8.2 for optimum's int8 graph; 200-token prefill 62-67 ms against 92;
-  a 3 × 40 batch 248 ms against 446. Benchmark (2 threads, shared cores): 511 vs 948 ms.
+  position only: about half the time of optimum's int8 graph a step, a prefill and a batch
+  (``benchmarks/generation.py``).
 * Background prefill: :meth:`Engine.prefill_prompt` fills the prefix cache while the writer
   types (the suggestions panel calls it on a worker), so the trigger only computes the last
-  chunk: 12 ms to the first token against 116 ms cold (benchmark, pack architecture). It also
-  copies the prompt into the row caches the next generation will use (kept from the last one;
-  a prompt's cache depends only on its tokens, so the chunks already there stay) and makes the
-  names guard, so the trigger copies one chunk instead of ~36 MB and builds nothing: first
-  words of the panel's request 61.5 → 25.4 ms engine side (load 6-7 on 2 cores; 11 ms at load 3).
+  chunk. It also copies the prompt into the row caches the next generation will use (kept from
+  the last one; a prompt's cache depends only on its tokens, so the chunks already there stay)
+  and makes the names guard, so the trigger copies one chunk instead of the whole cache and
+  builds nothing (``benchmarks/responsiveness.py``'s first words).
 * Polish (:class:`~writer.generation.polish.Polish`, on in the panel and ``writer suggest``):
   the prompt is backed up over the word at the cursor and the first tokens re-spell it
   (:mod:`~writer.generation.healing`); rows end cleanly (:mod:`~writer.generation.streaming`),
   junk is cut, the books' names are down-weighted (:mod:`~writer.generation.names`), and 2K
   candidates run in the one batch, of which the best K by the pack's own mean log-probability
   are returned, those with an invented word at the cursor (:mod:`~writer.generation.words`)
-  or a borrowed name last. The extra rows ride on the same forward passes: 466 ms for 3 polished
-  suggestions, best of 6, against 265 ms for plain 3 × 40 (benchmark, vanilla pack, cold
-  200-token prompt, 2 shared cores).
+  or a borrowed name last. The extra rows ride on the same forward passes, so best of 2K costs
+  far less than twice plain K (``benchmarks/generation.py``).
 """
 
 from __future__ import annotations
@@ -71,6 +66,7 @@ import numpy as np
 from writer.errors import WriterError
 from writer.generation import names as names_mod
 from writer.generation.decoding import Decoding, OnStep
+from writer.generation.graph import Graph
 from writer.generation.healing import TokenIndex, back_up
 from writer.generation.junk import junk_token_ids
 from writer.generation.packs import EOS, MODEL_FILE, Pack, load_tokenizer
@@ -111,19 +107,16 @@ class Generation:
         }
 
 
-class Engine:
+class Engine(Graph):
     """One loaded pack. Create through :class:`EngineCache`; safe to share between threads."""
 
     def __init__(self, pack: Pack, threads: int = 2, *, arena: bool = True, spin: bool = False,
                  chunk: int = CHUNK) -> None:
         pack.require_available()
+        super().__init__(threads, arena=arena, spin=spin)
         self.pack = pack
-        self.threads = max(1, int(threads))
-        self.arena = arena
-        self.spin = spin
         self.chunk = max(1, chunk)
         self._lock = threading.Lock()  # guards loading and the prefix cache, never a whole generation
-        self._session: Any = None
         self._prefix: tuple[list[int], list[np.ndarray], np.ndarray] | None = None
         # the last generation's row caches, reused by the next: fresh 36 MB arrays page-fault on first
         # write, which cost 10-30 ms before the second token (compact graphs only)
@@ -143,8 +136,6 @@ class Engine:
         return self
 
     def _load(self) -> None:
-        import onnxruntime as ort
-
         name = self.pack.name
         try:
             self.tokenizer = load_tokenizer(self.pack.path)
@@ -153,38 +144,7 @@ class Engine:
         # "<|endoftext|>" typed in a draft is text, not the end of a document (that is
         # inserted by id where a document starts)
         self.tokenizer.encode_special_tokens = True
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = self.threads
-        so.inter_op_num_threads = 1
-        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        so.enable_cpu_mem_arena = self.arena
-        so.log_severity_level = 3
-        so.add_session_config_entry("session.disable_quant_qdq", "1")
-        so.add_session_config_entry("session.intra_op.allow_spinning", "1" if self.spin else "0")
-        try:
-            session = ort.InferenceSession(str(self.pack.path / MODEL_FILE), so, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own exception types for bad files
-            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-            raise WriterError(f"Model pack '{name}': {MODEL_FILE} could not be loaded ({first}).") from None
-        inputs = {i.name: i for i in session.get_inputs()}
-        self.past_names = sorted((n for n in inputs if n.startswith("past_key_values.")),
-                                 key=lambda n: (int(n.split(".")[1]), n.endswith(".value")))
-        if "input_ids" not in inputs or not self.past_names:
-            raise WriterError(f"Model pack '{name}': {MODEL_FILE} is not a GPT-2 export with past key values "
-                              "(export it with --task text-generation-with-past).")
-        shape = inputs[self.past_names[0]].shape
-        self.n_head, self.head_dim = int(shape[1]), int(shape[3])
-        self.int_type = np.int32 if inputs["input_ids"].type == "tensor(int32)" else np.int64
-        self.has_positions = "position_ids" in inputs
-        self.has_mask = "attention_mask" in inputs
-        # a compact graph (models/optimize.py) attends over preallocated buffers written in place
-        self.compact = {"total_sequence_length", "seqlens_k", "logits_from"} <= set(inputs)
-        outputs = [o.name for o in session.get_outputs()]
-        self.present_names = [n.replace("past_key_values.", "present.") for n in self.past_names]
-        if "logits" not in outputs or any(n not in outputs for n in self.present_names):
-            raise WriterError(f"Model pack '{name}': {MODEL_FILE} lacks the logits/present outputs of a "
-                              "text-generation-with-past export.")
-        self.output_names = ["logits", *self.present_names]
+        session = self._open(self.pack.path / MODEL_FILE, f"Model pack '{name}': {MODEL_FILE}")
         self.vocab_size = int(self.pack.config.get("vocab_size") or self.tokenizer.get_vocab_size())
         self.n_positions = self.pack.n_positions
         eos = self.tokenizer.token_to_id(EOS)
@@ -208,26 +168,6 @@ class Engine:
             self.load()
 
     # -- model calls -----------------------------------------------------------------------
-    def empty_past(self, batch: int, capacity: int = 0) -> list[np.ndarray]:
-        """A cache holding nothing; a compact graph's has room for ``capacity`` positions."""
-        size = capacity if self.compact else 0
-        return [np.zeros((batch, self.n_head, size, self.head_dim), np.float32) for _ in self.past_names]
-
-    def with_room(self, past: Sequence[np.ndarray], start: int, capacity: int,
-                  rows: int | None = None) -> list[np.ndarray]:
-        """Fresh arrays holding the first ``start`` positions of ``past`` (repeated to ``rows``).
-
-        For a compact graph they have room for ``capacity`` positions, since the graph writes
-        new keys in place; an optimum graph returns a grown copy itself, so it gets exact sizes.
-        """
-        size = max(capacity, start) if self.compact else start
-        out = []
-        for p in past:
-            buf = np.empty((rows or p.shape[0], self.n_head, size, self.head_dim), np.float32)
-            buf[:, :, :start] = p[:, :, :start]
-            out.append(buf)
-        return out
-
     def row_caches(self, ids: list[int], past: Sequence[np.ndarray], capacity: int,
                    rows: int) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
         """``rows`` caches each holding the prompt ``ids``' cache ``past`` (batch 1), with room for
@@ -281,53 +221,9 @@ class Engine:
         self._sync(spare, held, ids, past)
         self.give_back(spare, ids)
 
-    def run(self, ids: np.ndarray, past: Sequence[np.ndarray], start: int,
-            last_only: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
-        """One forward pass of ``ids`` [batch, new] after the first ``start`` positions of ``past``.
-
-        Returns logits (with ``last_only``, a compact graph computes the last position's alone,
-        so only ``[:, -1]`` may be used) and the cache including ``ids``. A compact graph writes into ``past``
-        itself (grown first when it lacks room), so callers pass arrays nobody else reads.
-        """
-        batch, new = ids.shape
-        positions = np.broadcast_to(np.arange(start, start + new, dtype=self.int_type), (batch, new)).copy()
-        try:
-            if self.compact:
-                return self._run_compact(ids, positions, list(past), start, new - 1 if last_only else 0)
-            feed: dict[str, np.ndarray] = {"input_ids": ids.astype(self.int_type, copy=False)}
-            if self.has_mask:
-                feed["attention_mask"] = np.ones((batch, start + new), self.int_type)
-            if self.has_positions:
-                feed["position_ids"] = positions
-            for name, value in zip(self.past_names, past, strict=True):
-                feed[name] = value
-            out = self._session.run(self.output_names, feed)
-        except Exception as exc:
-            raise WriterError(f"Model pack '{self.pack.name}' failed while generating: "
-                              f"{str(exc).splitlines()[0][:300]}") from None
-        return out[0], out[1:]
-
-    def _run_compact(self, ids: np.ndarray, positions: np.ndarray, past: list[np.ndarray],
-                     start: int, logits_from: int) -> tuple[np.ndarray, list[np.ndarray]]:
-        import onnxruntime as ort
-
-        batch, new = ids.shape
-        end = start + new
-        if past[0].shape[2] < end:
-            past = self.with_room(past, start, end)
-        binding = self._session.io_binding()
-        binding.bind_cpu_input("input_ids", np.ascontiguousarray(ids, dtype=self.int_type))
-        binding.bind_cpu_input("position_ids", positions)
-        binding.bind_cpu_input("seqlens_k", np.full(batch, end - 1, np.int32))
-        binding.bind_cpu_input("total_sequence_length", np.array(end, np.int32))
-        binding.bind_cpu_input("logits_from", np.array([logits_from], np.int64))
-        binding.bind_output("logits")
-        for name, out_name, buf in zip(self.past_names, self.present_names, past, strict=True):
-            value = ort.OrtValue.ortvalue_from_numpy(buf)  # shares the array's memory
-            binding.bind_ortvalue_input(name, value)
-            binding.bind_ortvalue_output(out_name, value)
-        self._session.run_with_iobinding(binding)
-        return binding.get_outputs()[0].numpy(), past
+    def _failed(self, exc: Exception) -> WriterError:
+        return WriterError(f"Model pack '{self.pack.name}' failed while generating: "
+                           f"{str(exc).splitlines()[0][:300]}")
 
     def logits(self, ids: np.ndarray) -> np.ndarray:
         """Logits for every position of ``ids`` [batch, length] from an empty cache (for scoring)."""

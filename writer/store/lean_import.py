@@ -1,22 +1,15 @@
 """Import sqlite-utils without numpy, and without loading dateutil's parser until used.
 
-Kept because it was measured: ``benchmarks/startup.py``'s launches of Writer with this shim and
-with a plain import, interleaved with its bare-QMainWindow baseline in the same run (60 drafts,
-a shared 2-core machine; medians of two runs, 9 and 11 launches each):
-
-    ==============  ===================================  ===================================
-    import          editable                             fully loaded
-    ==============  ===================================  ===================================
-    this shim       0.39 s, 0.32 s (2.3x, 2.2x bare)     0.70 s, 0.55 s (4.1x, 3.8x bare)
-    plain import    0.65 s, 0.45 s (3.8x, 3.1x bare)     1.04 s, 0.70 s (6.1x, 4.8x bare)
-    ==============  ===================================  ===================================
+Kept because it was measured: ``benchmarks/startup.py``, run with this shim and with a plain import
+in its place, each against its bare QMainWindow baseline, showed the shim is what brings the
+editable window within its target (the figures are in ``docs/benchmarks.md``).
 
 A plain ``import sqlite_utils`` loads numpy (for its column-type table; Writer never inserts numpy
 values) and dateutil's parser (for its date recipes; Writer never uses them) on the GUI thread
-before the window shows: the editable window missed its 2.5x target. Here, when numpy is not
-loaded yet, sqlite-utils is imported with numpy hidden (numpy stays importable for everything
-else, and loads later with the copy checker), and a stand-in takes dateutil's parser's place until
-something uses it. (click, for sqlite-utils' command line, is used at import time: it cannot wait.)
+before the window shows. Here, when numpy is not loaded yet, sqlite-utils is imported with numpy
+hidden (numpy stays importable for everything else, and loads later with the copy checker), and a
+stand-in takes dateutil's parser's place until something uses it.
+(click, for sqlite-utils' command line, is used at import time: it cannot wait.)
 The standard library's ``LazyLoader`` does not help: the import system reads ``__spec__`` of a
 module already in ``sys.modules``, which makes a lazy module load at once.
 """

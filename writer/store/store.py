@@ -9,8 +9,8 @@ Rows go in and out through sqlite-utils' table API (``insert``, ``insert_all``, 
 ``delete_where``; its writes nest in our transaction as savepoints). SQL stays where it says more:
 reads that pick columns and an order into dataclasses; ``UPDATE``s of a draft (``Table.update``
 reads the whole row first, and a body may be 32 MB on every autosave); and search, which ranks only
-the newest :data:`SEARCH_CANDIDATES` matches: ``Table.search`` ranks every match, and over
-``benchmarks/search.py``'s 50,000 drafts its slowest of the 16 queries took 583 ms against 31 ms here.
+the newest :data:`SEARCH_CANDIDATES` matches: ``Table.search`` ranks every match, which missed
+the search-as-you-type target over ``benchmarks/search.py``'s 50,000 drafts (``docs/benchmarks.md``).
 """
 
 from __future__ import annotations

@@ -302,16 +302,14 @@ class SettingsDialog(QDialog):
 
 
 def pack_names(suggestions: SuggestionsPanel | None) -> dict[str, str]:
-    """Name → display name of the packs the Suggestions panel has listed, else of the pack
-    folders (cheap: no tokenizer reads)."""
+    """Name → display name of the packs the Suggestions panel has listed, else of every pack
+    :func:`~writer.generation.packs.discover` finds, a damaged one included (it may be mended)."""
     listed = {p.name: p.display_name for p in suggestions.picker.packs if p.available} if suggestions else {}
     if listed:
         return listed
-    from writer import paths
+    from writer.generation.packs import discover
 
-    roots = [paths.resources_dir() / "models", paths.user_models_dir()]
-    names = sorted({d.name for root in roots if root.is_dir() for d in root.iterdir() if (d / "model.onnx").is_file()})
-    return {name: name for name in names}
+    return {p.name: p.display_name for p in sorted(discover(), key=lambda p: p.name)}
 
 
 class Preferences:

@@ -4,7 +4,8 @@ The job (:func:`writer.generation.requests.run_request`) reports typed events; a
 applies them to its items and says which rows changed and whether they should be painted at
 once (:class:`Update`), so the panel only paints and wires. A batch also owns the *branches*
 started from it: a card rewritten from one of its tokens (the token view's alternatives) by a
-request of its own, whose events land on that one card.
+request of its own, whose events land on that one card. The panel's :class:`History` keeps the
+batches written for one place in the text, the one shown, and the copy check's badges on them.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ on screen; each part lives in a module of its own:
 * :mod:`~writer.ui.suggestions_prefill` — warming the model's cache while the writer types;
 * :mod:`~writer.ui.suggestions_accept` — inserting one, marked machine-written, and undoing that;
 * :mod:`~writer.ui.suggestions_rewrite` — rewriting a card from a word's alternative (the token view);
-* :mod:`~writer.ui.suggestions_compare`, :mod:`~writer.ui.suggestions_models`,
+* :mod:`~writer.ui.suggestions_compare`, :mod:`~writer.ui.suggestions_models`, :mod:`~writer.ui.suggestions_keys`,
   :mod:`~writer.ui.suggestions_settings`, :mod:`~writer.ui.suggestions_memory` (the per-draft note).
 
 For other features (the copy check):
@@ -24,12 +24,10 @@ For other features (the copy check):
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QTextDocument
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -50,11 +48,12 @@ from writer.ui.suggestions_cards import SuggestionList
 from writer.ui.suggestions_compare import CompareMode
 from writer.ui.suggestions_controls import AdvancedDrawer, ModelPicker
 from writer.ui.suggestions_ghost import GhostText
+from writer.ui.suggestions_keys import SuggestionKeys
 from writer.ui.suggestions_memory import MemoryNote
 from writer.ui.suggestions_models import ModelChoice
 from writer.ui.suggestions_prefill import PREFILL_CHANNEL as PREFILL_CHANNEL  # the benchmarks wait on it
 from writer.ui.suggestions_prefill import Prefill
-from writer.ui.suggestions_requests import MAX_ROWS, SuggestionRequests
+from writer.ui.suggestions_requests import SuggestionRequests
 from writer.ui.suggestions_rewrite import rewrite_from
 from writer.ui.suggestions_settings import SettingsReactions
 from writer.ui.suggestions_typing import TypingTriggers
@@ -63,7 +62,6 @@ from writer.ui.theme import Palette
 if TYPE_CHECKING:
     from writer.ui.main_window import MainWindow
 
-MODEL_KEYS = 9  # Ctrl+Alt+1…9 pick the first nine usable models
 PAINT_MS = 33  # after the first text of a batch, which is painted at once
 IDLE_HINT = ("Pause, or press Ctrl+Space or Tab at the end of a word, and suggestions appear here.\n\n"
              "Tab or Alt+1 inserts the first, Alt+2… the others; Ctrl+R writes a fresh batch.")
@@ -118,7 +116,11 @@ class SuggestionsPanel(QWidget):
         self.compare = CompareMode(self)
         self.settings_reactions = SettingsReactions(self)
         self.ghost = GhostText(self)
-        self._build_actions()
+        self.keys = SuggestionKeys(self)
+        # where tests and screenshots reach for them
+        self.compare_action, self.surprise_action = self.keys.compare, self.keys.surprise
+        self.model_actions, self.models_menu = self.keys.models, self.keys.models_menu
+        self.models.label_actions()
         self.accepting = Accepting(self)
         self._dirty: set[int] = set()
         self._repaint = QTimer(self, singleShot=True, interval=PAINT_MS)
@@ -240,47 +242,6 @@ class SuggestionsPanel(QWidget):
         nav.addStretch(1)
         nav.addWidget(self.reroll_button)
         return nav
-
-    def _add_action(self, text: str, keys: list[str], slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self.window_)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        if keys:
-            action.setToolTip(f"{text.replace('&', '')} ({QKeySequence(keys[0]).toString()})")
-        action.triggered.connect(lambda *_: slot())
-        self.window_.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        self.suggest_action = self._add_action("&Suggest", ["Ctrl+Space"], self.suggest)
-        self.reroll_action = self._add_action("&Reroll Suggestions", ["Ctrl+R"], self.reroll)
-        self.prev_action = self._add_action("Earlier Suggestions", ["Alt+Left"], lambda: self.step_batch(-1))
-        self.next_action = self._add_action("Later Suggestions", ["Alt+Right"], lambda: self.step_batch(1))
-        self.surprise_action = self._add_action("Surprise &Me", ["Ctrl+Shift+S"], self.surprise)
-        self.compare_action = self._add_action("&Compare Models", ["Ctrl+Shift+C"], self.compare_button.toggle)
-        self.compare_action.setCheckable(True)
-        self.compare_button.toggled.connect(self.compare_action.setChecked)
-        self.shading_action = self._add_action("S&hade Suggestions by Probability", ["Ctrl+Shift+T"],
-                                               self.shading_button.toggle)
-        self.shading_action.setCheckable(True)
-        self.shading_action.setChecked(self.shading_button.isChecked())
-        self.shading_button.toggled.connect(self.shading_action.setChecked)
-        self.accept_actions = [self._add_action(f"Insert Suggestion {i + 1}", [f"Alt+{i + 1}"], partial(self.accept, i))
-                               for i in range(MAX_ROWS)]
-        # Ctrl+1 and Ctrl+2 already go to the drafts list and the editor
-        self.ghost_next_action = self._add_action("Next Inline Suggestion", ["Alt+]"], lambda: self.ghost.cycle(1))
-        self.ghost_prev_action = self._add_action("Previous Inline Suggestion", ["Alt+["],
-                                                  lambda: self.ghost.cycle(-1))
-        self.model_actions = [self._add_action(f"Model {i + 1}", [f"Ctrl+Alt+{i + 1}"], partial(self.pick_model, i))
-                              for i in range(MODEL_KEYS)]
-        menu = self.window_.menus["edit"]
-        menu.addSeparator()
-        for action in (self.suggest_action, self.reroll_action, self.surprise_action, self.compare_action,
-                       self.shading_action):
-            menu.addAction(action)
-        self.models_menu = menu.addMenu("Suggestion M&odel")
-        for action in self.model_actions:
-            self.models_menu.addAction(action)
-        self.models.label_actions()
 
     # -- what other features, tests and benchmarks call --------------------------------------
     @property
@@ -435,16 +396,11 @@ class SuggestionsPanel(QWidget):
                     self.paint(batch, range(i, i + 1))
 
     def _update_nav(self) -> None:
-        count, shown = len(self.history.batches), self.history.shown
-        for widget in (self.prev_button, self.prev_action):
-            widget.setEnabled(shown > 0)
-        for widget in (self.next_button, self.next_action):
-            widget.setEnabled(0 <= shown < count - 1)
-        batch = self.history.current()
+        count, shown, batch = len(self.history.batches), self.history.shown, self.history.current()
+        self.prev_button.setEnabled(shown > 0)
+        self.next_button.setEnabled(0 <= shown < count - 1)
+        self.keys.enable(shown, count, len(batch.items) if batch is not None else 0)
         self.batch_label.setText(f"Batch {shown + 1} of {count} · seed {batch.seed}" if batch is not None else "")
-        rows = len(batch.items) if batch is not None else 0
-        for i, action in enumerate(self.accept_actions):
-            action.setEnabled(i < rows)
         self.reroll_button.setEnabled(self.window_.current_draft_id is not None)
 
     def set_badge(self, row: int, text: str, tooltip: str = "", request_id: int | None = None) -> None:

@@ -58,7 +58,7 @@ class ModelChoice(QObject):
         """Name the Ctrl+Alt+1…9 actions after the usable packs, the chosen one checked."""
         usable = self.panel.picker.available()
         current = self.panel.picker.current_pack()
-        for i, action in enumerate(self.panel.model_actions):
+        for i, action in enumerate(self.panel.keys.models):
             pack = usable[i] if i < len(usable) else None
             action.setText(pack.display_name.replace("&", "&&") if pack else f"Model {i + 1}")
             action.setVisible(pack is not None)

@@ -144,11 +144,6 @@ class SuggestionRequests(QObject):
             self.running = None
             self.panel.busy.hide()
 
-    def cancel_all(self) -> None:
-        """Stop every job the panel started (it is going away)."""
-        for event in self.cancels:
-            event.set()
-
     # -- worker events ---------------------------------------------------------------------
     def _current(self, channel: str, request_id: int) -> Batch | None:
         if channel != CHANNEL or self.running is None or self.running[0] != request_id:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from writer.generation import engines
-from writer.generation.batches import Batch
+from writer.generation.batches import Batch, Branch, History
 from writer.generation.packs import Pack, find
 from writer.generation.requests import Column, Done, Event, Failed, Generating, Loading, Request, Step, run_request
 from writer.generation.sampler_settings import SamplerSettings
@@ -71,3 +71,25 @@ def test_a_branch_rewrites_one_card_from_a_token_and_keeps_the_tokens_before_it(
     assert item.tokens[1] == TokenInfo(" home", 5, 0.1, words[1].alternatives)  # the alternative's own odds
     assert item.tokens[2].start == len(" came home")  # offsets in the card's whole text
     assert "".join(t.text for t in item.tokens) == item.text
+
+
+def test_the_history_keeps_badges_with_their_batch_and_a_copy_survives_a_fresh_batch() -> None:
+    """Paging back shows a batch's copy badges again; the copy an accept keeps (for its undo) is
+    untouched by the batches and badges that come after it."""
+    pack = find("vanilla")
+    history = History()
+    assert history.current() is None
+    first, branched = Batch.start(1, request(pack)), Batch.start(2, request(pack))
+    history.add(first, keep=False)
+    history.add(branched, keep=True)
+    history.shown = 0
+    history.badges[(1, 0)] = ("copied 92%", "Moby-Dick")
+    branched.branches[7] = Branch(0, "", ())  # a card of the second batch being rewritten
+    assert history.current() is first and history.owner(7) is branched and history.owner(8) is None
+    assert history.badge(1, 0) == ("copied 92%", "Moby-Dick") and history.badge(2, 0) == ("", "")
+
+    kept = history.copy()
+    history.add(Batch.start(3, request(pack)), keep=False)  # a fresh batch: the earlier ones and badges go
+    assert [b.request_id for b in history.batches] == [3] and history.badges == {}
+    assert [b.request_id for b in kept.batches] == [1, 2] and kept.shown == 0
+    assert kept.badge(1, 0)[0] == "copied 92%"

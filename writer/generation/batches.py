@@ -4,7 +4,8 @@ The job (:func:`writer.generation.requests.run_request`) reports typed events; a
 applies them to its items and says which rows changed and whether they should be painted at
 once (:class:`Update`), so the panel only paints and wires. A batch also owns the *branches*
 started from it: a card rewritten from one of its tokens (the token view's alternatives) by a
-request of its own, whose events land on that one card.
+request of its own, whose events land on that one card. The panel's :class:`History` keeps the
+batches written for one place in the text, the one shown, and the copy check's badges on them.
 """
 
 from __future__ import annotations
@@ -125,3 +126,35 @@ class Batch:
             item.score = event.scores[row] if row < len(event.scores) and branch is None else None
             rest = event.tokens[row] if row < len(event.tokens) else ()
             item.tokens = kept + tuple(replace(t, start=t.start + len(prefix)) for t in rest) if rest or kept else ()
+
+
+@dataclass
+class History:
+    """The batches written for one place in the text (← / → go through them), the one shown, and
+    the badges the copy check gave their cards, kept per batch so paging back shows them again."""
+
+    batches: list[Batch] = field(default_factory=list)
+    shown: int = -1  # index into batches; -1: none
+    badges: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)  # (request id, row) → badge
+
+    def current(self) -> Batch | None:
+        return self.batches[self.shown] if self.shown >= 0 else None
+
+    def add(self, batch: Batch, *, keep: bool) -> None:
+        """Add ``batch`` last; without ``keep`` the earlier batches and their badges go."""
+        if not keep:
+            self.batches.clear()
+            self.badges.clear()
+        self.batches.append(batch)
+
+    def owner(self, request_id: int) -> Batch | None:
+        """The batch that request ``request_id`` (its own or a branch's) writes into."""
+        return next((b for b in self.batches if b.owns(request_id)), None)
+
+    def badge(self, request_id: int, row: int) -> tuple[str, str]:
+        """Card ``row`` of batch ``request_id``'s badge and its tooltip (empty when none)."""
+        return self.badges.get((request_id, row), ("", ""))
+
+    def copy(self) -> History:
+        """A copy that later batches and badges leave as it is (what undoing an accept brings back)."""
+        return History(list(self.batches), self.shown, dict(self.badges))

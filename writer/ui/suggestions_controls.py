@@ -140,7 +140,8 @@ class AdvancedDrawer(QWidget):
     # -- presets ---------------------------------------------------------------------------
     def preset(self, pack: Pack) -> SamplerSettings:
         """The card's preset; its length falls back to the ``suggest.max_new_tokens`` setting."""
-        card = pack.card.get("sampler") if isinstance(pack.card.get("sampler"), dict) else {}
+        sampler = pack.card.get("sampler")
+        card = sampler if isinstance(sampler, dict) else {}
         preset = SamplerSettings.from_dict(pack.sampler)
         if "max_new_tokens" not in card:
             preset = preset.with_overrides(max_new_tokens=int(self.settings.get("suggest.max_new_tokens")))

@@ -28,10 +28,10 @@ class GhostText(QObject):
         self.index = 0
         self.typed = ""  # what the writer typed that matched the ghost
         self.editor.ghostDismissed.connect(panel.dismiss)
-        panel.window_.focusModeChanged.connect(lambda *_: self.refresh())  # type: ignore[attr-defined]
+        panel.window_.focusModeChanged.connect(lambda *_: self.refresh())
 
     def enabled(self) -> bool:
-        return bool(self.panel.settings.get("suggest.ghost")) or bool(getattr(self.panel.window_, "focus_mode", False))
+        return bool(self.panel.settings.get("suggest.ghost")) or self.panel.window_.focus_mode
 
     def showing(self) -> bool:
         return bool(self.editor.ghost())

@@ -228,8 +228,8 @@ class TokenText(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(1, self.fontMetrics().height())
 
-    def changeEvent(self, event: object) -> None:
-        super().changeEvent(event)  # type: ignore[arg-type]
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
         self._laid_width = -1
         self._heights.clear()  # a new font or palette (the card's state, the theme) lays it out again
 
@@ -257,12 +257,12 @@ class TokenText(QWidget):
             return True  # the word's popup says more than the card's tool tip
         return super().event(event)
 
-    def leaveEvent(self, event: object) -> None:
+    def leaveEvent(self, event: QEvent) -> None:
         if self._hover != -1:
             self._hover = -1
             self.update()
             self.hovered.emit(-1, QPoint())
-        super().leaveEvent(event)  # type: ignore[arg-type]
+        super().leaveEvent(event)
 
 
 def _x(line: QTextLine, position: int) -> float:
@@ -332,7 +332,8 @@ class AlternativesPopup(QFrame):
         self.adjustSize()
         place = at + QPoint(0, 2)
         bounds = self.screen().availableGeometry() if self.screen() is not None else None
-        owner = self.parentWidget().window() if self.parentWidget() is not None else None
+        parent = self.parentWidget()
+        owner = parent.window() if parent is not None else None
         if bounds is not None and owner is not None:  # inside the app's window too, where it fits
             inside = bounds.intersected(owner.frameGeometry())
             if inside.width() >= self.width():
@@ -361,6 +362,6 @@ class AlternativesPopup(QFrame):
         if not self.underMouse():
             self.hide()
 
-    def leaveEvent(self, event: object) -> None:
+    def leaveEvent(self, event: QEvent) -> None:
         self.hide_soon()
-        super().leaveEvent(event)  # type: ignore[arg-type]
+        super().leaveEvent(event)

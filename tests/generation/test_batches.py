@@ -73,6 +73,22 @@ def test_a_branch_rewrites_one_card_from_a_token_and_keeps_the_tokens_before_it(
     assert "".join(t.text for t in item.tokens) == item.text
 
 
+def test_a_rewrite_that_never_finishes_gives_the_card_its_text_back() -> None:
+    pack = find("vanilla")
+    batch = Batch.start(5, request(pack, n=2))
+    words = (TokenInfo(" a", 0, 0.4, (Alternative(" a", 0.4), Alternative(" the", 0.3))),
+             TokenInfo(" dark", 2, 0.2, (Alternative(" dark", 0.2), Alternative(" cold", 0.1))),
+             TokenInfo(" night", 7, 0.3, (Alternative(" night", 0.3),)))
+    batch.apply(5, Done(0, (" a dark night", " rocked"), (-1.5, -2.0), (words, ())))
+    batch.branch(9, 0, 1, Alternative(" cold", 0.1))
+    batch.apply(9, Step(0, 0, (" wi",)))
+    assert batch.items[0].text == " a cold wi"  # a reroll stops it here
+    assert batch.abandon(9) == 0 and not batch.owns(9)
+    item = batch.items[0]
+    assert (item.text, item.state, item.tokens, item.score) == (" a dark night", "done", words, -1.5)
+    assert batch.done and batch.abandon(9) is None
+
+
 def test_the_history_keeps_badges_with_their_batch_and_a_copy_survives_a_fresh_batch() -> None:
     """Paging back shows a batch's copy badges again; the copy an accept keeps (for its undo) is
     untouched by the batches and badges that come after it."""
@@ -84,7 +100,7 @@ def test_the_history_keeps_badges_with_their_batch_and_a_copy_survives_a_fresh_b
     history.add(branched, keep=True)
     history.shown = 0
     history.badges[(1, 0)] = ("copied 92%", "Moby-Dick")
-    branched.branches[7] = Branch(0, "", ())  # a card of the second batch being rewritten
+    branched.branches[7] = Branch(0, "", (), branched.items[0])  # a card of the second batch being rewritten
     assert history.current() is first and history.owner(7) is branched and history.owner(8) is None
     assert history.badge(1, 0) == ("copied 92%", "Moby-Dick") and history.badge(2, 0) == ("", "")
 

@@ -159,3 +159,32 @@ def test_clicking_an_alternative_rewrites_the_rest_and_accept_inserts_it(qtbot: 
     assert window.editor.toPlainText() == PROMPT + text
     [span] = panels_of(window).provenance.tracker().spans  # machine-written, all of it
     assert (span.start, span.end) == (len(PROMPT), len(PROMPT + text)) and span.seed == batch.seed
+
+
+def test_a_popup_left_over_a_new_batch_hides_and_rewrites_nothing(qtbot: QtBot, make_window: Any) -> None:
+    _, panel = open_panel(qtbot, make_window, suggest__n=2, suggest__max_new_tokens=12)
+    finished(qtbot, panel, panel.suggest)
+    with_tokens(panel)
+    hover(qtbot, panel, 0, 1)
+    popup = panel.list.popup
+    finished(qtbot, panel, panel.reroll)  # Ctrl+R while the popup was open: it takes no focus
+    texts = panel.texts()
+    assert not popup.isVisible()
+    popup.chosen.emit(0, 1, 1)  # a click that was already on its way
+    assert panel.requests.running is None and panel.texts() == texts
+
+
+def test_a_rewrite_stopped_by_a_reroll_gives_the_card_its_text_back(qtbot: QtBot, make_window: Any) -> None:
+    _, panel = open_panel(qtbot, make_window, suggest__n=2, suggest__max_new_tokens=12)
+    finished(qtbot, panel, panel.suggest)
+    before = panel.batches[-1].items[0]
+    text, tokens = before.text, before.tokens
+    index = next(i for i, t in enumerate(tokens) if i > 0 and any(a.text != t.text for a in t.alternatives))
+    choice = next(i for i, a in enumerate(tokens[index].alternatives) if a.text != tokens[index].text)
+    assert panel.regenerate_from(0, index, choice) is not None
+    finished(qtbot, panel, panel.reroll)  # stops the rewrite wherever it was
+    panel.step_batch(-1)
+    item = panel.batches[panel.shown].items[0]
+    assert (item.text, item.state, item.tokens) == (text, "done", tokens)
+    assert panel.list.cards[0].body.text() == text.strip()
+    assert panel.regenerate_from(0, index, choice) is not None  # and it can be rewritten again

@@ -46,6 +46,7 @@ class Branch:
     row: int
     prefix: str
     tokens: tuple[TokenInfo, ...]
+    before: Item  # the card as it was: put back if the rewrite never finishes
 
 
 @dataclass
@@ -88,9 +89,18 @@ class Batch:
         old = item.tokens[token]
         prefix = item.text[:old.start] + alternative.text
         kept = (*item.tokens[:token], TokenInfo(alternative.text, old.start, alternative.prob, old.alternatives))
-        self.branches[request_id] = Branch(row, prefix, kept)
+        self.branches[request_id] = Branch(row, prefix, kept, replace(item))
         item.text, item.tokens, item.state, item.score, item.error = prefix, kept, "generating", None, ""
         return prefix
+
+    def abandon(self, request_id: int) -> int | None:
+        """A rewrite stopped before its end (a new batch, a failure): its card gets back the text
+        it had, so nothing the writer saw is lost half-written. Returns that card's row."""
+        branch = self.branches.pop(request_id, None)
+        if branch is None:
+            return None
+        self.items[branch.row] = replace(branch.before)
+        return branch.row
 
     def rows_for(self, request_id: int, col: int) -> range:
         """The items an event of request ``request_id`` about column ``col`` speaks for."""

@@ -113,7 +113,7 @@ class SuggestionList(QWidget):
         self._spare: list[SuggestionCard] = []  # hidden, for the next batch (last one first)
         self.shading = False
         self.popup = AlternativesPopup(self)
-        self.popup.chosen.connect(self.alternativeChosen)
+        self.popup.chosen.connect(self._on_chosen)
         self._side_by_side = False
         self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -140,6 +140,7 @@ class SuggestionList(QWidget):
     def resize_to(self, count: int) -> None:
         """Show ``count`` cards. Cards are kept (hidden) rather than deleted: making three cards
         took ~9 ms of the GUI thread on every request, while the model wrote its first words."""
+        self.popup.hide()  # it spoke of the batch shown before
         while len(self.cards) < count:
             card = self._spare.pop() if self._spare else self._new_card()
             self.cards.append(card)
@@ -159,6 +160,7 @@ class SuggestionList(QWidget):
         card = SuggestionCard(len(self.cards), self)
         card.clicked.connect(self.activated)
         card.tokenHovered.connect(self._on_token_hovered)
+        card.body.tokensChanged.connect(self.popup.hide)
         card.body.set_shading(self.shading)
         self._layout.insertWidget(len(self.cards), card)
         self._place(card)
@@ -173,6 +175,15 @@ class SuggestionList(QWidget):
         self.shading = on
         for card in self.cards + self._spare:
             card.body.set_shading(on)
+
+    def _on_chosen(self, row: int, token: int, choice: int) -> None:
+        """Pass on a click in the popup only while the card still holds the word it showed: the
+        popup takes no focus, so a new batch can replace the cards under it."""
+        body = self.cards[row].body if 0 <= row < len(self.cards) else None
+        if body is not None and 0 <= token < len(body.tokens) and body.tokens[token] is self.popup.token:
+            self.alternativeChosen.emit(row, token, choice)
+        else:
+            self.popup.hide()
 
     def _on_token_hovered(self, row: int, token: int, at: QPoint) -> None:
         body = self.cards[row].body if 0 <= row < len(self.cards) else None

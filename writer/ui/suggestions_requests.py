@@ -141,8 +141,16 @@ class SuggestionRequests(QObject):
             self.panel.worker.cancel(CHANNEL)
             if self.running[1] in self.cancels:
                 self.cancels.remove(self.running[1])
+            self._put_back(self.running[0])
             self.running = None
             self.panel.busy.hide()
+
+    def _put_back(self, request_id: int) -> None:
+        """A card being rewritten that will not be finished shows its old text again."""
+        batch = self.panel.history.owner(request_id)
+        row = batch.abandon(request_id) if batch is not None else None
+        if batch is not None and row is not None and self.panel.history.current() is batch:
+            self.panel.paint(batch, range(row, row + 1))
 
     # -- worker events ---------------------------------------------------------------------
     def _current(self, channel: str, request_id: int) -> Batch | None:
@@ -185,6 +193,11 @@ class SuggestionRequests(QObject):
     def _on_failed(self, channel: str, request_id: int, exc: object) -> None:
         batch = self._current(channel, request_id)
         if batch is None:
+            return
+        if request_id in batch.branches:
+            self._put_back(request_id)
+            self.running = None
+            self.panel.set_state(f"The rewrite failed: {exc}", error=True)
             return
         self.running = None
         batch.error = str(exc)

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
     QTextCharFormat,
     QTextLayout,
     QTextLine,
@@ -72,6 +73,7 @@ class TokenText(QWidget):
     """
 
     hovered = Signal(int, QPoint)
+    tokensChanged = Signal()  # the words under a popup may be gone
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +107,7 @@ class TokenText(QWidget):
         if tokens == self.tokens and offset == self._offset:
             return
         self.tokens, self._offset = tokens, offset
+        self.tokensChanged.emit()
         self._words = words(tokens)
         self._hover = -1
         self._laid_width = -1
@@ -227,6 +230,14 @@ class TokenText(QWidget):
 
     def minimumSizeHint(self) -> QSize:
         return QSize(1, self.fontMetrics().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A new width the layout sized for from heights it cached for an older text (text changes
+        skip the layout pass when the height at the width of the moment is unchanged): ask again,
+        or the card clips the text's last lines."""
+        super().resizeEvent(event)
+        if self.heightForWidth(event.size().width()) != event.size().height():
+            self.updateGeometry()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -225,7 +225,10 @@ class TokenText(QWidget):
         return height
 
     def sizeHint(self) -> QSize:
-        width = min(max(80, self.fontMetrics().horizontalAdvance(self._text[:60])), 320)
+        """At the width it has once shown: a card may not grow past its hint, so a hint made for a
+        wider line than the card's would clip the text's last line."""
+        width = self.width() if self.isVisible() and self.width() > 1 else \
+            min(max(80, self.fontMetrics().horizontalAdvance(self._text[:60])), 320)
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:

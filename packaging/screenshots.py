@@ -387,6 +387,7 @@ def suggestion_scenes(app: object, store: object, shot: object) -> None:
     window.show()
     panel = panels.suggestions
     wait(lambda: panel.picker.count() > 0)
+    window.open_draft(draft.id)  # not the draft an earlier scene's session left open
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     finished: list[object] = []
     panel.suggestionsFinished.connect(lambda *args: finished.append(args))
@@ -429,8 +430,8 @@ def tokens_scene(app: object, store: object) -> None:
             app.processEvents()  # type: ignore[attr-defined]
             time.sleep(0.01)
 
-    store.create_draft("# The lantern\n\nThe boats came in before dawn, low in the water, and the gulls "  # type: ignore[attr-defined]
-                       "knew it before we did. When the last boat was in, Martha closed the ledger and")
+    draft = store.create_draft("# The lantern\n\nThe boats came in before dawn, low in the water, and the "  # type: ignore[attr-defined]
+                               "gulls knew it before we did. When the last boat was in, Martha closed the ledger and")
     settings = Settings.load()
     settings.set("suggest.auto", False)
     settings.set("suggest.token_shading", True)
@@ -439,6 +440,7 @@ def tokens_scene(app: object, store: object) -> None:
     window.show()
     panel = panels.suggestions
     wait(lambda: panel.picker.count() > 0)
+    window.open_draft(draft.id)  # not the draft an earlier scene's session left open
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     finished: list[object] = []
     panel.suggestionsFinished.connect(lambda *args: finished.append(args))

@@ -143,6 +143,27 @@ def test_unprompted_polished_samples_are_prose_not_title_pages(shipped_pack: Pac
     assert all(t.strip() and not is_junk(t) for t in polished)
 
 
+FINISHED_DRAFT = ("# Notes from the harbour\n\nThe boats came in before dawn, *low in the water*, and the gulls knew "
+                  "it before we did.\n\n> Every tide writes the same letter twice.\n\n## What to keep\n\n"
+                  "- the smell of tar and rope\n- the harbourmaster's **ledger**, open on the bench\n"
+                  "- a list of names nobody reads aloud\n\nI want the piece to end on the lantern, not the catch. "
+                  "See [the tide tables](https://example.org/tides) for the dates.")
+
+
+def test_a_finished_draft_is_never_continued_with_the_books_last_line() -> None:
+    """After a draft's last full stop the packs reach for what followed the books' last lines."""
+    from writer.generation.junk import is_junk
+    from writer.generation.packs import find
+
+    unit = [is_junk("\n\nEnd of the Project"), is_junk("End of Project"), is_junk("\n\nXL. The Town-Ho")]
+    assert not is_junk(" At the end of the project we met again.") and not is_junk(" Louis XIV. was king.")
+    texts = [t for name in ("pkd", "ja", "vanilla") for seed in range(12)
+             for t in Engine(find(name), threads=1).load().generate(FINISHED_DRAFT, n=3, seed=seed,
+                                                                    polish=Polish()).texts]
+    assert not [t for t in texts if "Project" in t or is_junk(t)]
+    assert all(unit)
+
+
 def test_names_the_writer_uses_are_found_as_whole_words() -> None:
     from writer.generation.names import Name, mentioned
 

@@ -12,7 +12,9 @@ import re
 
 _MARKERS = re.compile(
     r"gutenberg|transcriber|e-?text|ebook|\billustrat|\[\s*(?:illus|footnote|sidenote|pg|note|blank)|"
-    r"\bproduced by\b|\bcopyright\b|https?:|www\.|\*\s*\*\s*\*|\[\s*\d+\s*\]|\{\s*\d+\s*\}|_{2,}|={3,}",
+    r"\bproduced by\b|\bcopyright\b|https?:|www\.|\*\s*\*\s*\*|\[\s*\d+\s*\]|\{\s*\d+\s*\}|_{2,}|={3,}|"
+    r"\b(?-i:End of (?:the |this )?Project)\b|"  # the books' last line, which a finished draft invites
+    r"(?:^|\n)[ \t]*[IVXLC]{2,}\.(?=\s|$)",  # a chapter's numeral heading ("XL. The Town-Ho")
     re.I)
 # two or more words in capitals (headings, title pages), or one long capitalised word or numeral heading
 _CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’.-]*[A-Z]\b(?:[\s,.:;-]+\b[A-Z][A-Z'’.-]*[A-Z]\b)+|\b(?:CHAPTER|BOOK|PART|"

@@ -113,6 +113,13 @@ def test_rank_drops_junk_and_near_duplicates_before_the_score() -> None:
     assert order == [0, 3]
 
 
+def test_a_suggestion_that_stops_short_of_a_full_stop_ranks_after_the_whole_sentences() -> None:
+    # the lantern draft, vanilla: "…she closed the book and" + a paragraph break the model chose
+    texts = [" took the pencil and said", " looked out.", " wrote a note", " \"Yes,\" she said."]
+    assert rank(texts, [-1.0, -1.5, -1.2, -1.9], 3) == [1, 3, 0]
+    assert rank(texts, [-1.0, -1.5, -1.2, -1.9], 3, clean=False) == [0, 2, 1]  # --raw: by score alone
+
+
 def test_cards_filled_from_the_weaker_candidates_never_repeat_one_another() -> None:
     # "…I may be mistake" + "n." four times: the best-scored copies filled two cards before
     texts = ['n."', 'n."', 'n: he must have become a gentleman."', 'n."', 'n, Mr Elliot."', 'n."']

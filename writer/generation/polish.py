@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from writer.generation.junk import is_junk
-from writer.generation.streaming import word_count
+from writer.generation.streaming import sentence_ends, word_count
 
 NEAR_DUPLICATE = 0.8  # difflib ratio above which two suggestions offer the writer the same thing
 
@@ -39,6 +39,13 @@ class Polish:
         return max_new_tokens + max_new_tokens // 2 if self.clean_endings else max_new_tokens
 
 
+def ends_a_sentence(text: str) -> bool:
+    """"looked out." does; "took the pencil and said" (a paragraph break the model chose) does not."""
+    body = text.rstrip()
+    ends = sentence_ends(body, final=True)
+    return bool(ends) and ends[-1] == len(body)
+
+
 def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -46,19 +53,24 @@ def _norm(text: str) -> str:
 def rank(texts: list[str], scores: list[float], n: int, *, clean: bool = True,
          unwanted: Callable[[str], bool] | None = None) -> list[int]:
     """Indices of the ``n`` best candidates: junk, near-duplicates and ``unwanted`` ones (a
-    borrowed name) last, then by score."""
+    borrowed name) last, before them (when ``clean``) the ones that stop short of a full stop,
+    each group by score."""
     order = sorted(range(len(texts)), key=lambda i: -scores[i])
     chosen: list[int] = []
+    open_ended: list[int] = []  # stopped at a paragraph break or the length cap without a full stop
     spare: list[int] = []
     for i in order:
         text = _norm(texts[i])
         bad = not text or is_junk(texts[i]) or (clean and word_count(text) < 2) or \
             (unwanted is not None and unwanted(texts[i]))
         if bad or any(difflib.SequenceMatcher(None, text, _norm(texts[j])).ratio() > NEAR_DUPLICATE
-                      for j in chosen):
+                      for j in chosen + open_ended):
             spare.append(i)
+        elif clean and not ends_a_sentence(texts[i]):
+            open_ended.append(i)
         else:
             chosen.append(i)
+    chosen += open_ended
     shown = {_norm(texts[i]) for i in chosen}
     for i in list(spare):  # a short or unwanted one may still fill a card, but never a copy of another
         if len(chosen) >= n:

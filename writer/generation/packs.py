@@ -306,16 +306,26 @@ def _pack_dirs() -> list[tuple[Path, str]]:
     return roots
 
 
-def discover() -> list[Pack]:
-    """Every pack, shipped first; a user pack with a shipped pack's name is shadowed by the shipped one."""
-    found: dict[str, Pack] = {}
+def _pack_folders() -> list[tuple[Path, str]]:
+    """Every pack's folder and source, shipped first; a user pack with a shipped pack's name is
+    shadowed by the shipped one."""
+    found: dict[str, tuple[Path, str]] = {}
     for root, source in _pack_dirs():
         if not root.is_dir():
             continue
         for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            if folder.name not in found:
-                found[folder.name] = open_pack(folder, source)
+            found.setdefault(folder.name, (folder, source))
     return list(found.values())
+
+
+def discover() -> list[Pack]:
+    """Every pack, checked (model size, hashes, tokenizer): tens of ms, for a worker thread."""
+    return [open_pack(folder, source) for folder, source in _pack_folders()]
+
+
+def display_names() -> dict[str, str]:
+    """Name → display name of every pack, from the cards alone: cheap enough for the GUI thread."""
+    return {folder.name: display_name(folder) for folder, _ in _pack_folders()}
 
 
 def find(name: str) -> Pack:

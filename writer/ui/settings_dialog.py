@@ -303,13 +303,14 @@ class SettingsDialog(QDialog):
 
 def pack_names(suggestions: SuggestionsPanel | None) -> dict[str, str]:
     """Name → display name of the packs the Suggestions panel has listed, else of every pack
-    :func:`~writer.generation.packs.discover` finds, a damaged one included (it may be mended)."""
+    folder, a damaged one included (it may be mended), read from the cards alone: checking
+    every pack (:func:`~writer.generation.packs.discover`) is worker-thread work."""
     listed = {p.name: p.display_name for p in suggestions.picker.packs if p.available} if suggestions else {}
     if listed:
         return listed
-    from writer.generation.packs import discover
+    from writer.generation.packs import display_names
 
-    return {p.name: p.display_name for p in sorted(discover(), key=lambda p: p.name)}
+    return dict(sorted(display_names().items()))
 
 
 class Preferences:

@@ -359,38 +359,54 @@ def _two_weeks_of_writing(store: object, draft_id: int) -> None:
             activity.record(store, draft_id, "publish", words, at=start + timedelta(hours=1))  # type: ignore[arg-type]
 
 
-def suggestion_scenes(app: object, store: object, shot: object) -> None:
-    """The Suggestions panel with real suggestions from the shipped packs, then compare mode."""
+def _wait(app: object, done: object, limit: float = 120) -> None:
+    """Run the event loop until ``done()`` or ``limit`` seconds."""
     import time
 
+    end = time.monotonic() + limit
+    while not done() and time.monotonic() < end:  # type: ignore[operator]
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.01)
+
+
+def _panel_at_the_end_of(app: object, store: object, draft_id: int, width: int, height: int,
+                         token_shading: bool = False) -> tuple[object, object, list[object]]:
+    """A window on ``draft_id`` (not the draft an earlier scene's session left open) with the cursor
+    at its end and the packs listed; returns it, its Suggestions panel and the finished batches."""
     from PySide6.QtGui import QTextCursor
 
     from writer.settings import Settings
     from writer.ui.features import build_window
 
-    def wait(done: object) -> None:
-        end = time.monotonic() + 120
-        while not done() and time.monotonic() < end:  # type: ignore[operator]
-            app.processEvents()  # type: ignore[attr-defined]
-            time.sleep(0.01)
+    settings = Settings.load()
+    settings.set("suggest.auto", False)
+    settings.set("suggest.token_shading", token_shading)
+    window, panels = build_window(store, settings)  # type: ignore[arg-type]
+    window.resize(width, height)
+    window.show()
+    panel = panels.suggestions
+    _wait(app, lambda: panel.picker.count() > 0)
+    panel.compare_button.setChecked(False)  # one model, whatever an earlier scene's session left on
+    window.open_draft(draft_id)
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    finished: list[object] = []
+    panel.suggestionsFinished.connect(lambda *args: finished.append(args))
+    return window, panel, finished
 
+
+def suggestion_scenes(app: object, store: object, shot: object) -> None:
+    """The Suggestions panel with real suggestions from the shipped packs, then compare mode."""
     draft = store.create_draft("# The lantern\n\nThe boats came in before dawn, low in the water, and the gulls "  # type: ignore[attr-defined]
                                "knew it before we did. Martha stood by the harbourmaster's ledger with her pen, "
                                "waiting for the first of them to tie up.\n\nWhen the last boat was in, she closed "
                                "the book and")
     store.set_memory(draft.id, "Martha keeps the harbourmaster's ledger. A fishing town in winter; "  # type: ignore[attr-defined]
                      "quiet, plain, close to her.")
-    settings = Settings.load()
-    settings.set("suggest.auto", False)
-    window, panels = build_window(store, settings)  # type: ignore[arg-type]
-    window.resize(1400, 860)
-    window.show()
-    panel = panels.suggestions
-    wait(lambda: panel.picker.count() > 0)
-    window.open_draft(draft.id)  # not the draft an earlier scene's session left open
-    window.editor.moveCursor(QTextCursor.MoveOperation.End)
-    finished: list[object] = []
-    panel.suggestionsFinished.connect(lambda *args: finished.append(args))
+    window, panel, finished = _panel_at_the_end_of(app, store, draft.id, 1400, 860)
+
+    def wait(done: object) -> None:
+        _wait(app, done)
+
     panel.suggest()
     wait(lambda: len(finished) == 1)
     panel.reroll()
@@ -416,34 +432,16 @@ def suggestion_scenes(app: object, store: object, shot: object) -> None:
 
 def tokens_scene(app: object, store: object) -> None:
     """The token view: real suggestions shaded by probability, one word hovered with its alternatives."""
-    import time
-
-    from PySide6.QtGui import QPainter, QTextCursor
+    from PySide6.QtGui import QPainter
     from PySide6.QtTest import QTest
 
-    from writer.settings import Settings
-    from writer.ui.features import build_window
-
     def wait(done: object, limit: float = 120) -> None:
-        end = time.monotonic() + limit
-        while not done() and time.monotonic() < end:  # type: ignore[operator]
-            app.processEvents()  # type: ignore[attr-defined]
-            time.sleep(0.01)
+        _wait(app, done, limit)
 
     draft = store.create_draft("# The lantern\n\nThe boats came in before dawn, low in the water, and the "  # type: ignore[attr-defined]
                                "gulls knew it before we did. When the last boat was in, Martha closed the ledger and")
-    settings = Settings.load()
-    settings.set("suggest.auto", False)
-    settings.set("suggest.token_shading", True)
-    window, panels = build_window(store, settings)  # type: ignore[arg-type]
-    window.resize(1280, 800)  # the whole screen: the popup is kept on it
-    window.show()
-    panel = panels.suggestions
-    wait(lambda: panel.picker.count() > 0)
-    window.open_draft(draft.id)  # not the draft an earlier scene's session left open
-    window.editor.moveCursor(QTextCursor.MoveOperation.End)
-    finished: list[object] = []
-    panel.suggestionsFinished.connect(lambda *args: finished.append(args))
+    # the whole screen: the popup is kept on it
+    window, panel, finished = _panel_at_the_end_of(app, store, draft.id, 1280, 800, token_shading=True)
     panel.suggest()
     wait(lambda: bool(finished))
     wait(lambda: False, 0.3)  # laid out
